@@ -1,0 +1,142 @@
+/**
+ * Runtime checks: of the events Cognito sends (what our code relies on) and of our answers (what Cognito
+ * accepts). Messages name the path and the problem; they never quote a value, which could be a secret.
+ */
+import type { z } from './schema.ts';
+import { formatViolations, type Violation } from './rules.ts';
+import { TRIGGERS, type TriggerEvents, type TriggerName } from './registry.ts';
+
+export class EventValidationError extends Error {
+  override readonly name = 'EventValidationError';
+  constructor(
+    readonly trigger: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`invalid ${trigger} event: ${problems.join('; ')}`);
+  }
+}
+
+export class ResponseValidationError extends Error {
+  override readonly name = 'ResponseValidationError';
+  constructor(
+    readonly trigger: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${trigger} response would be rejected by Cognito: ${problems.join('; ')}`);
+  }
+}
+
+/** Fields whose values are safe, and useful, to repeat in a message. */
+const QUOTABLE_FIELDS = new Set(['triggerSource', 'version', 'type', 'providerType']);
+
+type Issue = z.core.$ZodIssue;
+type PathKey = PropertyKey;
+
+export function formatPath(path: readonly PathKey[]): string {
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    return text ? `${text}.${String(key)}` : String(key);
+  }, '');
+}
+
+function valueAt(root: unknown, path: readonly PathKey[]): { found: boolean; value: unknown } {
+  let current: unknown = root;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, key))
+      return { found: false, value: undefined };
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return { found: true, value: current };
+}
+
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function describeActual(input: unknown, path: readonly PathKey[]): string {
+  const { found, value } = valueAt(input, path);
+  if (!found) return 'nothing';
+  const last = path[path.length - 1];
+  if (typeof value === 'string' && typeof last === 'string' && QUOTABLE_FIELDS.has(last) && value.length <= 64) {
+    return JSON.stringify(value);
+  }
+  return describeType(value);
+}
+
+function describeIssue(issue: Issue, input: unknown): string {
+  const path = formatPath(issue.path);
+  const where = path || '(event)';
+  switch (issue.code) {
+    case 'invalid_type': {
+      const actual = describeActual(input, issue.path);
+      return actual === 'nothing'
+        ? `${where}: required ${issue.expected}, missing`
+        : `${where}: expected ${issue.expected}, got ${actual}`;
+    }
+    case 'invalid_value': {
+      const actual = describeActual(input, issue.path);
+      const expected = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return actual === 'nothing'
+        ? `${where}: required ${expected}, missing`
+        : `${where}: expected ${expected}, got ${actual}`;
+    }
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options) {
+        return `${where}: expected one of ${options.map((v) => JSON.stringify(v)).join(', ')}, got ${describeActual(input, issue.path)}`;
+      }
+      return `${where}: matches none of the allowed shapes`;
+    }
+    default:
+      return `${where}: ${issue.message}`;
+  }
+}
+
+function problemsOf(error: z.core.$ZodError, input: unknown): string[] {
+  return error.issues.map((issue) => describeIssue(issue, input));
+}
+
+/**
+ * Checks an incoming event and returns it, typed. The event itself is returned, not a parsed copy:
+ * fields Cognito adds later pass through untouched, and nothing is rebuilt from untrusted keys.
+ */
+export function parseEvent<N extends TriggerName>(trigger: N, input: unknown): TriggerEvents[N] {
+  const result = TRIGGERS[trigger].event.safeParse(input);
+  if (!result.success) throw new EventValidationError(trigger, problemsOf(result.error, input));
+  return input as TriggerEvents[N];
+}
+
+/** Problems Cognito would have with this answer to this event; empty when it would accept it. */
+export function responseProblems<N extends TriggerName>(
+  trigger: N,
+  event: TriggerEvents[N],
+  result: unknown,
+): string[] {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+    return [`(result): expected the event object, got ${describeType(result)}`];
+  }
+  const answer = (result as { response?: unknown }).response ?? {};
+  const definition = TRIGGERS[trigger] as unknown as {
+    response: z.ZodMiniType | ((e: unknown) => z.ZodMiniType);
+    rules: (e: unknown, r: unknown) => Violation[];
+  };
+  const schema = typeof definition.response === 'function' ? definition.response(event) : definition.response;
+  const shape = schema.safeParse(answer);
+  if (!shape.success) {
+    return problemsOf(shape.error, answer).map((problem) => `response.${problem}`);
+  }
+  return definition.rules(event, answer).map((v) => formatViolations([v]));
+}
+
+/** Throws a ResponseValidationError naming every rule the answer breaks. */
+export function checkResponse<N extends TriggerName>(
+  trigger: N,
+  event: TriggerEvents[N],
+  result: unknown,
+): TriggerEvents[N] {
+  const problems = responseProblems(trigger, event, result);
+  if (problems.length) throw new ResponseValidationError(trigger, problems);
+  return result as TriggerEvents[N];
+}

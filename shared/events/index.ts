@@ -1,0 +1,40 @@
+/** The typed event library: types, runtime checks and builders for every Cognito user-pool trigger. */
+export * from './registry.ts';
+export * from './check.ts';
+export * from './builders.ts';
+export * from './claims.ts';
+export * from './attributes.ts';
+export { SAMPLE } from './sample-values.ts';
+export type { Violation } from './rules.ts';
+export type { EventKind } from './definition.ts';
+export type { StringMap, JsonValue } from './schema.ts';
+export type { PreSignUpEvent, PreSignUpResponse, PreSignUpSource } from './triggers/pre-signup.ts';
+export type {
+  PostConfirmationEvent,
+  PreAuthenticationEvent,
+  PostAuthenticationEvent,
+  EmptyResponse,
+} from './triggers/account-lifecycle.ts';
+export type { UserMigrationEvent, UserMigrationResponse } from './triggers/user-migration.ts';
+export type {
+  PreTokenGenerationEvent,
+  PreTokenGenerationV1Event,
+  PreTokenGenerationV2Event,
+  PreTokenGenerationV3Event,
+  PreTokenGenerationResponse,
+  PreTokenGenerationV1Response,
+  PreTokenGenerationV2Response,
+} from './triggers/pre-token-generation.ts';
+export { CUSTOM_MESSAGE_LIMITS } from './triggers/custom-message.ts';
+export type { CustomMessageEvent, CustomMessageResponse } from './triggers/custom-message.ts';
+export type {
+  DefineAuthChallengeEvent,
+  DefineAuthChallengeResponse,
+  CreateAuthChallengeEvent,
+  CreateAuthChallengeResponse,
+  VerifyAuthChallengeEvent,
+  VerifyAuthChallengeResponse,
+  ChallengeResult,
+} from './triggers/auth-challenge.ts';
+export type { CustomEmailSenderEvent, CustomSmsSenderEvent, SenderResponse } from './triggers/custom-sender.ts';
+export type { InboundFederationEvent, InboundFederationResponse } from './triggers/inbound-federation.ts';

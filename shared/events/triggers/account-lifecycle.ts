@@ -1,0 +1,83 @@
+/** Post confirmation, pre authentication and post authentication: Cognito reads nothing of their answer. */
+import { z, VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
+import { noRules, type EventKind, type TriggerDefinition, type WithResponse } from '../definition.ts';
+import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
+
+/** Cognito ignores what these triggers answer; an empty object is the conventional reply. */
+const emptyResponse = z.looseObject({});
+export type EmptyResponse = z.output<typeof emptyResponse>;
+
+export const POST_CONFIRMATION_SOURCES = [
+  'PostConfirmation_ConfirmSignUp',
+  'PostConfirmation_ConfirmForgotPassword',
+] as const;
+const postConfirmationEvent = eventOf(
+  POST_CONFIRMATION_SOURCES,
+  VERSION_1,
+  z.looseObject({ userAttributes: stringMap(), clientMetadata: optionalStringMap() }),
+);
+export type PostConfirmationEvent = WithResponse<z.output<typeof postConfirmationEvent>, EmptyResponse>;
+
+export const postConfirmation: TriggerDefinition<PostConfirmationEvent, EmptyResponse> = {
+  kinds: POST_CONFIRMATION_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
+  event: postConfirmationEvent,
+  response: emptyResponse,
+  rules: noRules,
+  sample: (kind: EventKind) => ({
+    ...sampleCommon(),
+    version: '1',
+    triggerSource: kind.triggerSource as PostConfirmationEvent['triggerSource'],
+    request: { userAttributes: sampleUserAttributes() },
+    response: {},
+  }),
+};
+
+export const PRE_AUTHENTICATION_SOURCES = ['PreAuthentication_Authentication'] as const;
+const preAuthenticationEvent = eventOf(
+  PRE_AUTHENTICATION_SOURCES,
+  VERSION_1,
+  z.looseObject({
+    userAttributes: stringMap(),
+    validationData: optionalStringMap(),
+    clientMetadata: optionalStringMap(),
+    /** Set when the pool prevents user-existence errors and no such user exists. */
+    userNotFound: z.optional(z.boolean()),
+  }),
+);
+export type PreAuthenticationEvent = WithResponse<z.output<typeof preAuthenticationEvent>, EmptyResponse>;
+
+export const preAuthentication: TriggerDefinition<PreAuthenticationEvent, EmptyResponse> = {
+  kinds: [{ triggerSource: 'PreAuthentication_Authentication', version: '1' }],
+  event: preAuthenticationEvent,
+  response: emptyResponse,
+  rules: noRules,
+  sample: () => ({
+    ...sampleCommon(),
+    version: '1',
+    triggerSource: 'PreAuthentication_Authentication',
+    request: { userAttributes: sampleUserAttributes(), validationData: {}, userNotFound: false },
+    response: {},
+  }),
+};
+
+export const POST_AUTHENTICATION_SOURCES = ['PostAuthentication_Authentication'] as const;
+const postAuthenticationEvent = eventOf(
+  POST_AUTHENTICATION_SOURCES,
+  VERSION_1,
+  z.looseObject({ userAttributes: stringMap(), newDeviceUsed: z.boolean(), clientMetadata: optionalStringMap() }),
+);
+export type PostAuthenticationEvent = WithResponse<z.output<typeof postAuthenticationEvent>, EmptyResponse>;
+
+export const postAuthentication: TriggerDefinition<PostAuthenticationEvent, EmptyResponse> = {
+  kinds: [{ triggerSource: 'PostAuthentication_Authentication', version: '1' }],
+  event: postAuthenticationEvent,
+  response: emptyResponse,
+  rules: noRules,
+  sample: () => ({
+    ...sampleCommon(),
+    version: '1',
+    triggerSource: 'PostAuthentication_Authentication',
+    request: { userAttributes: sampleUserAttributes(), newDeviceUsed: false },
+    response: {},
+  }),
+};

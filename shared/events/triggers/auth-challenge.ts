@@ -1,0 +1,155 @@
+/** The custom authentication flow: define, create and verify auth challenge. */
+import { z, VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
+import { violation, type Violation } from '../rules.ts';
+import type { TriggerDefinition, WithResponse } from '../definition.ts';
+import { SAMPLE, sampleCommon, sampleUserAttributes } from '../sample-values.ts';
+
+/** Challenge names Cognito accepts from define auth challenge. */
+export const CHALLENGE_NAMES = [
+  'CUSTOM_CHALLENGE',
+  'PASSWORD_VERIFIER',
+  'SRP_A',
+  'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
+  'ADMIN_NO_SRP_AUTH',
+] as const;
+
+const challengeResult = z.looseObject({
+  challengeName: z.string(),
+  challengeResult: z.boolean(),
+  challengeMetadata: z.optional(z.nullable(z.string())),
+});
+export type ChallengeResult = z.output<typeof challengeResult>;
+
+const userNotFound = z.optional(z.boolean());
+
+const defineEvent = eventOf(
+  ['DefineAuthChallenge_Authentication'],
+  VERSION_1,
+  z.looseObject({
+    userAttributes: stringMap(),
+    session: z.array(challengeResult),
+    clientMetadata: optionalStringMap(),
+    userNotFound,
+  }),
+);
+const defineResponse = z.looseObject({
+  challengeName: z.optional(z.nullable(z.string())),
+  issueTokens: z.optional(z.nullable(z.boolean())),
+  failAuthentication: z.optional(z.nullable(z.boolean())),
+});
+export type DefineAuthChallengeResponse = z.output<typeof defineResponse>;
+export type DefineAuthChallengeEvent = WithResponse<z.output<typeof defineEvent>, DefineAuthChallengeResponse>;
+
+function defineRules(_event: DefineAuthChallengeEvent, answer: DefineAuthChallengeResponse): Violation[] {
+  if (answer.issueTokens && answer.failAuthentication) {
+    return [violation('response', 'issueTokens and failAuthentication cannot both be true')];
+  }
+  if (answer.issueTokens || answer.failAuthentication) return [];
+  const name = answer.challengeName;
+  if (!name)
+    return [violation('response.challengeName', 'required when neither issuing tokens nor failing authentication')];
+  if (!(CHALLENGE_NAMES as readonly string[]).includes(name)) {
+    return [violation('response.challengeName', `must be one of ${CHALLENGE_NAMES.join(', ')}`)];
+  }
+  return [];
+}
+
+export const defineAuthChallenge: TriggerDefinition<DefineAuthChallengeEvent, DefineAuthChallengeResponse> = {
+  kinds: [{ triggerSource: 'DefineAuthChallenge_Authentication', version: '1' }],
+  event: defineEvent,
+  response: defineResponse,
+  rules: defineRules,
+  sample: () => ({
+    ...sampleCommon(),
+    version: '1',
+    triggerSource: 'DefineAuthChallenge_Authentication',
+    request: { userAttributes: sampleUserAttributes(), session: [], userNotFound: false },
+    response: { challengeName: null, issueTokens: null, failAuthentication: null },
+  }),
+};
+
+const createEvent = eventOf(
+  ['CreateAuthChallenge_Authentication'],
+  VERSION_1,
+  z.looseObject({
+    userAttributes: stringMap(),
+    challengeName: z.string(),
+    session: z.array(challengeResult),
+    clientMetadata: optionalStringMap(),
+    userNotFound,
+  }),
+);
+const createResponse = z.looseObject({
+  publicChallengeParameters: z.optional(z.nullable(stringMap())),
+  privateChallengeParameters: z.optional(z.nullable(stringMap())),
+  challengeMetadata: z.optional(z.nullable(z.string())),
+});
+export type CreateAuthChallengeResponse = z.output<typeof createResponse>;
+export type CreateAuthChallengeEvent = WithResponse<z.output<typeof createEvent>, CreateAuthChallengeResponse>;
+
+function createRules(evt: CreateAuthChallengeEvent, answer: CreateAuthChallengeResponse): Violation[] {
+  if (evt.request.challengeName === 'CUSTOM_CHALLENGE' && !answer.privateChallengeParameters) {
+    return [
+      violation(
+        'response.privateChallengeParameters',
+        'required for CUSTOM_CHALLENGE: verify auth challenge needs the expected answer',
+      ),
+    ];
+  }
+  return [];
+}
+
+export const createAuthChallenge: TriggerDefinition<CreateAuthChallengeEvent, CreateAuthChallengeResponse> = {
+  kinds: [{ triggerSource: 'CreateAuthChallenge_Authentication', version: '1' }],
+  event: createEvent,
+  response: createResponse,
+  rules: createRules,
+  sample: () => ({
+    ...sampleCommon(),
+    version: '1',
+    triggerSource: 'CreateAuthChallenge_Authentication',
+    request: {
+      userAttributes: sampleUserAttributes(),
+      challengeName: 'CUSTOM_CHALLENGE',
+      session: [],
+      userNotFound: false,
+    },
+    response: { publicChallengeParameters: null, privateChallengeParameters: null, challengeMetadata: null },
+  }),
+};
+
+const verifyEvent = eventOf(
+  ['VerifyAuthChallengeResponse_Authentication'],
+  VERSION_1,
+  z.looseObject({
+    userAttributes: stringMap(),
+    privateChallengeParameters: stringMap(),
+    challengeAnswer: z.string(),
+    clientMetadata: optionalStringMap(),
+    userNotFound,
+  }),
+);
+const verifyResponse = z.looseObject({ answerCorrect: z.boolean() });
+export type VerifyAuthChallengeResponse = z.output<typeof verifyResponse>;
+export type VerifyAuthChallengeEvent = WithResponse<z.output<typeof verifyEvent>, VerifyAuthChallengeResponse>;
+
+export const verifyAuthChallenge: TriggerDefinition<VerifyAuthChallengeEvent, VerifyAuthChallengeResponse> = {
+  kinds: [{ triggerSource: 'VerifyAuthChallengeResponse_Authentication', version: '1' }],
+  event: verifyEvent,
+  response: verifyResponse,
+  rules: () => [],
+  sample: () => ({
+    ...sampleCommon(),
+    version: '1',
+    triggerSource: 'VerifyAuthChallengeResponse_Authentication',
+    userName: SAMPLE.userName,
+    request: {
+      userAttributes: sampleUserAttributes(),
+      privateChallengeParameters: { challenge: 'EMAIL_OTP' },
+      challengeAnswer: '482910',
+      userNotFound: false,
+    },
+    response: { answerCorrect: false },
+  }),
+};

@@ -1,0 +1,71 @@
+/** Inbound federation: rewrite the attributes an OIDC, SAML or social provider sends before sign-in. */
+import { z, VERSION_1, eventOf, stringMap } from '../schema.ts';
+import { violation, type Violation } from '../rules.ts';
+import type { TriggerDefinition, WithResponse } from '../definition.ts';
+import { MAX_ATTRIBUTE_VALUE_LENGTH, isCognitoOwnedAttribute, isWritableAttribute } from '../attributes.ts';
+import { sampleCommon, SAMPLE } from '../sample-values.ts';
+
+export const PROVIDER_TYPES = ['OIDC', 'SAML', 'Facebook', 'Google', 'SignInWithApple', 'LoginWithAmazon'] as const;
+
+/** Provider claims are not all strings (e.g. `email_verified: true`, `exp: 1700000000`). */
+const providerClaims = z.optional(z.nullable(z.record(z.string(), z.unknown())));
+
+const event = eventOf(
+  ['InboundFederation_ExternalProvider'],
+  VERSION_1,
+  z.looseObject({
+    providerName: z.string(),
+    providerType: z.string(),
+    attributes: z.looseObject({
+      tokenResponse: providerClaims,
+      idToken: providerClaims,
+      userInfo: providerClaims,
+      samlResponse: providerClaims,
+    }),
+  }),
+);
+
+const response = z.looseObject({ userAttributesToMap: z.optional(z.nullable(stringMap())) });
+export type InboundFederationResponse = z.output<typeof response>;
+export type InboundFederationEvent = WithResponse<z.output<typeof event>, InboundFederationResponse>;
+
+function rules(_event: InboundFederationEvent, answer: InboundFederationResponse): Violation[] {
+  const found: Violation[] = [];
+  for (const [name, value] of Object.entries(answer.userAttributesToMap ?? {})) {
+    const path = `response.userAttributesToMap.${name}`;
+    if (isCognitoOwnedAttribute(name)) found.push(violation(path, 'set by Cognito, a trigger may not map onto it'));
+    else if (!isWritableAttribute(name)) found.push(violation(path, 'not a standard or custom: attribute'));
+    if (value.length > MAX_ATTRIBUTE_VALUE_LENGTH)
+      found.push(violation(path, `longer than ${MAX_ATTRIBUTE_VALUE_LENGTH} characters`));
+  }
+  return found;
+}
+
+export const inboundFederation: TriggerDefinition<InboundFederationEvent, InboundFederationResponse> = {
+  kinds: [{ triggerSource: 'InboundFederation_ExternalProvider', version: '1' }],
+  event,
+  response,
+  rules,
+  sample: () => ({
+    ...sampleCommon(),
+    version: '1',
+    triggerSource: 'InboundFederation_ExternalProvider',
+    userName: 'CorpOIDC_7a1f5c2e9b',
+    request: {
+      providerName: 'CorpOIDC',
+      providerType: 'OIDC',
+      attributes: {
+        tokenResponse: { token_type: 'Bearer', expires_in: '3600' },
+        idToken: {
+          sub: '7a1f5c2e9b',
+          email: SAMPLE.email,
+          email_verified: 'true',
+          given_name: SAMPLE.givenName,
+          family_name: SAMPLE.familyName,
+        },
+        userInfo: { email: SAMPLE.email, name: `${SAMPLE.givenName} ${SAMPLE.familyName}`, department: 'Engineering' },
+      },
+    },
+    response: { userAttributesToMap: {} },
+  }),
+};

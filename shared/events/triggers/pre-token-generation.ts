@@ -1,0 +1,231 @@
+/** Pre token generation: V1 (ID token claims), V2 (ID and access token claims, scopes), V3 (adds M2M). */
+import { z, commonFields, optionalStringMap, stringMap } from '../schema.ts';
+import { violation, type Violation } from '../rules.ts';
+import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
+import { isClaimValue, isReservedClaim, RESERVED_SCOPES, type ClaimValue } from '../claims.ts';
+import { sampleCommon, sampleUserAttributes, SAMPLE } from '../sample-values.ts';
+
+export const USER_TOKEN_SOURCES = [
+  'TokenGeneration_HostedAuth',
+  'TokenGeneration_Authentication',
+  'TokenGeneration_NewPasswordChallenge',
+  'TokenGeneration_AuthenticateDevice',
+  'TokenGeneration_RefreshTokens',
+] as const;
+export const CLIENT_CREDENTIALS_SOURCE = 'TokenGeneration_ClientCredentials';
+export type PreTokenGenerationSource = (typeof USER_TOKEN_SOURCES)[number] | typeof CLIENT_CREDENTIALS_SOURCE;
+
+const groupConfiguration = z.looseObject({
+  groupsToOverride: z.optional(z.nullable(z.array(z.string()))),
+  iamRolesToOverride: z.optional(z.nullable(z.array(z.string()))),
+  preferredRole: z.optional(z.nullable(z.string())),
+});
+
+const userRequest = {
+  userAttributes: stringMap(),
+  groupConfiguration,
+  clientMetadata: optionalStringMap(),
+};
+
+const base = <V extends string>(version: V) => ({
+  ...commonFields,
+  version: z.literal(version),
+  response: z.looseObject({}),
+});
+
+/** cognito-local sends V1 events as version "0". */
+const v1 = z.looseObject({
+  ...commonFields,
+  version: z.enum(['1', '0']),
+  response: z.looseObject({}),
+  triggerSource: z.enum(USER_TOKEN_SOURCES),
+  request: z.looseObject(userRequest),
+});
+const v2 = z.looseObject({
+  ...base('2'),
+  triggerSource: z.enum(USER_TOKEN_SOURCES),
+  request: z.looseObject({ ...userRequest, scopes: z.optional(z.array(z.string())) }),
+});
+const v3 = z.looseObject({
+  ...base('3'),
+  /** Machine-to-machine requests have no user name. */
+  userName: z.optional(z.string()),
+  triggerSource: z.enum([...USER_TOKEN_SOURCES, CLIENT_CREDENTIALS_SOURCE]),
+  request: z.looseObject({
+    /** Machine-to-machine requests have no user: Cognito sends the attributes empty or not at all. */
+    userAttributes: z.optional(stringMap()),
+    groupConfiguration: z.optional(groupConfiguration),
+    clientMetadata: optionalStringMap(),
+    scopes: z.optional(z.array(z.string())),
+  }),
+});
+const event = z.discriminatedUnion('version', [v1, v2, v3]);
+
+const claimMap = z.custom<Record<string, ClaimValue>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  { message: 'expected object' },
+);
+const groupOverride = z.optional(z.nullable(groupConfiguration));
+
+const responseV1 = z.looseObject({
+  claimsOverrideDetails: z.optional(
+    z.nullable(
+      z.looseObject({
+        claimsToAddOrOverride: z.optional(z.nullable(stringMap())),
+        claimsToSuppress: z.optional(z.nullable(z.array(z.string()))),
+        groupOverrideDetails: groupOverride,
+      }),
+    ),
+  ),
+});
+
+const tokenGeneration = {
+  claimsToAddOrOverride: z.optional(z.nullable(claimMap)),
+  claimsToSuppress: z.optional(z.nullable(z.array(z.string()))),
+};
+const responseV2 = z.looseObject({
+  claimsAndScopeOverrideDetails: z.optional(
+    z.nullable(
+      z.looseObject({
+        idTokenGeneration: z.optional(z.nullable(z.looseObject(tokenGeneration))),
+        accessTokenGeneration: z.optional(
+          z.nullable(
+            z.looseObject({
+              ...tokenGeneration,
+              scopesToAdd: z.optional(z.nullable(z.array(z.string()))),
+              scopesToSuppress: z.optional(z.nullable(z.array(z.string()))),
+            }),
+          ),
+        ),
+        groupOverrideDetails: groupOverride,
+      }),
+    ),
+  ),
+});
+
+export type PreTokenGenerationV1Response = z.output<typeof responseV1>;
+export type PreTokenGenerationV2Response = z.output<typeof responseV2>;
+export type PreTokenGenerationResponse = PreTokenGenerationV1Response | PreTokenGenerationV2Response;
+
+export type PreTokenGenerationV1Event = WithResponse<z.output<typeof v1>, PreTokenGenerationV1Response>;
+export type PreTokenGenerationV2Event = WithResponse<z.output<typeof v2>, PreTokenGenerationV2Response>;
+export type PreTokenGenerationV3Event = WithResponse<z.output<typeof v3>, PreTokenGenerationV2Response>;
+export type PreTokenGenerationEvent = PreTokenGenerationV1Event | PreTokenGenerationV2Event | PreTokenGenerationV3Event;
+
+function claimRules(
+  path: string,
+  added: Record<string, unknown> | null | undefined,
+  suppressed: readonly string[] | null | undefined,
+  options: { stringsOnly: boolean; audienceOf: string | null },
+): Violation[] {
+  const found: Violation[] = [];
+  for (const [name, value] of Object.entries(added ?? {})) {
+    const claimPath = `${path}.claimsToAddOrOverride.${name}`;
+    const audienceOfThisClient = name === 'aud' && options.audienceOf !== null && value === options.audienceOf;
+    if (isReservedClaim(name) || (name === 'aud' && !audienceOfThisClient)) {
+      found.push(violation(claimPath, 'reserved claim: Cognito sets it and rejects a change'));
+    } else if (options.stringsOnly ? typeof value !== 'string' : !isClaimValue(value)) {
+      found.push(
+        violation(
+          claimPath,
+          options.stringsOnly
+            ? 'V1 claim values must be strings'
+            : 'claim values must be JSON (string, number, boolean, array or object), not null',
+        ),
+      );
+    }
+  }
+  (suppressed ?? []).forEach((name, index) => {
+    if (isReservedClaim(name) || name === 'aud')
+      found.push(violation(`${path}.claimsToSuppress[${index}]`, `reserved claim ${name} cannot be suppressed`));
+  });
+  return found;
+}
+
+function scopeRules(path: string, scopes: readonly string[] | null | undefined): Violation[] {
+  const found: Violation[] = [];
+  (scopes ?? []).forEach((scope, index) => {
+    if (RESERVED_SCOPES.has(scope))
+      found.push(violation(`${path}[${index}]`, `reserved scope ${scope} cannot be changed`));
+    else if (scope.length === 0 || /\s/u.test(scope))
+      found.push(violation(`${path}[${index}]`, 'a scope is one non-empty word without spaces'));
+  });
+  return found;
+}
+
+function rules(evt: PreTokenGenerationEvent, answer: PreTokenGenerationResponse): Violation[] {
+  if (evt.version !== '2' && evt.version !== '3') {
+    const details = (answer as PreTokenGenerationV1Response).claimsOverrideDetails;
+    return claimRules('response.claimsOverrideDetails', details?.claimsToAddOrOverride, details?.claimsToSuppress, {
+      stringsOnly: true,
+      audienceOf: null,
+    });
+  }
+  // The access token's audience may be set, but only to the app client the token is issued to.
+  const accessTokenOptions = { stringsOnly: false, audienceOf: evt.callerContext.clientId };
+  const details = (answer as PreTokenGenerationV2Response).claimsAndScopeOverrideDetails;
+  const idToken = details?.idTokenGeneration;
+  const accessToken = details?.accessTokenGeneration;
+  const root = 'response.claimsAndScopeOverrideDetails';
+  return [
+    ...claimRules(`${root}.idTokenGeneration`, idToken?.claimsToAddOrOverride, idToken?.claimsToSuppress, {
+      stringsOnly: false,
+      audienceOf: null,
+    }),
+    ...claimRules(
+      `${root}.accessTokenGeneration`,
+      accessToken?.claimsToAddOrOverride,
+      accessToken?.claimsToSuppress,
+      accessTokenOptions,
+    ),
+    ...scopeRules(`${root}.accessTokenGeneration.scopesToAdd`, accessToken?.scopesToAdd),
+    ...scopeRules(`${root}.accessTokenGeneration.scopesToSuppress`, accessToken?.scopesToSuppress),
+  ];
+}
+
+function sample(kind: EventKind): PreTokenGenerationEvent {
+  const groupConfig = { groupsToOverride: ['readers'], iamRolesToOverride: [], preferredRole: null };
+  const common = sampleCommon();
+  const source = kind.triggerSource as (typeof USER_TOKEN_SOURCES)[number];
+  if (kind.version === '1') {
+    return {
+      ...common,
+      version: '1',
+      triggerSource: source,
+      request: { userAttributes: sampleUserAttributes(), groupConfiguration: groupConfig },
+      response: {},
+    };
+  }
+  const scopes = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'];
+  const response = {};
+  if (kind.triggerSource === CLIENT_CREDENTIALS_SOURCE) {
+    return {
+      ...common,
+      version: '3',
+      triggerSource: CLIENT_CREDENTIALS_SOURCE,
+      userName: SAMPLE.clientId,
+      request: {
+        userAttributes: {},
+        groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+        scopes: ['orders/read'],
+      },
+      response,
+    };
+  }
+  const request = { userAttributes: sampleUserAttributes(), groupConfiguration: groupConfig, scopes };
+  return kind.version === '3'
+    ? { ...common, version: '3', triggerSource: source, request, response }
+    : { ...common, version: '2', triggerSource: source, request, response };
+}
+
+export const preTokenGeneration: TriggerDefinition<PreTokenGenerationEvent, PreTokenGenerationResponse> = {
+  kinds: [
+    ...USER_TOKEN_SOURCES.map((triggerSource) => ({ triggerSource, version: '2' })),
+    ...USER_TOKEN_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
+    { triggerSource: CLIENT_CREDENTIALS_SOURCE, version: '3' },
+  ],
+  event,
+  response: (evt) => (evt.version === '2' || evt.version === '3' ? responseV2 : responseV1),
+  rules,
+  sample,
+};
