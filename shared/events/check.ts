@@ -2,7 +2,7 @@
  * Runtime checks: of the events Cognito sends (what our code relies on) and of our answers (what Cognito
  * accepts). Messages name the path and the problem; they never quote a value, which could be a secret.
  */
-import type { z } from './schema.ts';
+import type * as z from 'zod/mini';
 import { formatViolations, type Violation } from './rules.ts';
 import { TRIGGERS, type TriggerEvents, type TriggerName } from './registry.ts';
 

@@ -1,4 +1,4 @@
-import type { z } from './schema.ts';
+import type * as z from 'zod/mini';
 import type { Violation } from './rules.ts';
 
 /** One kind of event Cognito sends: a trigger source, at one event version. */

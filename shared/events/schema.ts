@@ -4,8 +4,6 @@
  */
 import * as z from 'zod/mini';
 
-export { z };
-
 /** Keys that would reach an object's prototype machinery if a map were ever copied by assignment. */
 export const FORBIDDEN_MAP_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -1,5 +1,6 @@
 /** Post confirmation, pre authentication and post authentication: Cognito reads nothing of their answer. */
-import { z, VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
+import * as z from 'zod/mini';
+import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { noRules, type EventKind, type TriggerDefinition, type WithResponse } from '../definition.ts';
 import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
 

@@ -1,5 +1,6 @@
 /** The custom authentication flow: define, create and verify auth challenge. */
-import { z, VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
+import * as z from 'zod/mini';
+import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { TriggerDefinition, WithResponse } from '../definition.ts';
 import { SAMPLE, sampleCommon, sampleUserAttributes } from '../sample-values.ts';

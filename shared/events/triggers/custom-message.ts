@@ -1,4 +1,5 @@
-import { z, VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
+import * as z from 'zod/mini';
+import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { checkLength, violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
 import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';

@@ -1,5 +1,6 @@
 /** Custom e-mail and SMS senders: Cognito hands over a KMS-encrypted code and expects nothing back. */
-import { z, VERSION_1, commonFields, optionalStringMap, stringMap } from '../schema.ts';
+import * as z from 'zod/mini';
+import { VERSION_1, commonFields, optionalStringMap, stringMap } from '../schema.ts';
 import { noRules, type EventKind, type TriggerDefinition, type WithOptionalResponse } from '../definition.ts';
 import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
 

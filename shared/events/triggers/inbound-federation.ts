@@ -1,5 +1,6 @@
 /** Inbound federation: rewrite the attributes an OIDC, SAML or social provider sends before sign-in. */
-import { z, VERSION_1, eventOf, stringMap } from '../schema.ts';
+import * as z from 'zod/mini';
+import { VERSION_1, eventOf, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { TriggerDefinition, WithResponse } from '../definition.ts';
 import { MAX_ATTRIBUTE_VALUE_LENGTH, isCognitoOwnedAttribute, isWritableAttribute } from '../attributes.ts';

@@ -1,5 +1,6 @@
 /** Pre token generation: V1 (ID token claims), V2 (ID and access token claims, scopes), V3 (adds M2M). */
-import { z, commonFields, optionalStringMap, stringMap } from '../schema.ts';
+import * as z from 'zod/mini';
+import { commonFields, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
 import { isClaimValue, isReservedClaim, RESERVED_SCOPES, type ClaimValue } from '../claims.ts';

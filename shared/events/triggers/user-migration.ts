@@ -1,4 +1,5 @@
-import { z, VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
+import * as z from 'zod/mini';
+import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
 import { E164, MAX_ATTRIBUTE_VALUE_LENGTH, isCognitoOwnedAttribute, isWritableAttribute } from '../attributes.ts';

@@ -1,0 +1,67 @@
+/**
+ * Writes events/<function>/<TriggerSource>.json for every kind of event Cognito sends, from the
+ * library's builders, so that the samples and the library can never disagree.
+ *
+ *   npm run events            write the samples
+ *   npm run events -- --check exit 1 if any sample is missing or differs
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ALL_EVENT_KINDS,
+  FUNCTION_FOLDERS,
+  buildEvent,
+  sampleFileName,
+  type KnownEventKind,
+} from '../shared/events/index.ts';
+import { ROOT } from './build.ts';
+
+export interface SampleFile {
+  kind: KnownEventKind;
+  path: string;
+  content: string;
+}
+
+/** Cognito's own field order, so that a sample reads like a captured event. */
+const FIELD_ORDER = [
+  'version',
+  'triggerSource',
+  'region',
+  'userPoolId',
+  'userName',
+  'callerContext',
+  'request',
+  'response',
+];
+
+function inCognitoOrder(event: object): object {
+  const rank = (key: string) => (FIELD_ORDER.includes(key) ? FIELD_ORDER.indexOf(key) : FIELD_ORDER.length);
+  return Object.fromEntries(Object.entries(event).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+export function sampleFiles(): SampleFile[] {
+  return ALL_EVENT_KINDS.map((kind) => ({
+    kind,
+    path: join(ROOT, 'events', FUNCTION_FOLDERS[kind.trigger], sampleFileName(kind)),
+    content: `${JSON.stringify(inCognitoOrder(buildEvent(kind.trigger, { triggerSource: kind.triggerSource, version: kind.version } as never)), null, 2)}\n`,
+  }));
+}
+
+const invokedDirectly = process.argv[1]?.endsWith('generate-events.ts');
+if (invokedDirectly) {
+  const check = process.argv.includes('--check');
+  let stale = 0;
+  for (const file of sampleFiles()) {
+    const current = existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined;
+    if (current === file.content) continue;
+    if (check) {
+      stale += 1;
+      console.error(`stale: ${file.path}`);
+    } else {
+      mkdirSync(join(file.path, '..'), { recursive: true });
+      writeFileSync(file.path, file.content);
+      console.log(`wrote ${file.path}`);
+    }
+  }
+  if (stale) process.exit(1);
+}

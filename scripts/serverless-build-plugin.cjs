@@ -1,0 +1,34 @@
+/**
+ * Builds the functions before osls packages or invokes them, so that `npx serverless package` and
+ * `npx serverless invoke local` work on a fresh clone without a separate build step. (osls has no
+ * esbuild of its own, and serverless-esbuild works only as CommonJS.)
+ */
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+class BuildBeforePackaging {
+  constructor(serverless, options) {
+    this.serverless = serverless;
+    this.options = options;
+    const build = () => this.build();
+    this.hooks = {
+      'before:package:createDeploymentArtifacts': build,
+      'before:invoke:local:invoke': build,
+    };
+  }
+
+  build() {
+    const root = this.serverless.config.servicePath;
+    const functions = this.serverless.service.functions ?? {};
+    const only = this.options.function ? [this.options.function] : Object.keys(functions);
+    const folders = only.map((name) => functions[name].handler.split('/')[1]);
+    const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+    const result = spawnSync(tsx, [path.join(root, 'scripts', 'build.ts'), ...folders], {
+      stdio: 'inherit',
+      cwd: root,
+    });
+    if (result.status !== 0) throw new Error(`build failed for ${folders.join(', ')}`);
+  }
+}
+
+module.exports = BuildBeforePackaging;

@@ -1,0 +1,48 @@
+/**
+ * Settings every SDK client shares. Endpoints are not set here: SDK v3 reads AWS_ENDPOINT_URL and
+ * AWS_ENDPOINT_URL_<SERVICE> itself, which is how local servers are reached without code changes.
+ * Timeouts and retries are short because Cognito abandons a trigger after 5 seconds.
+ */
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { readConfig } from '../config.ts';
+
+export interface ClientSettings {
+  region: string;
+  maxAttempts: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+export function clientSettings(env: NodeJS.ProcessEnv = process.env): ClientSettings {
+  return readConfig(
+    (read) => ({
+      region: read.string('AWS_REGION', read.string('AWS_DEFAULT_REGION', 'us-east-1')),
+      // One retry: a second attempt fits the budget, a third would not.
+      maxAttempts: read.int('AWS_SDK_MAX_ATTEMPTS', 2, { min: 1, max: 5 }),
+      connectionTimeoutMs: read.int('AWS_SDK_CONNECTION_TIMEOUT_MS', 1_000, { min: 50, max: 10_000 }),
+      requestTimeoutMs: read.int('AWS_SDK_REQUEST_TIMEOUT_MS', 2_000, { min: 100, max: 30_000 }),
+    }),
+    env,
+  );
+}
+
+export function clientConfig(settings: ClientSettings = clientSettings()) {
+  return {
+    region: settings.region,
+    maxAttempts: settings.maxAttempts,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: settings.connectionTimeoutMs,
+      requestTimeout: settings.requestTimeoutMs,
+    }),
+  };
+}
+
+/** One client per container, created on first use so that functions that never call AWS never load it. */
+export function lazy<T>(create: () => T): { (): T; reset(): void } {
+  let instance: T | undefined;
+  const get = () => (instance ??= create());
+  get.reset = () => {
+    instance = undefined;
+  };
+  return get;
+}

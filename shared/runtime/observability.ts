@@ -1,0 +1,35 @@
+/** The one logger and metrics set-up every function shares: Powertools, JSON, redacted, EMF. */
+import { createHmac } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { redactLogValue } from './redact.ts';
+
+export { MetricUnit };
+export type { Logger, Metrics };
+
+export const METRICS_NAMESPACE_DEFAULT = 'CognitoTriggers';
+
+export function createLogger(serviceName: string): Logger {
+  return new Logger({
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? serviceName,
+    jsonReplacerFn: redactLogValue,
+  });
+}
+
+export function createMetrics(serviceName: string, trigger: string): Metrics {
+  return new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE_DEFAULT,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? serviceName,
+    defaultDimensions: { trigger },
+  });
+}
+
+/**
+ * A stable pseudonym of a user for correlating log lines: an HMAC of pool and user name, so that the
+ * name itself (often an e-mail address) never reaches the logs. LOG_HASH_KEY makes it unguessable.
+ */
+export function userNameHash(userPoolId: string, userName: string | undefined): string | undefined {
+  if (!userName) return undefined;
+  const key = process.env.LOG_HASH_KEY ?? userPoolId;
+  return createHmac('sha256', key).update(`${userPoolId}\u0000${userName.toLowerCase()}`).digest('hex').slice(0, 16);
+}
