@@ -52,7 +52,7 @@ function correlationKeys(event: unknown): Record<string, string | undefined> {
     triggerSource: text(raw.triggerSource),
     userPoolId,
     clientId: text(caller.clientId),
-    userNameHash: userNameHash(userPoolId ?? '', text(raw.userName)),
+    userRef: userNameHash(userPoolId ?? '', text(raw.userName)),
   };
 }
 

@@ -1,0 +1,225 @@
+import { ResponseValidationError, buildEvent, checkResponse, responseProblems } from '../../../shared/events/index.ts';
+
+describe('response rules', () => {
+  it('accepts the answer Cognito sends back unchanged', () => {
+    const event = buildEvent('PreSignUp');
+    expect(checkResponse('PreSignUp', event, event)).toBe(event);
+  });
+
+  it('requires the event object back', () => {
+    expect(responseProblems('PreSignUp', buildEvent('PreSignUp'), undefined)).toEqual([
+      '(result): expected the event object, got undefined',
+    ]);
+  });
+
+  it('checks shapes with the path', () => {
+    const event = buildEvent('PreSignUp');
+    const answer = { ...event, response: { ...event.response, autoConfirmUser: 'yes' } };
+    expect(responseProblems('PreSignUp', event, answer)).toEqual([
+      'response.autoConfirmUser: expected boolean, got string',
+    ]);
+  });
+
+  describe('pre sign-up', () => {
+    it('refuses to auto-verify an attribute the user does not have', () => {
+      const event = buildEvent('PreSignUp', { request: { userAttributes: { email: undefined } } });
+      event.response.autoVerifyEmail = true;
+      event.response.autoVerifyPhone = true;
+      expect(responseProblems('PreSignUp', event, event)).toEqual([
+        'response.autoVerifyEmail: requires an email attribute',
+        'response.autoVerifyPhone: requires a phone_number attribute',
+      ]);
+    });
+  });
+
+  describe('custom message', () => {
+    it('requires the code placeholder and, for AdminCreateUser, the user name placeholder', () => {
+      const event = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_AdminCreateUser' });
+      event.response.emailMessage = 'Welcome aboard, your code is {####}';
+      event.response.smsMessage = 'Hi {username}';
+      expect(responseProblems('CustomMessage', event, event)).toEqual([
+        'response.emailMessage: must contain the user name placeholder {username}',
+        'response.smsMessage: must contain the code placeholder {####}',
+      ]);
+    });
+
+    it('enforces Cognito length limits in characters', () => {
+      const event = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_SignUp' });
+      event.response.smsMessage = `{####} ${'x'.repeat(140)}`;
+      event.response.emailSubject = '';
+      event.response.emailMessage = `{####}${'é'.repeat(20_000)}`;
+      expect(responseProblems('CustomMessage', event, event)).toEqual([
+        'response.emailMessage: must be at most 20000 characters, got 20006',
+        'response.emailSubject: must be at least 1 characters, got 0',
+        'response.smsMessage: must be at most 140 characters, got 147',
+      ]);
+    });
+
+    it('accepts a verification link in place of the code', () => {
+      const event = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_SignUp' });
+      event.response.emailMessage = 'Please {##Click Here##} to verify';
+      event.response.emailSubject = 'Verify';
+      expect(responseProblems('CustomMessage', event, event)).toEqual([]);
+    });
+  });
+
+  describe('user migration', () => {
+    const event = () => buildEvent('UserMigration', { triggerSource: 'UserMigration_Authentication' });
+
+    it('requires attributes and refuses the ones Cognito owns', () => {
+      const e = event();
+      expect(responseProblems('UserMigration', e, e)).toEqual([
+        'response.userAttributes: required: the migrated user needs at least one attribute',
+      ]);
+      e.response.userAttributes = {
+        sub: 'x',
+        'cognito:user_status': 'CONFIRMED',
+        favourite: 'tea',
+        email: 'a@example.com',
+      };
+      expect(responseProblems('UserMigration', e, e)).toEqual([
+        'response.userAttributes.sub: set by Cognito, a migration may not answer it',
+        'response.userAttributes.cognito:user_status: set by Cognito, a migration may not answer it',
+        'response.userAttributes.favourite: not a standard or custom: attribute',
+      ]);
+    });
+
+    it('checks status, MFA and delivery against the attributes', () => {
+      const e = event();
+      e.response.userAttributes = { email: 'a@example.com', phone_number: '07700 900123' };
+      e.response.finalUserStatus = 'FORCE_CHANGE_PASSWORD' as never;
+      expect(responseProblems('UserMigration', e, e)[0]).toContain(
+        'response.finalUserStatus: expected one of "CONFIRMED", "RESET_REQUIRED"',
+      );
+      e.response.finalUserStatus = 'CONFIRMED';
+      e.response.userAttributes = { email: 'a@example.com' };
+      e.response.enableSMSMFA = true;
+      e.response.desiredDeliveryMediums = ['SMS'];
+      expect(responseProblems('UserMigration', e, e)).toEqual([
+        'response.enableSMSMFA: requires a phone_number attribute',
+        'response.desiredDeliveryMediums: SMS requires a phone_number attribute',
+      ]);
+      e.response.userAttributes = { email: 'a@example.com', phone_number: '07700 900123' };
+      expect(responseProblems('UserMigration', e, e)).toEqual([
+        'response.userAttributes.phone_number: must be E.164 (+ and up to 15 digits)',
+      ]);
+    });
+  });
+
+  describe('pre token generation', () => {
+    it('V1: string claims only, reserved claims untouchable', () => {
+      const event = buildEvent('PreTokenGeneration', { version: '1' });
+      event.response = {
+        claimsOverrideDetails: {
+          claimsToAddOrOverride: { tenant: 'acme', aud: 'x', level: 3 as unknown as string },
+          claimsToSuppress: ['email', 'sub'],
+        },
+      };
+      expect(responseProblems('PreTokenGeneration', event, event)).toEqual(
+        ['response.claimsOverrideDetails.claimsToAddOrOverride.level: expected string, got number'].map((p) => p),
+      );
+    });
+
+    it('V1: reserved claims', () => {
+      const event = buildEvent('PreTokenGeneration', { version: '1' });
+      event.response = {
+        claimsOverrideDetails: {
+          claimsToAddOrOverride: { tenant: 'acme', aud: 'x', 'cognito:username': 'y' },
+          claimsToSuppress: ['email', 'sub'],
+        },
+      };
+      expect(responseProblems('PreTokenGeneration', event, event)).toEqual([
+        'response.claimsOverrideDetails.claimsToAddOrOverride.aud: reserved claim: Cognito sets it and rejects a change',
+        'response.claimsOverrideDetails.claimsToAddOrOverride.cognito:username: reserved claim: Cognito sets it and rejects a change',
+        'response.claimsOverrideDetails.claimsToSuppress[1]: reserved claim sub cannot be suppressed',
+      ]);
+    });
+
+    it('V2: JSON claim values, audience of this client only, scopes checked', () => {
+      const event = buildEvent('PreTokenGeneration', { version: '2' });
+      const clientId = event.callerContext.clientId;
+      event.response = {
+        claimsAndScopeOverrideDetails: {
+          idTokenGeneration: {
+            claimsToAddOrOverride: { roles: ['a', 'b'], profile: { tier: 2, beta: true }, nothing: null as never },
+          },
+          accessTokenGeneration: {
+            claimsToAddOrOverride: { aud: clientId as string, jti: 'x' },
+            scopesToAdd: ['orders/read', 'openid', 'two words'],
+            scopesToSuppress: ['email'],
+          },
+        },
+      };
+      expect(responseProblems('PreTokenGeneration', event, event)).toEqual([
+        'response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride.nothing: claim values must be JSON (string, number, boolean, array or object), not null',
+        'response.claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride.jti: reserved claim: Cognito sets it and rejects a change',
+        'response.claimsAndScopeOverrideDetails.accessTokenGeneration.scopesToAdd[1]: reserved scope openid cannot be changed',
+        'response.claimsAndScopeOverrideDetails.accessTokenGeneration.scopesToAdd[2]: a scope is one non-empty word without spaces',
+      ]);
+    });
+
+    it('V3 client credentials: access token claims and scopes', () => {
+      const event = buildEvent('PreTokenGeneration', { triggerSource: 'TokenGeneration_ClientCredentials' });
+      event.response = {
+        claimsAndScopeOverrideDetails: {
+          accessTokenGeneration: { claimsToAddOrOverride: { tenant: 'acme' }, scopesToAdd: ['orders/write'] },
+        },
+      };
+      expect(checkResponse('PreTokenGeneration', event, event)).toBe(event);
+    });
+  });
+
+  describe('custom authentication', () => {
+    it('define: tokens and failure are exclusive, a next challenge must be valid', () => {
+      const event = buildEvent('DefineAuthChallenge');
+      event.response = { issueTokens: true, failAuthentication: true, challengeName: null };
+      expect(responseProblems('DefineAuthChallenge', event, event)).toEqual([
+        'response: issueTokens and failAuthentication cannot both be true',
+      ]);
+      event.response = { issueTokens: false, failAuthentication: false, challengeName: 'MAGIC' };
+      expect(responseProblems('DefineAuthChallenge', event, event)[0]).toContain(
+        'response.challengeName: must be one of CUSTOM_CHALLENGE',
+      );
+      event.response = { issueTokens: false, failAuthentication: false, challengeName: 'CUSTOM_CHALLENGE' };
+      expect(responseProblems('DefineAuthChallenge', event, event)).toEqual([]);
+    });
+
+    it('create: a custom challenge needs its private parameters', () => {
+      const event = buildEvent('CreateAuthChallenge');
+      event.response.publicChallengeParameters = { hint: 'check your inbox' };
+      expect(() => checkResponse('CreateAuthChallenge', event, event)).toThrow(ResponseValidationError);
+    });
+
+    it('verify: answerCorrect must be a boolean', () => {
+      const event = buildEvent('VerifyAuthChallengeResponse');
+      (event.response as Record<string, unknown>).answerCorrect = 'true';
+      expect(responseProblems('VerifyAuthChallengeResponse', event, event)).toEqual([
+        'response.answerCorrect: expected boolean, got string',
+      ]);
+    });
+  });
+
+  describe('inbound federation', () => {
+    it('maps only onto attributes the pool accepts', () => {
+      const event = buildEvent('InboundFederation');
+      event.response.userAttributesToMap = {
+        email: 'jane@example.com',
+        'custom:department': 'Eng',
+        sub: 'x',
+        department: 'Eng',
+      };
+      expect(responseProblems('InboundFederation', event, event)).toEqual([
+        'response.userAttributesToMap.sub: set by Cognito, a trigger may not map onto it',
+        'response.userAttributesToMap.department: not a standard or custom: attribute',
+      ]);
+    });
+  });
+
+  it('names every problem in the thrown error', () => {
+    const event = buildEvent('CustomMessage');
+    event.response.smsMessage = 'no';
+    expect(() => checkResponse('CustomMessage', event, event)).toThrow(
+      'CustomMessage response would be rejected by Cognito: response.smsMessage: must be at least 6 characters, got 2; response.smsMessage: must contain the code placeholder {####}',
+    );
+  });
+});

@@ -1,0 +1,168 @@
+import {
+  decideSignUp,
+  DEFAULT_POLICY,
+  DENIAL_MESSAGES,
+  type SignUpPolicy,
+  type SignUpRequest,
+} from '../../../functions/pre-signup/policy.ts';
+import { domainMatches, emailDomain, isListedOrSubdomain } from '../../../functions/pre-signup/email-domain.ts';
+import { isDisposableDomain } from '../../../functions/pre-signup/disposable.ts';
+
+const signUp = (email: string | undefined, extra: Record<string, string> = {}): SignUpRequest => ({
+  triggerSource: 'PreSignUp_SignUp',
+  userAttributes: { ...(email === undefined ? {} : { email }), ...extra },
+});
+const policy = (overrides: Partial<SignUpPolicy> = {}): SignUpPolicy => ({ ...DEFAULT_POLICY, ...overrides });
+const neverDisposable = () => false;
+
+describe('e-mail domains', () => {
+  it('extracts a normalised domain', () => {
+    expect(emailDomain('Jane@Example.COM.')).toBe('example.com');
+    expect(emailDomain('a@b@bücher.example')).toBe('xn--bcher-kva.example');
+    expect(emailDomain('no-at-sign')).toBeUndefined();
+    expect(emailDomain('trailing@')).toBeUndefined();
+  });
+
+  it('matches a domain and its subdomains, not look-alikes', () => {
+    expect(domainMatches('example.com', 'example.com')).toBe(true);
+    expect(domainMatches('mail.example.com', 'example.com')).toBe(true);
+    expect(domainMatches('badexample.com', 'example.com')).toBe(false);
+    expect(domainMatches('mail.example.com', '*.example.com')).toBe(true);
+  });
+
+  it('knows disposable providers from the maintained list, subdomains included', () => {
+    expect(isDisposableDomain('mailinator.com')).toBe(true);
+    expect(isDisposableDomain('inbox.mailinator.com')).toBe(true);
+    expect(isDisposableDomain('gmail.com')).toBe(false);
+    expect(isListedOrSubdomain('com', new Set(['com']))).toBe(false);
+  });
+});
+
+describe('decideSignUp', () => {
+  it('rejects disposable addresses by default, with a user-safe reason', () => {
+    const verdict = decideSignUp(signUp('x@mailinator.com'), DEFAULT_POLICY, isDisposableDomain);
+    expect(verdict).toEqual({
+      allowed: false,
+      reason: 'disposable-domain',
+      message: DENIAL_MESSAGES['disposable-domain'],
+    });
+  });
+
+  it('lets disposable addresses through when the check is off', () => {
+    expect(
+      decideSignUp(signUp('x@mailinator.com'), policy({ blockDisposable: false }), isDisposableDomain).allowed,
+    ).toBe(true);
+  });
+
+  it('applies the deny-list before the allow-list', () => {
+    const rules = policy({ allowedDomains: ['example.com'], deniedDomains: ['contractors.example.com'] });
+    expect(decideSignUp(signUp('a@example.com'), rules, neverDisposable).allowed).toBe(true);
+    expect(decideSignUp(signUp('a@contractors.example.com'), rules, neverDisposable)).toMatchObject({
+      reason: 'domain-denied',
+    });
+    expect(decideSignUp(signUp('a@other.org'), rules, neverDisposable)).toMatchObject({ reason: 'domain-not-allowed' });
+  });
+
+  it('requires an e-mail address when an allow-list is set', () => {
+    const verdict = decideSignUp(
+      signUp(undefined, { phone_number: '+447700900123' }),
+      policy({ allowedDomains: ['example.com'] }),
+      neverDisposable,
+    );
+    expect(verdict).toMatchObject({ allowed: false, reason: 'email-required' });
+  });
+
+  it('rejects an address without a domain', () => {
+    expect(decideSignUp(signUp('not-an-address'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
+      reason: 'invalid-email',
+    });
+  });
+
+  it('auto-confirms and auto-verifies trusted domains separately', () => {
+    const rules = policy({ autoConfirmDomains: ['example.com'], autoVerifyDomains: ['staff.example.com'] });
+    expect(decideSignUp(signUp('a@example.com'), rules, neverDisposable)).toMatchObject({
+      autoConfirmUser: true,
+      autoVerifyEmail: false,
+    });
+    expect(decideSignUp(signUp('a@staff.example.com'), rules, neverDisposable)).toMatchObject({
+      autoConfirmUser: true,
+      autoVerifyEmail: true,
+    });
+    expect(decideSignUp(signUp('a@other.org'), rules, neverDisposable)).toMatchObject({
+      autoConfirmUser: false,
+      autoVerifyEmail: false,
+    });
+  });
+
+  it('exempts administrators from domain rules unless configured, and verifies what they set', () => {
+    const request: SignUpRequest = {
+      triggerSource: 'PreSignUp_AdminCreateUser',
+      userAttributes: { email: 'x@mailinator.com', phone_number: '+447700900123' },
+    };
+    expect(decideSignUp(request, policy({ adminCreatedAutoVerifyEmail: true }), isDisposableDomain)).toEqual({
+      allowed: true,
+      autoConfirmUser: false,
+      autoVerifyEmail: true,
+      autoVerifyPhone: false,
+      linkCandidate: false,
+    });
+    expect(decideSignUp(request, policy({ domainRulesForAdminCreated: true }), isDisposableDomain)).toMatchObject({
+      allowed: false,
+    });
+  });
+
+  describe('federated sign-up', () => {
+    const federated = (emailVerified: string | undefined): SignUpRequest => ({
+      triggerSource: 'PreSignUp_ExternalProvider',
+      userAttributes: { email: 'jane@example.com', ...(emailVerified ? { email_verified: emailVerified } : {}) },
+    });
+
+    it('confirms, verifies the provider-verified address and looks for an account to link', () => {
+      expect(decideSignUp(federated('true'), DEFAULT_POLICY, neverDisposable)).toEqual({
+        allowed: true,
+        autoConfirmUser: true,
+        autoVerifyEmail: true,
+        autoVerifyPhone: false,
+        linkCandidate: true,
+      });
+    });
+
+    it('never links on an address the provider did not verify', () => {
+      expect(decideSignUp(federated('false'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
+        autoVerifyEmail: false,
+        linkCandidate: false,
+      });
+      expect(
+        decideSignUp(federated(undefined), policy({ federatedEmailVerification: 'always' }), neverDisposable),
+      ).toMatchObject({
+        autoVerifyEmail: true,
+        linkCandidate: false,
+      });
+    });
+
+    it('can be told not to confirm, verify or link', () => {
+      const rules = policy({
+        federatedAutoConfirm: false,
+        federatedEmailVerification: 'never',
+        linkFederatedToNative: false,
+      });
+      expect(decideSignUp(federated('true'), rules, neverDisposable)).toMatchObject({
+        autoConfirmUser: false,
+        autoVerifyEmail: false,
+        linkCandidate: false,
+      });
+    });
+
+    it('applies the domain rules to federated addresses too', () => {
+      expect(
+        decideSignUp(federated('true'), policy({ deniedDomains: ['example.com'] }), neverDisposable),
+      ).toMatchObject({ reason: 'domain-denied' });
+    });
+  });
+
+  it('never tells whether an account exists', () => {
+    for (const message of Object.values(DENIAL_MESSAGES)) {
+      expect(message).not.toMatch(/exist|already|registered|taken|account/iu);
+    }
+  });
+});
