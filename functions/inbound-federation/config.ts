@@ -1,0 +1,16 @@
+import { defineConfig } from '../../shared/config.ts';
+import { compileMappings, mappingProblems, type Mappings } from './mapping.ts';
+
+export interface InboundFederationConfig {
+  mappings: Mappings;
+}
+
+type RawMappings = Record<string, Record<string, string | string[]>>;
+
+export const loadConfig = defineConfig<InboundFederationConfig>((env) => {
+  const customAttributes = env.list('POOL_CUSTOM_ATTRIBUTES', [], { lowerCase: false });
+  const raw = env.json<RawMappings>('FEDERATION_ATTRIBUTE_MAPPINGS', {}, (value) =>
+    mappingProblems(value, customAttributes),
+  );
+  return { mappings: compileMappings(raw) };
+});

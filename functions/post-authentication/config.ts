@@ -1,0 +1,23 @@
+import { defineConfig } from '../../shared/config.ts';
+import { readMailConfig, type MailConfig } from '../../shared/mail/config.ts';
+import { tableName } from '../../shared/stores/table-names.ts';
+
+export interface PostAuthenticationConfig {
+  profilesTable: string;
+  attemptsTable: string;
+  auditTable: string;
+  notificationsTable: string;
+  auditRetentionDays: number;
+  notifyNewDevice: boolean;
+  mail: MailConfig;
+}
+
+export const loadConfig = defineConfig<PostAuthenticationConfig>((env) => ({
+  profilesTable: tableName(env, 'profiles'),
+  attemptsTable: tableName(env, 'signInAttempts'),
+  auditTable: tableName(env, 'audit'),
+  notificationsTable: tableName(env, 'notifications'),
+  auditRetentionDays: env.int('AUDIT_RETENTION_DAYS', 90, { min: 1, max: 3650 }),
+  notifyNewDevice: env.bool('NOTIFY_NEW_DEVICE', true),
+  mail: readMailConfig(env),
+}));

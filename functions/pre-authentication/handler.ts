@@ -1,0 +1,41 @@
+/**
+ * Pre authentication: refuse blocked accounts and accounts locked by too many attempts without a
+ * success. A user name that does not exist (`userNotFound`, with "prevent user existence errors") takes
+ * the same path, the same reads and writes and the same answer, so nothing tells the two apart.
+ */
+import { cognitoTrigger, UserFacingError } from '../../shared/runtime/index.ts';
+import { profileStore } from '../../shared/stores/profiles.ts';
+import { signInAttemptStore } from '../../shared/stores/sign-in-attempts.ts';
+import { loadConfig } from './config.ts';
+import { attemptKey } from '../../shared/stores/attempt-key.ts';
+import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from './lockout.ts';
+
+/** Looked up for unknown users so that they cost what known users cost; no profile has this key. */
+const ABSENT_SUB = '#no-such-user';
+
+export const handler = cognitoTrigger(
+  'PreAuthentication',
+  async (event, { config, log, budget }) => {
+    const now = Date.now();
+    const key = attemptKey(event.userPoolId, event.userName);
+    const attempts = signInAttemptStore(config.attemptsTable);
+    const sub = (!event.request.userNotFound && event.request.userAttributes.sub) || ABSENT_SUB;
+    const [profile, record] = await Promise.all([
+      profileStore(config.profilesTable).get(sub, budget.signal),
+      attempts.countAttempt(key, now, Math.floor(now / 1000) + config.attemptsTtlSeconds, budget.signal),
+    ]);
+
+    const verdict = decideAttempt(record, profile?.blocked === true, now, config.lockout);
+    if (verdict.allowed) {
+      if (verdict.restartAfterLock !== undefined)
+        await attempts.restartAfterLock(key, verdict.restartAfterLock, budget.signal);
+      return event;
+    }
+    if (verdict.lockUntil !== undefined) {
+      await attempts.lock(key, verdict.lockUntil, budget.signal);
+      log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(verdict.lockUntil).toISOString() });
+    }
+    throw new UserFacingError(SIGN_IN_REFUSED_MESSAGE, verdict.reason);
+  },
+  { config: loadConfig },
+);

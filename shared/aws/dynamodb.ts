@@ -1,0 +1,15 @@
+/** The DynamoDB document client, created on first use, with the suite's short timeouts. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clientConfig, lazy } from './client-config.ts';
+
+export const documentClient = lazy(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig()), { marshallOptions: { removeUndefinedValues: true } }),
+);
+
+export type DocumentClient = DynamoDBDocumentClient;
+
+/** True for the error DynamoDB raises when a condition expression does not hold. */
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,19 @@
+/** Mail settings shared by every function that sends e-mail. */
+import type { EnvReader } from '../config.ts';
+
+export interface MailConfig {
+  from: string;
+  appName: string;
+  /** Days a notification record is kept (for retries and audit) before DynamoDB deletes it. */
+  recordDays: number;
+}
+
+export function readMailConfig(env: EnvReader): MailConfig {
+  return {
+    from: env.required('MAIL_FROM'),
+    appName: env.string('APP_NAME', 'our service'),
+    recordDays: env.int('NOTIFICATION_RECORD_DAYS', 30, { min: 1, max: 3650 }),
+  };
+}
+
+export const DAY_SECONDS = 86_400;

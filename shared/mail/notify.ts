@@ -1,0 +1,77 @@
+/**
+ * Sends one notification at most once, whatever Cognito retries, and never fails the user's flow: a
+ * failed send is logged, counted and recorded as failed, so it can be found and sent again.
+ */
+import type { Logger, Metrics } from '../runtime/observability.ts';
+import { MetricUnit } from '../runtime/observability.ts';
+import type { NotificationKind, NotificationStore } from '../stores/notifications.ts';
+import type { MailSender } from './sender.ts';
+import { renderMessage, type MessageParams } from './templates.ts';
+
+export interface NotificationRequest {
+  /** Identifies the message: a retry of the same trigger must produce the same id. */
+  id: string;
+  sub: string;
+  kind: NotificationKind;
+  to: string;
+  from: string;
+  locale: string | undefined;
+  params: MessageParams;
+  /** Epoch seconds at which the notification record expires. */
+  expiresAt: number;
+}
+
+export interface NotifyDependencies {
+  store: NotificationStore;
+  sender: MailSender;
+  log: Logger;
+  metrics: Metrics;
+  now?: () => number;
+}
+
+export type NotifyOutcome = 'sent' | 'already-sent' | 'failed';
+
+/** How long a claim by an invocation that then vanished blocks others from sending. */
+const STALE_CLAIM_MS = 60_000;
+
+export async function notifyOnce(
+  deps: NotifyDependencies,
+  request: NotificationRequest,
+  signal?: AbortSignal,
+): Promise<NotifyOutcome> {
+  const now = deps.now ?? Date.now;
+  const message = renderMessage(request.kind, request.locale, request.params);
+  const claimed = await deps.store.claim(
+    { id: request.id, sub: request.sub, kind: request.kind, locale: message.locale, expiresAt: request.expiresAt },
+    now(),
+    STALE_CLAIM_MS,
+    signal,
+  );
+  if (!claimed) {
+    deps.log.info('notification already sent or in progress', { kind: request.kind });
+    return 'already-sent';
+  }
+  let messageId: string;
+  try {
+    messageId = await deps.sender.send({ to: request.to, from: request.from, ...message }, signal);
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    deps.log.warn('notification not sent; recorded for retry', { kind: request.kind, error: reason });
+    deps.metrics.addMetric('NotificationFailures', MetricUnit.Count, 1);
+    // Without the budget's signal: the budget running out may be why the send failed.
+    await deps.store.markFailed(request.id, reason.slice(0, 500), now()).catch((recordError: unknown) => {
+      deps.log.error('could not record the failed notification', asError(recordError));
+    });
+    return 'failed';
+  }
+  deps.metrics.addMetric('NotificationsSent', MetricUnit.Count, 1);
+  // The message is out: a failure to record it must not make anyone send it again as "failed".
+  await deps.store.markSent(request.id, messageId, now()).catch((recordError: unknown) => {
+    deps.log.error('notification sent but not recorded as sent', asError(recordError));
+  });
+  return 'sent';
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -1,0 +1,92 @@
+/**
+ * Notifications the suite sends (welcome, password changed, new sign-in), one row per message. A row is
+ * claimed before sending so that a retried trigger sends nothing twice, and keeps the outcome so that a
+ * failed message can be found and sent again.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
+
+export type NotificationKind = 'welcome' | 'password-changed' | 'new-sign-in';
+export type NotificationStatus = 'sending' | 'sent' | 'failed';
+
+export interface NotificationClaim {
+  id: string;
+  sub: string;
+  kind: NotificationKind;
+  locale: string;
+  /** Epoch seconds at which DynamoDB deletes the row. */
+  expiresAt: number;
+}
+
+export interface NotificationStore {
+  /**
+   * Claims the right to send. False when the message was sent, or is being sent by a live invocation;
+   * a claim older than `staleAfterMs`, or a failed one, may be taken again.
+   */
+  claim(claim: NotificationClaim, now: number, staleAfterMs: number, signal?: AbortSignal): Promise<boolean>;
+  markSent(id: string, messageId: string, now: number, signal?: AbortSignal): Promise<void>;
+  markFailed(id: string, reason: string, now: number, signal?: AbortSignal): Promise<void>;
+}
+
+export function notificationStore(tableName: string, client: () => DocumentClient = documentClient): NotificationStore {
+  const update = (id: string, expression: string, values: Record<string, unknown>, signal?: AbortSignal) =>
+    client().send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { id },
+        UpdateExpression: expression,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
+      { abortSignal: signal },
+    );
+  return {
+    async claim(claim, now, staleAfterMs, signal) {
+      try {
+        await client().send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: claim.id },
+            UpdateExpression:
+              'SET #status = :sending, claimedAt = :now, #sub = :sub, kind = :kind, locale = :locale, expiresAt = :expires ADD attempts :one',
+            ConditionExpression:
+              'attribute_not_exists(#status) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
+            ExpressionAttributeNames: { '#status': 'status', '#sub': 'sub' },
+            ExpressionAttributeValues: {
+              ':sending': 'sending',
+              ':failed': 'failed',
+              ':now': now,
+              ':stale': now - staleAfterMs,
+              ':sub': claim.sub,
+              ':kind': claim.kind,
+              ':locale': claim.locale,
+              ':expires': claim.expiresAt,
+              ':one': 1,
+            },
+          }),
+          { abortSignal: signal },
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async markSent(id, messageId, now, signal) {
+      await update(
+        id,
+        'SET #status = :sent, messageId = :messageId, sentAt = :now REMOVE failureReason',
+        { ':sent': 'sent', ':messageId': messageId, ':now': now },
+        signal,
+      );
+    },
+    async markFailed(id, reason, now, signal) {
+      await update(
+        id,
+        'SET #status = :failed, failureReason = :reason, failedAt = :now',
+        { ':failed': 'failed', ':reason': reason, ':now': now },
+        signal,
+      );
+    },
+  };
+}
