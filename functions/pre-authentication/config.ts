@@ -11,11 +11,11 @@ export interface PreAuthenticationConfig {
 }
 
 export const loadConfig = defineConfig<PreAuthenticationConfig>((env) => {
-  const lockMinutes = env.int('LOCKOUT_MINUTES', 15, { min: 1, max: 24 * 60 });
+  const lockSeconds = env.int('LOCKOUT_SECONDS', 900, { min: 1, max: 86_400 });
   return {
     profilesTable: tableName(env, 'profiles'),
     attemptsTable: tableName(env, 'signInAttempts'),
-    lockout: { maxAttempts: env.int('LOCKOUT_MAX_ATTEMPTS', 5, { min: 1, max: 100 }), lockMs: lockMinutes * 60_000 },
-    attemptsTtlSeconds: Math.max(lockMinutes * 60 * 4, 86_400),
+    lockout: { maxAttempts: env.int('LOCKOUT_MAX_ATTEMPTS', 5, { min: 1, max: 100 }), lockMs: lockSeconds * 1000 },
+    attemptsTtlSeconds: Math.max(lockSeconds * 4, 86_400),
   };
 });

@@ -1,0 +1,70 @@
+/**
+ * Demo data for the local stack and local invoke: a native user to sign in with, and profiles that the
+ * sample events in events/ refer to (the sample user, and a blocked one).
+ */
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SAMPLE } from '../../shared/events/index.ts';
+import { dynamoDbClientFor } from './dynamodb.ts';
+
+export const DEMO_USER = { email: 'demo.user@example.com', password: 'Demo-Password-42', givenName: 'Demo' } as const;
+export const BLOCKED_SUB = '0b10c4ed-0000-4000-8000-000000000000';
+
+/** Profiles: the user of the sample events, and a blocked account. */
+export async function seedTables(endpoint: string, tables: Record<string, string>): Promise<void> {
+  const client = DynamoDBDocumentClient.from(dynamoDbClientFor(endpoint));
+  const createdAt = '2026-01-01T00:00:00.000Z';
+  const profiles = [
+    {
+      sub: SAMPLE.sub,
+      userPoolId: SAMPLE.userPoolId,
+      clientId: SAMPLE.clientId,
+      attributes: {
+        email: SAMPLE.email,
+        email_verified: 'true',
+        given_name: SAMPLE.givenName,
+        family_name: SAMPLE.familyName,
+        locale: SAMPLE.locale,
+      },
+      createdAt,
+    },
+    {
+      sub: BLOCKED_SUB,
+      userPoolId: SAMPLE.userPoolId,
+      clientId: SAMPLE.clientId,
+      attributes: { email: 'blocked.user@example.com', email_verified: 'true', given_name: 'Blocked' },
+      createdAt,
+      blocked: true,
+    },
+  ];
+  for (const profile of profiles) await client.send(new PutCommand({ TableName: tables.profiles, Item: profile }));
+}
+
+/** A confirmed native user with a verified e-mail, to sign in with or to link a federated identity to. */
+export async function seedUserPool(client: CognitoIdentityProviderClient, userPoolId: string): Promise<void> {
+  await client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: DEMO_USER.email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: DEMO_USER.email },
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'given_name', Value: DEMO_USER.givenName },
+      ],
+    }),
+  );
+  await client.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: userPoolId,
+      Username: DEMO_USER.email,
+      Password: DEMO_USER.password,
+      Permanent: true,
+    }),
+  );
+}

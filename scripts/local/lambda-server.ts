@@ -1,0 +1,198 @@
+/**
+ * A local Lambda service: the part of the Invoke API that cognito-local (aws-sdk v2) and
+ * @aws-sdk/client-lambda use, answering with our handlers run in this process.
+ *
+ *   POST /2015-03-31/functions/{FunctionName}/invocations
+ *
+ * Answers as Lambda does: 200 with the handler's JSON result; when the handler throws, still 200, with
+ * `X-Amz-Function-Error: Unhandled` and `{errorType, errorMessage, trace}` (the SDKs then set
+ * `FunctionError`, and cognito-local answers UserLambdaValidationException "<fn> failed with error
+ * <errorMessage>."); an unknown function is a 404 ResourceNotFoundException.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { lambdaContext } from '../../shared/runtime/local-context.ts';
+import type { TriggerHandler } from '../../shared/runtime/trigger.ts';
+import { LOCALHOST } from './ports.ts';
+
+/**
+ * A handler, or a function that loads one (`() => import('...').then((m) => m.handler)`), called on
+ * the first invocation and cached. Both are plain functions and cannot be told apart up front, so the
+ * entry is called with the event: if it answers with a function, it was a loader.
+ */
+export type LocalFunction = TriggerHandler | (() => Promise<TriggerHandler>);
+
+export interface Invocation {
+  functionName: string;
+  event: unknown;
+  ok: boolean;
+  result?: unknown;
+  error?: { errorType: string; errorMessage: string };
+}
+
+export interface LocalLambda {
+  endpoint: string;
+  port: number;
+  startMs: number;
+  /** Every invocation so far, oldest first. Events hold what the caller sent (passwords included, for UserMigration). */
+  readonly invocations: Invocation[];
+  /** Forgets the recorded invocations. */
+  clear(): void;
+  stop(): Promise<void>;
+}
+
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+
+/**
+ * The function a FunctionName refers to: the name itself, or the name inside an ARN
+ * (`arn:aws:lambda:region:account:function:name[:qualifier]`, or the partial `account:function:name`),
+ * else the last `:`-segment.
+ */
+export function functionKey(requested: string, known: ReadonlySet<string>): string | undefined {
+  if (known.has(requested)) return requested;
+  const fromArn = /(?:^|:)function:([^:]+)(?::[^:]+)?$/.exec(requested)?.[1];
+  if (fromArn !== undefined && known.has(fromArn)) return fromArn;
+  const last = requested.split(':').at(-1);
+  return last !== undefined && known.has(last) ? last : undefined;
+}
+
+/** What Lambda's Node.js runtime reports for a thrown value. */
+function functionError(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+  if (error instanceof Error) {
+    return { errorType: error.name, errorMessage: error.message, trace: (error.stack ?? '').split('\n') };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendServiceError(response: ServerResponse, status: number, errorType: string, message: string): void {
+  send(response, status, { Type: 'User', message }, { 'x-amzn-ErrorType': errorType });
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startLambdaServer(
+  functions: Record<string, LocalFunction>,
+  options: { port?: number } = {},
+): Promise<LocalLambda> {
+  const startedAt = performance.now();
+  const known = new Set(Object.keys(functions));
+  const loaded = new Map<string, TriggerHandler>();
+  const invocations: Invocation[] = [];
+
+  /** Runs the function, resolving a loader on first use. */
+  async function run(name: string, event: unknown): Promise<unknown> {
+    const context = lambdaContext(name);
+    const cached = loaded.get(name);
+    if (cached) return cached(event, context);
+    const entry = functions[name] as LocalFunction;
+    const answer: unknown = await entry(event, context);
+    if (typeof answer !== 'function') {
+      loaded.set(name, entry as TriggerHandler);
+      return answer;
+    }
+    const handler = answer as TriggerHandler;
+    loaded.set(name, handler);
+    return handler(event, context);
+  }
+
+  async function invoke(request: IncomingMessage, response: ServerResponse, requested: string): Promise<void> {
+    const name = functionKey(requested, known);
+    if (name === undefined) {
+      sendServiceError(response, 404, 'ResourceNotFoundException', `Function not found: ${requested}`);
+      return;
+    }
+    const body = await readBody(request);
+    let event: unknown;
+    try {
+      event = body.trim() === '' ? {} : JSON.parse(body);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      sendServiceError(
+        response,
+        400,
+        'InvalidRequestContentException',
+        `Could not parse request body into json: ${reason}`,
+      );
+      return;
+    }
+
+    const invocationType = request.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    if (invocationType === 'DryRun') {
+      send(response, 204, undefined);
+      return;
+    }
+    const execution = run(name, event).then(
+      (result) => {
+        invocations.push({ functionName: name, event, ok: true, result });
+        return { ok: true as const, result };
+      },
+      (thrown: unknown) => {
+        const error = functionError(thrown);
+        invocations.push({
+          functionName: name,
+          event,
+          ok: false,
+          error: { errorType: error.errorType, errorMessage: error.errorMessage },
+        });
+        return { ok: false as const, error };
+      },
+    );
+    if (invocationType === 'Event') {
+      send(response, 202, undefined);
+      return;
+    }
+    const outcome = await execution;
+    const headers = { 'x-amz-executed-version': '$LATEST' };
+    if (outcome.ok) send(response, 200, outcome.result ?? null, headers);
+    else send(response, 200, outcome.error, { ...headers, 'x-amz-function-error': 'Unhandled' });
+  }
+
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const match = request.method === 'POST' ? INVOKE_PATH.exec(path) : null;
+    const handled = match
+      ? invoke(request, response, decodeURIComponent(match[1] ?? ''))
+      : Promise.resolve(
+          sendServiceError(response, 404, 'UnknownOperationException', `Not supported: ${request.method} ${path}`),
+        );
+    handled.catch((error: unknown) => {
+      if (!response.headersSent) sendServiceError(response, 500, 'ServiceException', String(error));
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, LOCALHOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://${LOCALHOST}:${port}`,
+    port,
+    startMs: Math.round(performance.now() - startedAt),
+    invocations,
+    clear: () => {
+      invocations.length = 0;
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,56 @@
+/** Ports and readiness: the two things every local server needs before it can be used. */
+import { createServer } from 'node:net';
+
+export const LOCALHOST = '127.0.0.1';
+
+/**
+ * A port that is free right now on 127.0.0.1: listen on port 0, read the port the OS chose, close.
+ * Another process could take it before the caller binds it; servers that can listen on port 0
+ * themselves (the in-process ones) do that instead.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, LOCALHOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : undefined;
+      server.close(() => (port ? resolve(port) : reject(new Error(`freePort: unexpected address ${String(address)}`))));
+    });
+  });
+}
+
+export interface WaitOptions {
+  /** What is awaited, for the error message: "DynamoDB Local on port 8000". */
+  what: string;
+  timeoutMs?: number;
+  intervalMs?: number;
+}
+
+/**
+ * Calls `check` until it returns true. Return false for "not yet"; throw to give up at once (e.g. when
+ * the process being waited for has exited). Throws a timeout error naming `what`.
+ */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  { what, timeoutMs = 30_000, intervalMs = 100 }: WaitOptions,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** A readiness check for an HTTP endpoint: true when GET `url` answers with a 2xx status. */
+export async function httpOk(url: string, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The whole local stack: DynamoDB Local with the suite's tables, an SES server, a Lambda Invoke endpoint
+ * serving the built handlers, and cognito-local with a pool whose triggers point at that endpoint.
+ * `npm start` runs it for people; the Jest set-up runs it for the integration and end-to-end tests.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TriggerHandler } from '../../shared/runtime/index.ts';
+import { buildFunctions, DIST, functionNames, ROOT } from '../build.ts';
+import { startCognitoLocal, type CognitoTrigger, type LocalCognito } from './cognito.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
+import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
+import { startLinkShim, type LinkShim } from './link-shim.ts';
+import { startSesLocal, type LocalSes } from './ses.ts';
+import { createTables, loadTableDefinitions } from './tables.ts';
+
+/** Table names of the local stage, keyed as in serverless.yml's custom.tables. */
+export function localTableNames(stage = 'local'): Record<string, string> {
+  const service = 'cognito-triggers';
+  return {
+    profiles: `${service}-${stage}-profiles`,
+    signInAttempts: `${service}-${stage}-sign-in-attempts`,
+    audit: `${service}-${stage}-audit`,
+    notifications: `${service}-${stage}-notifications`,
+  };
+}
+
+/** The environment variables naming the tables, as serverless.yml sets them in Lambda. */
+export function tableEnvironment(names: Record<string, string>): Record<string, string> {
+  return {
+    PROFILES_TABLE: names.profiles ?? '',
+    SIGN_IN_ATTEMPTS_TABLE: names.signInAttempts ?? '',
+    AUDIT_TABLE: names.audit ?? '',
+    NOTIFICATIONS_TABLE: names.notifications ?? '',
+  };
+}
+
+/** Starts DynamoDB Local and creates the tables of infra/tables.yml in it. */
+export async function startDatabase(names: Record<string, string>): Promise<LocalDynamoDb> {
+  const dynamodb = await startDynamoDbLocal();
+  try {
+    await createTables(dynamodb.endpoint, loadTableDefinitions(join(ROOT, 'infra', 'tables.yml'), names));
+    return dynamodb;
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+}
+
+/** The Cognito trigger each function is attached to, where cognito-local can call it. */
+const COGNITO_TRIGGERS: Readonly<Record<string, CognitoTrigger>> = {
+  'pre-signup': 'PreSignUp',
+  'post-confirmation': 'PostConfirmation',
+  'post-authentication': 'PostAuthentication',
+  'pre-token-generation': 'PreTokenGeneration',
+  'migrate-user': 'UserMigration',
+  'custom-message': 'CustomMessage',
+};
+
+export interface StackOptions {
+  /** Extra environment for the handlers (they run in this process). */
+  environment?: Record<string, string>;
+  /** Build the functions first (default true). */
+  build?: boolean;
+  /** A directory for cognito-local's data, kept across restarts; default a temporary one. */
+  cognitoDataDir?: string;
+}
+
+export interface LocalStack {
+  cognito: LocalCognito;
+  /** What clients should talk to: cognito-local behind the AdminLinkProviderForUser shim. */
+  cognitoEndpoint: string;
+  links: LinkShim['links'];
+  dynamodb: LocalDynamoDb;
+  ses: LocalSes;
+  lambda: LocalLambda;
+  tables: Record<string, string>;
+  /** The environment the handlers run with. */
+  environment: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Handlers are the built bundles, imported on first use, exactly as Lambda would load them. */
+function builtHandler(name: string): () => Promise<TriggerHandler> {
+  return async () => {
+    const module = (await import(pathToFileURL(join(DIST, name, 'index.js')).href)) as { handler: TriggerHandler };
+    return module.handler;
+  };
+}
+
+export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
+  const names = functionNames();
+  if (options.build !== false) await buildFunctions(names);
+  const tables = localTableNames();
+  const stopping: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stopping.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const [dynamodb, ses] = await Promise.all([startDatabase(tables), startSesLocal()]);
+    stopping.push(dynamodb.stop, ses.stop);
+    const lambda = await startLambdaServer(Object.fromEntries(names.map((name) => [name, builtHandler(name)])));
+    stopping.push(lambda.stop);
+    const triggers = Object.fromEntries(names.filter((n) => COGNITO_TRIGGERS[n]).map((n) => [COGNITO_TRIGGERS[n], n]));
+    const cognito = await startCognitoLocal({
+      lambdaEndpoint: lambda.endpoint,
+      triggers,
+      dataDir: options.cognitoDataDir,
+    });
+    stopping.push(cognito.stop);
+    const shim = await startLinkShim(cognito.endpoint);
+    stopping.push(shim.stop);
+
+    const environment: Record<string, string> = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: shim.endpoint,
+      ...tableEnvironment(tables),
+      MAIL_FROM: 'no-reply@cognito-triggers.local',
+      APP_NAME: 'Cognito Triggers (local)',
+      // cognito-local does not mark the e-mail verified on ConfirmSignUp, as Cognito does.
+      MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
+      ...options.environment,
+    };
+    Object.assign(process.env, environment);
+
+    return {
+      cognito,
+      cognitoEndpoint: shim.endpoint,
+      links: shim.links,
+      dynamodb,
+      ses,
+      lambda,
+      tables,
+      environment,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

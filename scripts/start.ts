@@ -1,0 +1,90 @@
+/**
+ * `npm start`: the local stack on 127.0.0.1 (DynamoDB Local, SES, a Lambda endpoint serving the built
+ * handlers, cognito-local with every trigger it can call), seeded with demo data; endpoints printed and
+ * written to .local/stack.json; runs until Ctrl-C.
+ *
+ *   npm start [-- --no-seed] [--stack-file <path>] [--env KEY=VALUE ...] [--log-file <path>]
+ *
+ * Handler logs go to .local/stack.log (or --log-file). The test set-up runs this same program.
+ */
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from './build.ts';
+import { cognitoClientFor, DEMO_USER, seedTables, seedUserPool, startLocalStack } from './local/index.ts';
+
+export interface StackFile {
+  cognito: { endpoint: string; userPoolId: string; clientId: string; confirmationCode: string };
+  dynamodb: { endpoint: string };
+  ses: { endpoint: string };
+  lambda: { endpoint: string };
+  tables: Record<string, string>;
+}
+
+const { values } = parseArgs({
+  options: {
+    'no-seed': { type: 'boolean', default: false },
+    'stack-file': { type: 'string', default: join(ROOT, '.local', 'stack.json') },
+    'log-file': { type: 'string', default: join(ROOT, '.local', 'stack.log') },
+    env: { type: 'string', multiple: true, default: [] },
+  },
+});
+
+const environment = Object.fromEntries(
+  (values.env ?? []).map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--env takes KEY=VALUE, got ${pair}`);
+    return [pair.slice(0, eq), pair.slice(eq + 1)];
+  }),
+);
+
+// The handlers run in this process; their JSON logs and metrics go to the log file, not the terminal.
+const logFile = values['log-file'] ?? join(ROOT, '.local', 'stack.log');
+mkdirSync(dirname(logFile), { recursive: true });
+const log = createWriteStream(logFile, { flags: 'a' });
+const print = (line: string) => process.stderr.write(`${line}\n`);
+process.stdout.write = ((chunk: string | Uint8Array) => log.write(chunk)) as typeof process.stdout.write;
+
+const stack = await startLocalStack({ environment });
+if (!values['no-seed']) {
+  await seedTables(stack.dynamodb.endpoint, stack.tables);
+  await seedUserPool(cognitoClientFor(stack.cognitoEndpoint), stack.cognito.userPoolId);
+}
+
+const info: StackFile = {
+  cognito: {
+    endpoint: stack.cognitoEndpoint,
+    userPoolId: stack.cognito.userPoolId,
+    clientId: stack.cognito.clientId,
+    confirmationCode: stack.cognito.confirmationCode,
+  },
+  dynamodb: { endpoint: stack.dynamodb.endpoint },
+  ses: { endpoint: stack.ses.endpoint },
+  lambda: { endpoint: stack.lambda.endpoint },
+  tables: stack.tables,
+};
+const stackFile = values['stack-file'] ?? join(ROOT, '.local', 'stack.json');
+mkdirSync(dirname(stackFile), { recursive: true });
+writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
+
+print('cognito-triggers local stack is up');
+print(
+  `  Cognito   ${info.cognito.endpoint}  pool ${info.cognito.userPoolId}  client ${info.cognito.clientId}  code ${info.cognito.confirmationCode}`,
+);
+print(`  DynamoDB  ${info.dynamodb.endpoint}  tables ${Object.values(info.tables).join(', ')}`);
+print(`  SES       ${info.ses.endpoint}  (mail: GET ${info.ses.endpoint}/store)`);
+print(`  Lambda    ${info.lambda.endpoint}`);
+if (!values['no-seed']) print(`  Demo user ${DEMO_USER.email} / ${DEMO_USER.password}`);
+print(`  Written to ${stackFile}; handler logs in ${logFile}. Ctrl-C stops.`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  print('stopping...');
+  await stack.stop();
+  log.end();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
