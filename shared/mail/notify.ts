@@ -53,7 +53,10 @@ export async function notifyOnce(
   }
   let messageId: string;
   try {
-    messageId = await deps.sender.send({ to: request.to, from: request.from, ...message }, signal);
+    messageId = await deps.sender.send(
+      { to: request.to, from: request.from, subject: message.subject, html: message.html, text: message.text },
+      signal,
+    );
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     deps.log.warn('notification not sent; recorded for retry', { kind: request.kind, error: reason });

@@ -1,0 +1,137 @@
+/**
+ * `npm run invoke -- <function> <event.json>`: runs one handler (its built bundle, as Lambda would) on an
+ * event file and prints the response JSON on stdout (exit 0), or a one-line error on stderr (exit 1).
+ *
+ * With no AWS endpoint configured it brings its own: an embedded DynamoDB Local with the suite's tables
+ * and demo data, cognito-local with a demo user for the functions that read the user pool, and e-mail
+ * captured as JSON files in .local/outbox/ instead of sent. Handler logs go to .local/invoke.log.
+ */
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseEvent, triggerOfFunction } from '../shared/events/index.ts';
+import { lambdaContext, type TriggerHandler } from '../shared/runtime/index.ts';
+import { buildFunctions, DIST, functionNames, ROOT } from './build.ts';
+import {
+  cognitoClientFor,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localTableNames,
+  seedTables,
+  seedUserPool,
+  startCognitoLocal,
+  startDatabase,
+  startLinkShim,
+  tableEnvironment,
+} from './local/index.ts';
+
+class InvokeError extends Error {}
+
+/** Functions that read the user pool, and so need a Cognito endpoint. */
+const USES_COGNITO = new Set(['pre-signup']);
+
+function readEvent(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InvokeError(`cannot read ${file}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InvokeError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function endpointConfigured(env: NodeJS.ProcessEnv, service: string): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL || env[`AWS_ENDPOINT_URL_${service}`]);
+}
+
+type Stop = () => Promise<void>;
+
+/** Starts what the function needs and is not configured, and sets the environment it runs with. */
+async function provideLocalServices(name: string, event: unknown): Promise<Stop[]> {
+  const env = process.env;
+  const stops: Stop[] = [];
+  const defaults: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    MAIL_FROM: 'no-reply@cognito-triggers.local',
+    APP_NAME: 'Cognito Triggers (local)',
+  };
+  if (!endpointConfigured(env, 'DYNAMODB')) {
+    const tables = localTableNames();
+    const dynamodb = await startDatabase(tables);
+    stops.push(dynamodb.stop);
+    await seedTables(dynamodb.endpoint, tables);
+    Object.assign(defaults, tableEnvironment(tables), {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    });
+  }
+  if (!endpointConfigured(env, 'SES')) defaults.MAIL_OUTBOX_DIR = join(ROOT, '.local', 'outbox');
+  if (USES_COGNITO.has(name) && !endpointConfigured(env, 'COGNITO_IDENTITY_PROVIDER')) {
+    // No triggers: the handler under test is the only one that runs.
+    // The pool takes the event's pool id, so that the handler finds the pool the event speaks of.
+    const userPoolId = (event as { userPoolId?: string }).userPoolId;
+    const cognito = await startCognitoLocal({ lambdaEndpoint: 'http://127.0.0.1:9', triggers: {}, userPoolId });
+    stops.push(cognito.stop);
+    const shim = await startLinkShim(cognito.endpoint);
+    stops.push(shim.stop);
+    await seedUserPool(cognitoClientFor(shim.endpoint), cognito.userPoolId);
+    Object.assign(defaults, {
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: shim.endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    });
+  }
+  for (const [key, value] of Object.entries(defaults)) env[key] ??= value;
+  return stops;
+}
+
+async function main(args: string[]): Promise<unknown> {
+  const [name, eventFile] = args;
+  if (!name || !eventFile) throw new InvokeError('usage: npm run invoke -- <function> <event.json>');
+  const trigger = triggerOfFunction(name);
+  if (!trigger || !functionNames().includes(name)) {
+    throw new InvokeError(`unknown function ${name} (have: ${functionNames().join(', ')})`);
+  }
+  const event = readEvent(resolve(eventFile));
+  try {
+    parseEvent(trigger, event);
+  } catch (error) {
+    throw new InvokeError((error as Error).message);
+  }
+
+  await buildFunctions([name]);
+  const stops = await provideLocalServices(name, event);
+  try {
+    const module = (await import(pathToFileURL(join(DIST, name, 'index.js')).href)) as { handler: TriggerHandler };
+    return await module.handler(event, lambdaContext(name));
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
+// Logs and metrics of the handler (and of the local servers) go to a file: stdout carries the response,
+// stderr the one-line error.
+mkdirSync(join(ROOT, '.local'), { recursive: true });
+const log = createWriteStream(join(ROOT, '.local', 'invoke.log'), { flags: 'a' });
+const stdout = process.stdout.write.bind(process.stdout);
+const stderr = process.stderr.write.bind(process.stderr);
+const toLog = ((chunk: string | Uint8Array) => log.write(chunk)) as typeof process.stdout.write;
+process.stdout.write = toLog;
+process.stderr.write = toLog;
+
+main(process.argv.slice(2)).then(
+  (result) => {
+    stdout(`${JSON.stringify(result, null, 2)}\n`);
+    log.end(() => process.exit(0));
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    stderr(`error: ${message.replace(/\s*\n\s*/gu, ' ')}\n`);
+    log.end(() => process.exit(1));
+  },
+);
