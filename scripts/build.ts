@@ -5,7 +5,7 @@
  *   npm run build [-- <function> ...]
  */
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +38,7 @@ export async function buildFunctions(names: readonly string[] = functionNames())
       const result = await build({
         entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
         outfile: file,
+        write: false,
         bundle: true,
         platform: 'node',
         format: 'esm',
@@ -53,10 +54,14 @@ export async function buildFunctions(names: readonly string[] = functionNames())
           js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         },
       });
+      // Replace each file in one step: a running local stack may import a bundle while it is rebuilt.
+      for (const output of result.outputFiles) {
+        const temporary = `${output.path}.${process.pid}.tmp`;
+        writeFileSync(temporary, output.contents);
+        renameSync(temporary, output.path);
+      }
       writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-      const bytes =
-        result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith('index.js')) ?? '']
-          ?.bytes ?? 0;
+      const bytes = result.outputFiles.find((output) => output.path === file)?.contents.byteLength ?? 0;
       return { name, file, bytes };
     }),
   );

@@ -1,0 +1,76 @@
+/** `npm run invoke`: the contract of design section 2, run as a person runs it. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = process.cwd();
+
+function invoke(...args: string[]) {
+  // Without AWS endpoints: the command must bring its own local servers.
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('AWS_ENDPOINT_URL')) delete env[key];
+  const run = spawnSync(
+    process.execPath,
+    ['--no-warnings', '--import', 'tsx', join(ROOT, 'scripts', 'invoke.ts'), ...args],
+    {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('npm run invoke', () => {
+  it('prints the response of a sample event as JSON and exits 0', () => {
+    const run = invoke('pre-signup', 'events/pre-signup/PreSignUp_SignUp.json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      triggerSource: 'PreSignUp_SignUp',
+      response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+    });
+  });
+
+  it('prints a one-line error for a malformed event and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'invoke-'));
+    const file = join(dir, 'bad.json');
+    const event = JSON.parse(readFileSync(join(ROOT, 'events/pre-signup/PreSignUp_SignUp.json'), 'utf8'));
+    event.request.userAttributes.email = 42;
+    writeFileSync(file, JSON.stringify(event));
+    const run = invoke('pre-signup', file);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'error: invalid PreSignUp event: request.userAttributes.email: expected string, got number\n',
+    );
+  });
+
+  it('refuses an unknown function and an unreadable file in one line', () => {
+    expect(invoke('no-such-function', 'x.json')).toMatchObject({
+      status: 1,
+      stderr: expect.stringMatching(/^error: unknown function no-such-function .*\n$/u),
+    });
+    expect(invoke('pre-signup', 'missing.json')).toMatchObject({
+      status: 1,
+      stderr: 'error: cannot read ' + join(ROOT, 'missing.json') + '\n',
+    });
+  });
+
+  it('writes the e-mail a function would send to .local/outbox/ as JSON', () => {
+    const outbox = join(ROOT, '.local', 'outbox');
+    mkdirSync(outbox, { recursive: true });
+    const before = new Set(readdirSync(outbox));
+    const run = invoke('post-confirmation', 'events/post-confirmation/PostConfirmation_ConfirmSignUp.json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const written = readdirSync(outbox).filter((name) => !before.has(name));
+    expect(written).toHaveLength(1);
+    const mail = JSON.parse(readFileSync(join(outbox, written[0] ?? ''), 'utf8'));
+    expect(Object.keys(mail).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
+    expect(mail).toMatchObject({ to: 'jane.doe@example.com', subject: expect.stringContaining('Welcome') });
+  });
+});

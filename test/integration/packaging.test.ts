@@ -1,0 +1,92 @@
+/** `npx serverless package`: offline, one zip per function, every trigger wired to its pool, one role each. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = process.cwd();
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+}
+
+function packageTo(dir: string, ...params: string[]): Template {
+  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', dir, ...params], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
+describe('serverless package', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sls-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let template: Template;
+  beforeAll(() => {
+    template = packageTo(dir);
+  }, 120_000);
+
+  const FUNCTIONS = {
+    preSignUp: 'PreSignUp',
+    postConfirmation: 'PostConfirmation',
+    preAuthentication: 'PreAuthentication',
+    postAuthentication: 'PostAuthentication',
+  } as const;
+
+  it('writes one zip per declared function', () => {
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.zip'))
+        .sort(),
+    ).toEqual([
+      'inboundFederation.zip',
+      'postAuthentication.zip',
+      'postConfirmation.zip',
+      'preAuthentication.zip',
+      'preSignUp.zip',
+    ]);
+  });
+
+  it('wires every trigger to the user pool', () => {
+    const pool = template.Resources.CognitoUserPoolUsers;
+    expect(pool?.Type).toBe('AWS::Cognito::UserPool');
+    const lambdaConfig = pool?.Properties.LambdaConfig as Record<string, unknown>;
+    for (const [fn, trigger] of Object.entries(FUNCTIONS)) {
+      const logicalId = `${fn.charAt(0).toUpperCase()}${fn.slice(1)}LambdaFunction`;
+      expect(lambdaConfig[trigger]).toEqual({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+    }
+    expect(lambdaConfig.InboundFederation).toEqual({
+      LambdaArn: { 'Fn::GetAtt': ['InboundFederationLambdaFunction', 'Arn'] },
+      LambdaVersion: 'V1_0',
+    });
+  });
+
+  it('gives every function its own role and no shared one', () => {
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    const roles = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([, r]) => JSON.stringify(r.Properties.Role));
+    expect(new Set(roles).size).toBe(roles.length);
+  });
+
+  it('attaches to an existing pool when asked', () => {
+    const existing = mkdtempSync(join(tmpdir(), 'sls-existing-'));
+    try {
+      const other = packageTo(
+        existing,
+        '--param',
+        'existingPool=true',
+        '--param',
+        'userPoolName=my-pool',
+        '--param',
+        'userPoolId=eu-west-1_Abc123',
+      );
+      expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
+      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(4);
+    } finally {
+      rmSync(existing, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
