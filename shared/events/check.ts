@@ -2,7 +2,7 @@
  * Runtime checks: of the events Cognito sends (what our code relies on) and of our answers (what Cognito
  * accepts). Messages name the path and the problem; they never quote a value, which could be a secret.
  */
-import type * as z from 'zod/mini';
+import * as v from 'valibot';
 import { formatViolations, type Violation } from './rules.ts';
 import { TRIGGERS, type TriggerEvents, type TriggerName } from './registry.ts';
 
@@ -29,7 +29,7 @@ export class ResponseValidationError extends Error {
 /** Fields whose values are safe, and useful, to repeat in a message. */
 const QUOTABLE_FIELDS = new Set(['triggerSource', 'version', 'type', 'providerType']);
 
-type Issue = z.core.$ZodIssue;
+type Issue = v.BaseIssue<unknown>;
 type PathKey = PropertyKey;
 
 export function formatPath(path: readonly PathKey[]): string {
@@ -65,37 +65,29 @@ function describeActual(input: unknown, path: readonly PathKey[]): string {
   return describeType(value);
 }
 
-function describeIssue(issue: Issue, input: unknown): string {
-  const path = formatPath(issue.path);
-  const where = path || '(event)';
-  switch (issue.code) {
-    case 'invalid_type': {
-      const actual = describeActual(input, issue.path);
-      return actual === 'nothing'
-        ? `${where}: required ${issue.expected}, missing`
-        : `${where}: expected ${issue.expected}, got ${actual}`;
-    }
-    case 'invalid_value': {
-      const actual = describeActual(input, issue.path);
-      const expected = `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-      return actual === 'nothing'
-        ? `${where}: required ${expected}, missing`
-        : `${where}: expected ${expected}, got ${actual}`;
-    }
-    case 'invalid_union': {
-      const options = (issue as { options?: unknown[] }).options;
-      if (options) {
-        return `${where}: expected one of ${options.map((v) => JSON.stringify(v)).join(', ')}, got ${describeActual(input, issue.path)}`;
-      }
-      return `${where}: matches none of the allowed shapes`;
-    }
-    default:
-      return `${where}: ${issue.message}`;
-  }
+/** valibot writes expectations as `"a" | "b"` for choices; we say `one of "a", "b"`. */
+function describeExpected(expected: string): string {
+  const choices = expected.replace(/^\((.*)\)$/su, '$1').split(' | ');
+  if (choices.length > 1) return `one of ${choices.join(', ')}`;
+  return expected.startsWith('"') ? `one of ${expected}` : expected;
 }
 
-function problemsOf(error: z.core.$ZodError, input: unknown): string[] {
-  return error.issues.map((issue) => describeIssue(issue, input));
+function describeIssue(issue: Issue, input: unknown): string {
+  const path = (issue.path ?? []).map((item) => item.key as PathKey);
+  const where = formatPath(path) || '(event)';
+  if (issue.kind === 'validation') return `${where}: ${issue.message}`;
+  const actual = describeActual(input, path);
+  // A missing key is reported with the key's name as the expectation, which says nothing new.
+  const missingKey = actual === 'nothing' && issue.expected === `"${String(path[path.length - 1])}"`;
+  if (missingKey) return `${where}: required, missing`;
+  const expected = describeExpected(issue.expected ?? issue.type);
+  return actual === 'nothing'
+    ? `${where}: required ${expected}, missing`
+    : `${where}: expected ${expected}, got ${actual}`;
+}
+
+function problemsOf(issues: readonly Issue[], input: unknown): string[] {
+  return issues.map((issue) => describeIssue(issue, input));
 }
 
 /**
@@ -103,8 +95,8 @@ function problemsOf(error: z.core.$ZodError, input: unknown): string[] {
  * fields Cognito adds later pass through untouched, and nothing is rebuilt from untrusted keys.
  */
 export function parseEvent<N extends TriggerName>(trigger: N, input: unknown): TriggerEvents[N] {
-  const result = TRIGGERS[trigger].event.safeParse(input);
-  if (!result.success) throw new EventValidationError(trigger, problemsOf(result.error, input));
+  const result = v.safeParse(TRIGGERS[trigger].event, input);
+  if (!result.success) throw new EventValidationError(trigger, problemsOf(result.issues, input));
   return input as TriggerEvents[N];
 }
 
@@ -119,13 +111,13 @@ export function responseProblems<N extends TriggerName>(
   }
   const answer = (result as { response?: unknown }).response ?? {};
   const definition = TRIGGERS[trigger] as unknown as {
-    response: z.ZodMiniType | ((e: unknown) => z.ZodMiniType);
+    response: v.GenericSchema | ((e: unknown) => v.GenericSchema);
     rules: (e: unknown, r: unknown) => Violation[];
   };
   const schema = typeof definition.response === 'function' ? definition.response(event) : definition.response;
-  const shape = schema.safeParse(answer);
+  const shape = v.safeParse(schema, answer);
   if (!shape.success) {
-    return problemsOf(shape.error, answer).map((problem) => `response.${problem}`);
+    return problemsOf(shape.issues, answer).map((problem) => `response.${problem}`);
   }
   return definition.rules(event, answer).map((v) => formatViolations([v]));
 }

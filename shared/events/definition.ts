@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import type { Violation } from './rules.ts';
 
 /** One kind of event Cognito sends: a trigger source, at one event version. */
@@ -13,9 +13,9 @@ export interface EventKind {
  */
 export interface TriggerDefinition<Event, Response> {
   readonly kinds: readonly EventKind[];
-  readonly event: z.ZodMiniType;
+  readonly event: v.GenericSchema;
   /** The shape of the answer; a function where the shape depends on the event (e.g. its version). */
-  readonly response: z.ZodMiniType | ((event: Event) => z.ZodMiniType);
+  readonly response: v.GenericSchema | ((event: Event) => v.GenericSchema);
   readonly rules: (event: Event, response: Response) => Violation[];
   readonly sample: (kind: EventKind) => Event;
 }

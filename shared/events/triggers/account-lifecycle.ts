@@ -1,12 +1,12 @@
 /** Post confirmation, pre authentication and post authentication: Cognito reads nothing of their answer. */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { noRules, type EventKind, type TriggerDefinition, type WithResponse } from '../definition.ts';
 import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
 
 /** Cognito ignores what these triggers answer; an empty object is the conventional reply. */
-const emptyResponse = z.looseObject({});
-export type EmptyResponse = z.output<typeof emptyResponse>;
+const emptyResponse = v.looseObject({});
+export type EmptyResponse = v.InferOutput<typeof emptyResponse>;
 
 export const POST_CONFIRMATION_SOURCES = [
   'PostConfirmation_ConfirmSignUp',
@@ -15,9 +15,9 @@ export const POST_CONFIRMATION_SOURCES = [
 const postConfirmationEvent = eventOf(
   POST_CONFIRMATION_SOURCES,
   VERSION_1,
-  z.looseObject({ userAttributes: stringMap(), clientMetadata: optionalStringMap() }),
+  v.looseObject({ userAttributes: stringMap(), clientMetadata: optionalStringMap() }),
 );
-export type PostConfirmationEvent = WithResponse<z.output<typeof postConfirmationEvent>, EmptyResponse>;
+export type PostConfirmationEvent = WithResponse<v.InferOutput<typeof postConfirmationEvent>, EmptyResponse>;
 
 export const postConfirmation: TriggerDefinition<PostConfirmationEvent, EmptyResponse> = {
   kinds: POST_CONFIRMATION_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
@@ -37,15 +37,15 @@ export const PRE_AUTHENTICATION_SOURCES = ['PreAuthentication_Authentication'] a
 const preAuthenticationEvent = eventOf(
   PRE_AUTHENTICATION_SOURCES,
   VERSION_1,
-  z.looseObject({
+  v.looseObject({
     userAttributes: stringMap(),
     validationData: optionalStringMap(),
     clientMetadata: optionalStringMap(),
     /** Set when the pool prevents user-existence errors and no such user exists. */
-    userNotFound: z.optional(z.boolean()),
+    userNotFound: v.optional(v.boolean()),
   }),
 );
-export type PreAuthenticationEvent = WithResponse<z.output<typeof preAuthenticationEvent>, EmptyResponse>;
+export type PreAuthenticationEvent = WithResponse<v.InferOutput<typeof preAuthenticationEvent>, EmptyResponse>;
 
 export const preAuthentication: TriggerDefinition<PreAuthenticationEvent, EmptyResponse> = {
   kinds: [{ triggerSource: 'PreAuthentication_Authentication', version: '1' }],
@@ -65,9 +65,9 @@ export const POST_AUTHENTICATION_SOURCES = ['PostAuthentication_Authentication']
 const postAuthenticationEvent = eventOf(
   POST_AUTHENTICATION_SOURCES,
   VERSION_1,
-  z.looseObject({ userAttributes: stringMap(), newDeviceUsed: z.boolean(), clientMetadata: optionalStringMap() }),
+  v.looseObject({ userAttributes: stringMap(), newDeviceUsed: v.boolean(), clientMetadata: optionalStringMap() }),
 );
-export type PostAuthenticationEvent = WithResponse<z.output<typeof postAuthenticationEvent>, EmptyResponse>;
+export type PostAuthenticationEvent = WithResponse<v.InferOutput<typeof postAuthenticationEvent>, EmptyResponse>;
 
 export const postAuthentication: TriggerDefinition<PostAuthenticationEvent, EmptyResponse> = {
   kinds: [{ triggerSource: 'PostAuthentication_Authentication', version: '1' }],

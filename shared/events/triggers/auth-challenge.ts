@@ -1,5 +1,5 @@
 /** The custom authentication flow: define, create and verify auth challenge. */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { TriggerDefinition, WithResponse } from '../definition.ts';
@@ -15,32 +15,32 @@ export const CHALLENGE_NAMES = [
   'ADMIN_NO_SRP_AUTH',
 ] as const;
 
-const challengeResult = z.looseObject({
-  challengeName: z.string(),
-  challengeResult: z.boolean(),
-  challengeMetadata: z.optional(z.nullable(z.string())),
+const challengeResult = v.looseObject({
+  challengeName: v.string(),
+  challengeResult: v.boolean(),
+  challengeMetadata: v.nullish(v.string()),
 });
-export type ChallengeResult = z.output<typeof challengeResult>;
+export type ChallengeResult = v.InferOutput<typeof challengeResult>;
 
-const userNotFound = z.optional(z.boolean());
+const userNotFound = v.optional(v.boolean());
 
 const defineEvent = eventOf(
   ['DefineAuthChallenge_Authentication'],
   VERSION_1,
-  z.looseObject({
+  v.looseObject({
     userAttributes: stringMap(),
-    session: z.array(challengeResult),
+    session: v.array(challengeResult),
     clientMetadata: optionalStringMap(),
     userNotFound,
   }),
 );
-const defineResponse = z.looseObject({
-  challengeName: z.optional(z.nullable(z.string())),
-  issueTokens: z.optional(z.nullable(z.boolean())),
-  failAuthentication: z.optional(z.nullable(z.boolean())),
+const defineResponse = v.looseObject({
+  challengeName: v.nullish(v.string()),
+  issueTokens: v.nullish(v.boolean()),
+  failAuthentication: v.nullish(v.boolean()),
 });
-export type DefineAuthChallengeResponse = z.output<typeof defineResponse>;
-export type DefineAuthChallengeEvent = WithResponse<z.output<typeof defineEvent>, DefineAuthChallengeResponse>;
+export type DefineAuthChallengeResponse = v.InferOutput<typeof defineResponse>;
+export type DefineAuthChallengeEvent = WithResponse<v.InferOutput<typeof defineEvent>, DefineAuthChallengeResponse>;
 
 function defineRules(_event: DefineAuthChallengeEvent, answer: DefineAuthChallengeResponse): Violation[] {
   if (answer.issueTokens && answer.failAuthentication) {
@@ -73,21 +73,21 @@ export const defineAuthChallenge: TriggerDefinition<DefineAuthChallengeEvent, De
 const createEvent = eventOf(
   ['CreateAuthChallenge_Authentication'],
   VERSION_1,
-  z.looseObject({
+  v.looseObject({
     userAttributes: stringMap(),
-    challengeName: z.string(),
-    session: z.array(challengeResult),
+    challengeName: v.string(),
+    session: v.array(challengeResult),
     clientMetadata: optionalStringMap(),
     userNotFound,
   }),
 );
-const createResponse = z.looseObject({
-  publicChallengeParameters: z.optional(z.nullable(stringMap())),
-  privateChallengeParameters: z.optional(z.nullable(stringMap())),
-  challengeMetadata: z.optional(z.nullable(z.string())),
+const createResponse = v.looseObject({
+  publicChallengeParameters: v.nullish(stringMap()),
+  privateChallengeParameters: v.nullish(stringMap()),
+  challengeMetadata: v.nullish(v.string()),
 });
-export type CreateAuthChallengeResponse = z.output<typeof createResponse>;
-export type CreateAuthChallengeEvent = WithResponse<z.output<typeof createEvent>, CreateAuthChallengeResponse>;
+export type CreateAuthChallengeResponse = v.InferOutput<typeof createResponse>;
+export type CreateAuthChallengeEvent = WithResponse<v.InferOutput<typeof createEvent>, CreateAuthChallengeResponse>;
 
 function createRules(evt: CreateAuthChallengeEvent, answer: CreateAuthChallengeResponse): Violation[] {
   if (evt.request.challengeName === 'CUSTOM_CHALLENGE' && !answer.privateChallengeParameters) {
@@ -123,17 +123,17 @@ export const createAuthChallenge: TriggerDefinition<CreateAuthChallengeEvent, Cr
 const verifyEvent = eventOf(
   ['VerifyAuthChallengeResponse_Authentication'],
   VERSION_1,
-  z.looseObject({
+  v.looseObject({
     userAttributes: stringMap(),
     privateChallengeParameters: stringMap(),
-    challengeAnswer: z.string(),
+    challengeAnswer: v.string(),
     clientMetadata: optionalStringMap(),
     userNotFound,
   }),
 );
-const verifyResponse = z.looseObject({ answerCorrect: z.boolean() });
-export type VerifyAuthChallengeResponse = z.output<typeof verifyResponse>;
-export type VerifyAuthChallengeEvent = WithResponse<z.output<typeof verifyEvent>, VerifyAuthChallengeResponse>;
+const verifyResponse = v.looseObject({ answerCorrect: v.boolean() });
+export type VerifyAuthChallengeResponse = v.InferOutput<typeof verifyResponse>;
+export type VerifyAuthChallengeEvent = WithResponse<v.InferOutput<typeof verifyEvent>, VerifyAuthChallengeResponse>;
 
 export const verifyAuthChallenge: TriggerDefinition<VerifyAuthChallengeEvent, VerifyAuthChallengeResponse> = {
   kinds: [{ triggerSource: 'VerifyAuthChallengeResponse_Authentication', version: '1' }],

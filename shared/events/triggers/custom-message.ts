@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { checkLength, violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
@@ -22,25 +22,25 @@ export const CUSTOM_MESSAGE_LIMITS = {
   smsMessage: { min: 6, max: 140 },
 } as const;
 
-const request = z.looseObject({
+const request = v.looseObject({
   userAttributes: stringMap(),
   /** The placeholder Cognito replaces with the code, e.g. `{####}`. */
-  codeParameter: z.string(),
+  codeParameter: v.string(),
   /** The placeholder for the user name; only AdminCreateUser messages must carry it. */
-  usernameParameter: z.optional(z.nullable(z.string())),
+  usernameParameter: v.nullish(v.string()),
   /** The placeholder for a verification link, where the pool verifies by link. */
-  linkParameter: z.optional(z.nullable(z.string())),
+  linkParameter: v.nullish(v.string()),
   clientMetadata: optionalStringMap(),
 });
 const event = eventOf(CUSTOM_MESSAGE_SOURCES, VERSION_1, request);
 
-const response = z.looseObject({
-  smsMessage: z.optional(z.nullable(z.string())),
-  emailMessage: z.optional(z.nullable(z.string())),
-  emailSubject: z.optional(z.nullable(z.string())),
+const response = v.looseObject({
+  smsMessage: v.nullish(v.string()),
+  emailMessage: v.nullish(v.string()),
+  emailSubject: v.nullish(v.string()),
 });
-export type CustomMessageResponse = z.output<typeof response>;
-export type CustomMessageEvent = WithResponse<z.output<typeof event>, CustomMessageResponse>;
+export type CustomMessageResponse = v.InferOutput<typeof response>;
+export type CustomMessageEvent = WithResponse<v.InferOutput<typeof event>, CustomMessageResponse>;
 
 function placeholderRules(path: string, message: string, evt: CustomMessageEvent): Violation[] {
   const { codeParameter, usernameParameter, linkParameter } = evt.request;

@@ -1,5 +1,5 @@
 /** Custom e-mail and SMS senders: Cognito hands over a KMS-encrypted code and expects nothing back. */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { VERSION_1, commonFields, optionalStringMap, stringMap } from '../schema.ts';
 import { noRules, type EventKind, type TriggerDefinition, type WithOptionalResponse } from '../definition.ts';
 import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
@@ -25,33 +25,33 @@ export const CUSTOM_SMS_SENDER_SOURCES = [
   'CustomSMSSender_Authentication',
 ] as const;
 
-const emptyResponse = z.looseObject({});
-export type SenderResponse = z.output<typeof emptyResponse>;
+const emptyResponse = v.looseObject({});
+export type SenderResponse = v.InferOutput<typeof emptyResponse>;
 
 const senderRequest = (type: string) =>
-  z.looseObject({
-    type: z.literal(type),
+  v.looseObject({
+    type: v.literal(type),
     /** AWS Encryption SDK ciphertext, base64; null when the message carries no code. */
-    code: z.nullable(z.string()),
+    code: v.nullable(v.string()),
     userAttributes: stringMap(),
     clientMetadata: optionalStringMap(),
   });
 
 /** Cognito sends these events without a `response`: it reads nothing back. */
 const senderEvent = <const Sources extends readonly [string, ...string[]]>(sources: Sources, type: string) =>
-  z.looseObject({
+  v.looseObject({
     ...commonFields,
-    version: z.enum(VERSION_1),
-    triggerSource: z.enum(sources),
+    version: v.picklist(VERSION_1),
+    triggerSource: v.picklist(sources),
     request: senderRequest(type),
-    response: z.optional(z.looseObject({})),
+    response: v.optional(v.looseObject({})),
   });
 
 const emailEvent = senderEvent(CUSTOM_EMAIL_SENDER_SOURCES, 'customEmailSenderRequestV1');
-export type CustomEmailSenderEvent = WithOptionalResponse<z.output<typeof emailEvent>, SenderResponse>;
+export type CustomEmailSenderEvent = WithOptionalResponse<v.InferOutput<typeof emailEvent>, SenderResponse>;
 
 const smsEvent = senderEvent(CUSTOM_SMS_SENDER_SOURCES, 'customSMSSenderRequestV1');
-export type CustomSmsSenderEvent = WithOptionalResponse<z.output<typeof smsEvent>, SenderResponse>;
+export type CustomSmsSenderEvent = WithOptionalResponse<v.InferOutput<typeof smsEvent>, SenderResponse>;
 
 /** A syntactically valid AWS Encryption SDK message header would be overkill here: tests encrypt real codes. */
 const SAMPLE_CIPHERTEXT = 'AYADeBgsampleCiphertextReplacedByTestsWithARealAwsEncryptionSdkMessage==';

@@ -1,5 +1,5 @@
 /** Inbound federation: rewrite the attributes an OIDC, SAML or social provider sends before sign-in. */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { VERSION_1, eventOf, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { TriggerDefinition, WithResponse } from '../definition.ts';
@@ -9,15 +9,15 @@ import { sampleCommon, SAMPLE } from '../sample-values.ts';
 export const PROVIDER_TYPES = ['OIDC', 'SAML', 'Facebook', 'Google', 'SignInWithApple', 'LoginWithAmazon'] as const;
 
 /** Provider claims are not all strings (e.g. `email_verified: true`, `exp: 1700000000`). */
-const providerClaims = z.optional(z.nullable(z.record(z.string(), z.unknown())));
+const providerClaims = v.nullish(v.record(v.string(), v.unknown()));
 
 const event = eventOf(
   ['InboundFederation_ExternalProvider'],
   VERSION_1,
-  z.looseObject({
-    providerName: z.string(),
-    providerType: z.string(),
-    attributes: z.looseObject({
+  v.looseObject({
+    providerName: v.string(),
+    providerType: v.string(),
+    attributes: v.looseObject({
       tokenResponse: providerClaims,
       idToken: providerClaims,
       userInfo: providerClaims,
@@ -26,9 +26,9 @@ const event = eventOf(
   }),
 );
 
-const response = z.looseObject({ userAttributesToMap: z.optional(z.nullable(stringMap())) });
-export type InboundFederationResponse = z.output<typeof response>;
-export type InboundFederationEvent = WithResponse<z.output<typeof event>, InboundFederationResponse>;
+const response = v.looseObject({ userAttributesToMap: v.nullish(stringMap()) });
+export type InboundFederationResponse = v.InferOutput<typeof response>;
+export type InboundFederationEvent = WithResponse<v.InferOutput<typeof event>, InboundFederationResponse>;
 
 function rules(_event: InboundFederationEvent, answer: InboundFederationResponse): Violation[] {
   const found: Violation[] = [];

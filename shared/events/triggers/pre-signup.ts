@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
@@ -11,14 +11,14 @@ export const PRE_SIGN_UP_SOURCES = [
 ] as const;
 export type PreSignUpSource = (typeof PRE_SIGN_UP_SOURCES)[number];
 
-const response = z.looseObject({
-  autoConfirmUser: z.boolean(),
-  autoVerifyEmail: z.boolean(),
-  autoVerifyPhone: z.boolean(),
+const response = v.looseObject({
+  autoConfirmUser: v.boolean(),
+  autoVerifyEmail: v.boolean(),
+  autoVerifyPhone: v.boolean(),
 });
-export type PreSignUpResponse = z.output<typeof response>;
+export type PreSignUpResponse = v.InferOutput<typeof response>;
 
-const request = z.looseObject({
+const request = v.looseObject({
   userAttributes: stringMap(),
   validationData: optionalStringMap(),
   clientMetadata: optionalStringMap(),
@@ -26,7 +26,7 @@ const request = z.looseObject({
 
 const event = eventOf(PRE_SIGN_UP_SOURCES, VERSION_1, request);
 
-export type PreSignUpEvent = WithResponse<z.output<typeof event>, PreSignUpResponse>;
+export type PreSignUpEvent = WithResponse<v.InferOutput<typeof event>, PreSignUpResponse>;
 
 function rules(evt: PreSignUpEvent, answer: PreSignUpResponse): Violation[] {
   const found: Violation[] = [];

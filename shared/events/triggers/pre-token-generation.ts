@@ -1,5 +1,5 @@
 /** Pre token generation: V1 (ID token claims), V2 (ID and access token claims, scopes), V3 (adds M2M). */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { commonFields, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
@@ -16,10 +16,10 @@ export const USER_TOKEN_SOURCES = [
 export const CLIENT_CREDENTIALS_SOURCE = 'TokenGeneration_ClientCredentials';
 export type PreTokenGenerationSource = (typeof USER_TOKEN_SOURCES)[number] | typeof CLIENT_CREDENTIALS_SOURCE;
 
-const groupConfiguration = z.looseObject({
-  groupsToOverride: z.optional(z.nullable(z.array(z.string()))),
-  iamRolesToOverride: z.optional(z.nullable(z.array(z.string()))),
-  preferredRole: z.optional(z.nullable(z.string())),
+const groupConfiguration = v.looseObject({
+  groupsToOverride: v.nullish(v.array(v.string())),
+  iamRolesToOverride: v.nullish(v.array(v.string())),
+  preferredRole: v.nullish(v.string()),
 });
 
 const userRequest = {
@@ -30,87 +30,81 @@ const userRequest = {
 
 const base = <V extends string>(version: V) => ({
   ...commonFields,
-  version: z.literal(version),
-  response: z.looseObject({}),
+  version: v.literal(version),
+  response: v.looseObject({}),
 });
 
 /** cognito-local sends V1 events as version "0". */
-const v1 = z.looseObject({
+const v1 = v.looseObject({
   ...commonFields,
-  version: z.enum(['1', '0']),
-  response: z.looseObject({}),
-  triggerSource: z.enum(USER_TOKEN_SOURCES),
-  request: z.looseObject(userRequest),
+  version: v.picklist(['1', '0']),
+  response: v.looseObject({}),
+  triggerSource: v.picklist(USER_TOKEN_SOURCES),
+  request: v.looseObject(userRequest),
 });
-const v2 = z.looseObject({
+const v2 = v.looseObject({
   ...base('2'),
-  triggerSource: z.enum(USER_TOKEN_SOURCES),
-  request: z.looseObject({ ...userRequest, scopes: z.optional(z.array(z.string())) }),
+  triggerSource: v.picklist(USER_TOKEN_SOURCES),
+  request: v.looseObject({ ...userRequest, scopes: v.optional(v.array(v.string())) }),
 });
-const v3 = z.looseObject({
+const v3 = v.looseObject({
   ...base('3'),
   /** Machine-to-machine requests have no user name. */
-  userName: z.optional(z.string()),
-  triggerSource: z.enum([...USER_TOKEN_SOURCES, CLIENT_CREDENTIALS_SOURCE]),
-  request: z.looseObject({
+  userName: v.optional(v.string()),
+  triggerSource: v.picklist([...USER_TOKEN_SOURCES, CLIENT_CREDENTIALS_SOURCE]),
+  request: v.looseObject({
     /** Machine-to-machine requests have no user: Cognito sends the attributes empty or not at all. */
-    userAttributes: z.optional(stringMap()),
-    groupConfiguration: z.optional(groupConfiguration),
+    userAttributes: v.optional(stringMap()),
+    groupConfiguration: v.optional(groupConfiguration),
     clientMetadata: optionalStringMap(),
-    scopes: z.optional(z.array(z.string())),
+    scopes: v.optional(v.array(v.string())),
   }),
 });
-const event = z.discriminatedUnion('version', [v1, v2, v3]);
+const event = v.variant('version', [v1, v2, v3]);
 
-const claimMap = z.custom<Record<string, ClaimValue>>(
+const claimMap = v.custom<Record<string, ClaimValue>>(
   (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
-  { message: 'expected object' },
+  'expected object',
 );
-const groupOverride = z.optional(z.nullable(groupConfiguration));
+const groupOverride = v.nullish(groupConfiguration);
 
-const responseV1 = z.looseObject({
-  claimsOverrideDetails: z.optional(
-    z.nullable(
-      z.looseObject({
-        claimsToAddOrOverride: z.optional(z.nullable(stringMap())),
-        claimsToSuppress: z.optional(z.nullable(z.array(z.string()))),
-        groupOverrideDetails: groupOverride,
-      }),
-    ),
+const responseV1 = v.looseObject({
+  claimsOverrideDetails: v.nullish(
+    v.looseObject({
+      claimsToAddOrOverride: v.nullish(stringMap()),
+      claimsToSuppress: v.nullish(v.array(v.string())),
+      groupOverrideDetails: groupOverride,
+    }),
   ),
 });
 
 const tokenGeneration = {
-  claimsToAddOrOverride: z.optional(z.nullable(claimMap)),
-  claimsToSuppress: z.optional(z.nullable(z.array(z.string()))),
+  claimsToAddOrOverride: v.nullish(claimMap),
+  claimsToSuppress: v.nullish(v.array(v.string())),
 };
-const responseV2 = z.looseObject({
-  claimsAndScopeOverrideDetails: z.optional(
-    z.nullable(
-      z.looseObject({
-        idTokenGeneration: z.optional(z.nullable(z.looseObject(tokenGeneration))),
-        accessTokenGeneration: z.optional(
-          z.nullable(
-            z.looseObject({
-              ...tokenGeneration,
-              scopesToAdd: z.optional(z.nullable(z.array(z.string()))),
-              scopesToSuppress: z.optional(z.nullable(z.array(z.string()))),
-            }),
-          ),
-        ),
-        groupOverrideDetails: groupOverride,
-      }),
-    ),
+const responseV2 = v.looseObject({
+  claimsAndScopeOverrideDetails: v.nullish(
+    v.looseObject({
+      idTokenGeneration: v.nullish(v.looseObject(tokenGeneration)),
+      accessTokenGeneration: v.nullish(
+        v.looseObject({
+          ...tokenGeneration,
+          scopesToAdd: v.nullish(v.array(v.string())),
+          scopesToSuppress: v.nullish(v.array(v.string())),
+        }),
+      ),
+      groupOverrideDetails: groupOverride,
+    }),
   ),
 });
 
-export type PreTokenGenerationV1Response = z.output<typeof responseV1>;
-export type PreTokenGenerationV2Response = z.output<typeof responseV2>;
+export type PreTokenGenerationV1Response = v.InferOutput<typeof responseV1>;
+export type PreTokenGenerationV2Response = v.InferOutput<typeof responseV2>;
 export type PreTokenGenerationResponse = PreTokenGenerationV1Response | PreTokenGenerationV2Response;
 
-export type PreTokenGenerationV1Event = WithResponse<z.output<typeof v1>, PreTokenGenerationV1Response>;
-export type PreTokenGenerationV2Event = WithResponse<z.output<typeof v2>, PreTokenGenerationV2Response>;
-export type PreTokenGenerationV3Event = WithResponse<z.output<typeof v3>, PreTokenGenerationV2Response>;
+export type PreTokenGenerationV1Event = WithResponse<v.InferOutput<typeof v1>, PreTokenGenerationV1Response>;
+export type PreTokenGenerationV2Event = WithResponse<v.InferOutput<typeof v2>, PreTokenGenerationV2Response>;
+export type PreTokenGenerationV3Event = WithResponse<v.InferOutput<typeof v3>, PreTokenGenerationV2Response>;
 export type PreTokenGenerationEvent = PreTokenGenerationV1Event | PreTokenGenerationV2Event | PreTokenGenerationV3Event;
 
 function claimRules(

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
@@ -12,25 +12,25 @@ export type UserMigrationSource = (typeof USER_MIGRATION_SOURCES)[number];
 const authentication = eventOf(
   ['UserMigration_Authentication'],
   VERSION_1,
-  z.looseObject({ password: z.string(), validationData: optionalStringMap(), clientMetadata: optionalStringMap() }),
+  v.looseObject({ password: v.string(), validationData: optionalStringMap(), clientMetadata: optionalStringMap() }),
 );
 const forgotPassword = eventOf(
   ['UserMigration_ForgotPassword'],
   VERSION_1,
-  z.looseObject({ validationData: optionalStringMap(), clientMetadata: optionalStringMap() }),
+  v.looseObject({ validationData: optionalStringMap(), clientMetadata: optionalStringMap() }),
 );
-const event = z.discriminatedUnion('triggerSource', [authentication, forgotPassword]);
+const event = v.variant('triggerSource', [authentication, forgotPassword]);
 
-const response = z.looseObject({
-  userAttributes: z.optional(z.nullable(stringMap())),
-  finalUserStatus: z.optional(z.nullable(z.enum(['CONFIRMED', 'RESET_REQUIRED']))),
-  messageAction: z.optional(z.nullable(z.literal('SUPPRESS'))),
-  desiredDeliveryMediums: z.optional(z.nullable(z.array(z.enum(['EMAIL', 'SMS'])))),
-  forceAliasCreation: z.optional(z.nullable(z.boolean())),
-  enableSMSMFA: z.optional(z.nullable(z.boolean())),
+const response = v.looseObject({
+  userAttributes: v.nullish(stringMap()),
+  finalUserStatus: v.nullish(v.picklist(['CONFIRMED', 'RESET_REQUIRED'])),
+  messageAction: v.nullish(v.literal('SUPPRESS')),
+  desiredDeliveryMediums: v.nullish(v.array(v.picklist(['EMAIL', 'SMS']))),
+  forceAliasCreation: v.nullish(v.boolean()),
+  enableSMSMFA: v.nullish(v.boolean()),
 });
-export type UserMigrationResponse = z.output<typeof response>;
-export type UserMigrationEvent = WithResponse<z.output<typeof event>, UserMigrationResponse>;
+export type UserMigrationResponse = v.InferOutput<typeof response>;
+export type UserMigrationEvent = WithResponse<v.InferOutput<typeof event>, UserMigrationResponse>;
 
 function rules(_event: UserMigrationEvent, answer: UserMigrationResponse): Violation[] {
   const attributes = answer.userAttributes;

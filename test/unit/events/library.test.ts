@@ -142,7 +142,7 @@ describe('event check', () => {
   it('reports a missing field and an unknown trigger source', () => {
     const event = buildEvent('PostAuthentication', { request: { newDeviceUsed: undefined } });
     expect(messageOf(() => parseEvent('PostAuthentication', event))).toContain(
-      'request.newDeviceUsed: required boolean, missing',
+      'request.newDeviceUsed: required, missing',
     );
     const wrongSource = { ...buildEvent('PreSignUp'), triggerSource: 'PreSignUp_Somewhere' };
     expect(messageOf(() => parseEvent('PreSignUp', wrongSource))).toContain('triggerSource: expected one of');
