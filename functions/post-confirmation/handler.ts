@@ -2,7 +2,7 @@
  * Post confirmation: on sign-up, the user's profile (once) and a welcome e-mail (once); on a password
  * reset, a "your password was changed" notice. Mail failures never fail the confirmation.
  */
-import { cognitoTrigger } from '../../shared/runtime/index.ts';
+import { cognitoTrigger, MetricUnit } from '../../shared/runtime/index.ts';
 import { profileAttributes, profileStore } from '../../shared/stores/profiles.ts';
 import { notificationStore } from '../../shared/stores/notifications.ts';
 import { mailSender } from '../../shared/mail/sender.ts';
@@ -51,7 +51,14 @@ export const handler = cognitoTrigger(
           expiresAt: Math.floor(now / 1000) + config.mail.recordDays * DAY_SECONDS,
         },
         budget.signal,
-      );
+      ).catch((error: unknown) => {
+        // The user is confirmed whatever happens here; a lost notice must not fail the confirmation.
+        metrics.addMetric('NotificationFailures', MetricUnit.Count, 1);
+        log.error(
+          'notification could not be claimed or recorded',
+          error instanceof Error ? error : new Error(String(error)),
+        );
+      });
     }
     return event;
   },

@@ -32,8 +32,8 @@ export const handler = cognitoTrigger(
       return event;
     }
     if (verdict.lockUntil !== undefined) {
-      await attempts.lock(key, verdict.lockUntil, budget.signal);
-      log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(verdict.lockUntil).toISOString() });
+      const lockedUntil = await attempts.lock(key, verdict.lockUntil, budget.signal);
+      log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(lockedUntil).toISOString() });
     }
     throw new UserFacingError(SIGN_IN_REFUSED_MESSAGE, verdict.reason);
   },

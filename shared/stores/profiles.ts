@@ -13,11 +13,18 @@ export interface Profile {
   blocked?: boolean;
 }
 
+/** A word of the name (split at `:`, `_`, `-`, `.` and camelCase) names a secret: `custom:password_hash`, `apiToken`. */
+const SECRET_WORD = /(^|_)(password|passwd|secret|token|hash|otp|salt)s?(_|$)/iu;
+
+export function looksSecret(name: string): boolean {
+  return SECRET_WORD.test(name.replace(/([a-z0-9])([A-Z])/gu, '$1_$2').replace(/[:.-]/gu, '_'));
+}
+
 /** Attributes worth keeping: no Cognito bookkeeping (`cognito:*`), nothing that looks like a secret. */
 export function profileAttributes(userAttributes: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(userAttributes).filter(
-      ([name]) => !name.startsWith('cognito:') && name !== 'sub' && !/password|secret|token|hash|otp/iu.test(name),
+      ([name]) => !name.startsWith('cognito:') && name !== 'sub' && !looksSecret(name),
     ),
   );
 }

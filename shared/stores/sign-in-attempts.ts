@@ -3,6 +3,8 @@
  * authentication resets; the lock-out decision itself is the caller's (pure) business.
  */
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
 
 export interface AttemptRecord {
@@ -53,6 +55,7 @@ export function signInAttemptStore(
             UpdateExpression: 'SET lockedUntil = :until',
             ConditionExpression: 'attribute_not_exists(lockedUntil)',
             ExpressionAttributeValues: { ':until': until },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
           { abortSignal: signal },
         );
@@ -60,7 +63,8 @@ export function signInAttemptStore(
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         // Another attempt locked first; its lock stands.
-        return until;
+        const stored = (error as { Item?: Record<string, AttributeValue> }).Item;
+        return stored ? Number(unmarshall(stored).lockedUntil) : until;
       }
     },
     async restartAfterLock(key, expiredLock, signal) {

@@ -89,4 +89,18 @@ describe('serverless package', () => {
       rmSync(existing, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('runs a function with serverless invoke local', () => {
+    const run = spawnSync(
+      join(ROOT, 'node_modules', '.bin', 'serverless'),
+      ['invoke', 'local', '-f', 'preSignUp', '-p', 'events/pre-signup/PreSignUp_SignUp.json'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.status).toBe(0);
+    const printed = run.stdout.slice(run.stdout.indexOf('{\n'));
+    expect(JSON.parse(printed)).toMatchObject({
+      triggerSource: 'PreSignUp_SignUp',
+      response: { autoConfirmUser: false },
+    });
+  }, 120_000);
 });

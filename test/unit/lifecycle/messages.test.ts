@@ -75,3 +75,21 @@ describe('new sign-in notice', () => {
     ).toBeUndefined();
   });
 });
+
+describe('profile attributes', () => {
+  it('drops secrets by whole words, keeping harmless names that merely contain them', async () => {
+    const { profileAttributes } = await import('../../../shared/stores/profiles.ts');
+    expect(
+      profileAttributes({
+        email: 'a@example.com',
+        'custom:footprint': 'big',
+        'custom:hashtag': '#x',
+        'custom:password_hash': 'x',
+        legacyPasswordHash: 'x',
+        apiToken: 'x',
+        'cognito:user_status': 'CONFIRMED',
+        sub: 's',
+      }),
+    ).toEqual({ email: 'a@example.com', 'custom:footprint': 'big', 'custom:hashtag': '#x' });
+  });
+});

@@ -1,0 +1,410 @@
+/**
+ * The DynamoDB stores against DynamoDB Local, through the suite's own lazily-created document client:
+ * no mocks, the tables of infra/tables.yml as the local stack created them.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { clientConfig, clientSettings } from '../../../shared/aws/client-config.ts';
+import { documentClient } from '../../../shared/aws/dynamodb.ts';
+import { auditStore, type SignInAuditRecord } from '../../../shared/stores/audit.ts';
+import { notificationStore, type NotificationClaim } from '../../../shared/stores/notifications.ts';
+import { profileAttributes, profileStore, type Profile } from '../../../shared/stores/profiles.ts';
+import { signInAttemptStore } from '../../../shared/stores/sign-in-attempts.ts';
+import { stack, useLocalEndpoints } from '../../helpers/stack.ts';
+
+const table = (key: string): string => {
+  const name = stack.tables[key];
+  if (!name) throw new Error(`the local stack has no ${key} table`);
+  return name;
+};
+
+/** Reads a row straight from the table, bypassing the store under test. */
+async function row(tableKey: string, key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documentClient().send(
+    new GetCommand({ TableName: table(tableKey), Key: key, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+const unique = (label: string) => `${label}-${randomUUID()}`;
+
+beforeAll(() => {
+  // Before the first store call: the lazy client reads the endpoint variables when it is created.
+  useLocalEndpoints();
+});
+
+describe('SDK configuration', () => {
+  it('reaches DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB alone (no endpoint in code)', async () => {
+    expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(stack.dynamodb.endpoint);
+    const { TableNames = [] } = await documentClient().send(new ListTablesCommand({}));
+    expect(TableNames).toEqual(expect.arrayContaining(Object.values(stack.tables)));
+  });
+
+  it('gives clients two attempts by default', async () => {
+    expect(clientSettings({}).maxAttempts).toBe(2);
+    expect(clientConfig(clientSettings({})).maxAttempts).toBe(2);
+    const client = new DynamoDBClient(clientConfig(clientSettings({})));
+    try {
+      expect(await client.config.maxAttempts()).toBe(2);
+    } finally {
+      client.destroy();
+    }
+    // The shared client, built from this process's environment (which sets no AWS_SDK_MAX_ATTEMPTS).
+    expect(process.env.AWS_SDK_MAX_ATTEMPTS).toBeUndefined();
+    expect(await documentClient().config.maxAttempts()).toBe(2);
+  });
+
+  it('honours AWS_SDK_MAX_ATTEMPTS within bounds', () => {
+    expect(clientSettings({ AWS_SDK_MAX_ATTEMPTS: '3' }).maxAttempts).toBe(3);
+  });
+});
+
+describe('profile store', () => {
+  const store = () => profileStore(table('profiles'));
+  const profile = (sub: string, createdAt: string, name: string): Profile => ({
+    sub,
+    userPoolId: 'us-east-1_local',
+    clientId: 'client-1',
+    attributes: { email: `${sub}@example.com`, given_name: name },
+    createdAt,
+  });
+
+  it('creates a profile once: a second write for the same sub is refused and changes nothing', async () => {
+    const sub = unique('sub');
+    const first = profile(sub, '2024-01-01T00:00:00.000Z', 'Jane');
+    expect(await store().createOnce(first)).toBe('created');
+    expect(await store().createOnce(profile(sub, '2024-06-01T00:00:00.000Z', 'Changed'))).toBe('exists');
+    expect(await store().get(sub)).toEqual(first);
+  });
+
+  it('writes a client id of null and reads it back', async () => {
+    const sub = unique('sub');
+    const created = { ...profile(sub, '2024-01-01T00:00:00.000Z', 'Jane'), clientId: null };
+    await store().createOnce(created);
+    expect(await store().get(sub)).toEqual(created);
+  });
+
+  it('returns undefined for a sub without a profile', async () => {
+    expect(await store().get(unique('missing'))).toBeUndefined();
+  });
+
+  it('records a sign-in on an existing profile', async () => {
+    const sub = unique('sub');
+    const created = profile(sub, '2024-01-01T00:00:00.000Z', 'Jane');
+    await store().createOnce(created);
+    await store().recordSignIn(sub, '2024-02-02T10:00:00.000Z');
+    expect(await store().get(sub)).toEqual({ ...created, lastSignInAt: '2024-02-02T10:00:00.000Z' });
+    await store().recordSignIn(sub, '2024-03-03T10:00:00.000Z');
+    expect((await store().get(sub))?.lastSignInAt).toBe('2024-03-03T10:00:00.000Z');
+  });
+
+  it('creates nothing when a sign-in is recorded for a sub without a profile', async () => {
+    const sub = unique('nobody');
+    await expect(store().recordSignIn(sub, '2024-02-02T10:00:00.000Z')).resolves.toBeUndefined();
+    expect(await row('profiles', { sub })).toBeUndefined();
+  });
+
+  it('keeps attributes but not Cognito bookkeeping, the sub or anything that looks like a secret', () => {
+    expect(
+      profileAttributes({
+        sub: 'abc',
+        email: 'jane@example.com',
+        given_name: 'Jane',
+        'cognito:user_status': 'CONFIRMED',
+        'cognito:mfa_enabled': 'false',
+        'custom:password_hash': 'x',
+        'custom:api_secret': 'x',
+        'custom:refresh_token': 'x',
+        'custom:OTP_seed': 'x',
+        'custom:Password': 'x',
+        'custom:tier': 'gold',
+      }),
+    ).toEqual({ email: 'jane@example.com', given_name: 'Jane', 'custom:tier': 'gold' });
+  });
+
+  it('stores the filtered attributes as given, without secrets reaching the table', async () => {
+    const sub = unique('sub');
+    const attributes = profileAttributes({ sub, email: 'a@example.com', 'custom:password_hash': 'x' });
+    await store().createOnce({ ...profile(sub, '2024-01-01T00:00:00.000Z', 'A'), attributes });
+    expect((await row('profiles', { sub }))?.attributes).toEqual({ email: 'a@example.com' });
+  });
+});
+
+describe('sign-in attempt store', () => {
+  const store = () => signInAttemptStore(table('signInAttempts'));
+  const EXPIRES = 2_000_000_000;
+
+  it('counts concurrent attempts atomically', async () => {
+    const key = unique('pool#user');
+    const records = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store().countAttempt(key, 1_000 + i, EXPIRES)),
+    );
+    expect(records.map((r) => r.attempts).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(records.every((r) => r.lockedUntil === undefined)).toBe(true);
+    const stored = await row('signInAttempts', { id: key });
+    expect(stored?.attempts).toBe(20);
+  });
+
+  it('stores the expiry (TTL) and the time of the last attempt', async () => {
+    const key = unique('pool#user');
+    expect(await store().countAttempt(key, 1_234, EXPIRES)).toEqual({ attempts: 1, lockedUntil: undefined });
+    expect(await row('signInAttempts', { id: key })).toEqual({
+      id: key,
+      attempts: 1,
+      lastAttemptAt: 1_234,
+      expiresAt: EXPIRES,
+    });
+    await store().countAttempt(key, 5_678, EXPIRES + 60);
+    expect(await row('signInAttempts', { id: key })).toMatchObject({
+      attempts: 2,
+      lastAttemptAt: 5_678,
+      expiresAt: EXPIRES + 60,
+    });
+  });
+
+  it('locks, and a later lock does not replace the lock in force', async () => {
+    const key = unique('pool#user');
+    await store().countAttempt(key, 1_000, EXPIRES);
+    expect(await store().lock(key, 50_000)).toBe(50_000);
+    expect((await row('signInAttempts', { id: key }))?.lockedUntil).toBe(50_000);
+
+    await store().lock(key, 90_000);
+    // The condition keeps the first lock in the table.
+    expect((await row('signInAttempts', { id: key }))?.lockedUntil).toBe(50_000);
+    // And the count reports it.
+    expect(await store().countAttempt(key, 2_000, EXPIRES)).toEqual({ attempts: 2, lockedUntil: 50_000 });
+  });
+
+  it('returns the lock in force when another lock was set first', async () => {
+    const key = unique('pool#user');
+    await store().countAttempt(key, 1_000, EXPIRES);
+    await store().lock(key, 50_000);
+    const inForce = await store().lock(key, 90_000);
+    const stored = (await row('signInAttempts', { id: key }))?.lockedUntil;
+    expect(stored).toBe(50_000);
+    expect(inForce).toBe(stored);
+  });
+
+  it('restarts counting after a lock only when the lock that ran out is still the one stored', async () => {
+    const key = unique('pool#user');
+    for (let i = 0; i < 4; i++) await store().countAttempt(key, 1_000 + i, EXPIRES);
+    await store().lock(key, 50_000);
+
+    // Another lock value than the one stored: nothing changes.
+    await expect(store().restartAfterLock(key, 49_999)).resolves.toBeUndefined();
+    expect(await row('signInAttempts', { id: key })).toMatchObject({ attempts: 4, lockedUntil: 50_000 });
+
+    await store().restartAfterLock(key, 50_000);
+    const restarted = await row('signInAttempts', { id: key });
+    expect(restarted).toMatchObject({ attempts: 1, expiresAt: EXPIRES });
+    expect(restarted).not.toHaveProperty('lockedUntil');
+
+    // A second restart for the same (now removed) lock is a no-op, not an error, and does not reset the count.
+    await store().countAttempt(key, 3_000, EXPIRES);
+    await store().restartAfterLock(key, 50_000);
+    expect((await row('signInAttempts', { id: key }))?.attempts).toBe(2);
+  });
+
+  it('restarting after a lock for a key without a row creates nothing', async () => {
+    const key = unique('pool#nobody');
+    await expect(store().restartAfterLock(key, 50_000)).resolves.toBeUndefined();
+    expect(await row('signInAttempts', { id: key })).toBeUndefined();
+  });
+
+  it('reset deletes the row (and resetting a missing row is fine)', async () => {
+    const key = unique('pool#user');
+    await store().countAttempt(key, 1_000, EXPIRES);
+    await store().lock(key, 50_000);
+    await store().reset(key);
+    expect(await row('signInAttempts', { id: key })).toBeUndefined();
+    await expect(store().reset(key)).resolves.toBeUndefined();
+    expect(await store().countAttempt(key, 2_000, EXPIRES)).toEqual({ attempts: 1, lockedUntil: undefined });
+  });
+});
+
+describe('audit store', () => {
+  const store = () => auditStore(table('audit'));
+  const record = (sub: string, at: string, requestId: string): SignInAuditRecord => ({
+    sub,
+    at,
+    requestId,
+    userPoolId: 'us-east-1_local',
+    clientId: null,
+    newDeviceUsed: true,
+    triggerSource: 'PostAuthentication_Authentication',
+    expiresAt: 2_000_000_000,
+  });
+  const rowsOf = async (sub: string) =>
+    (
+      await documentClient().send(
+        new QueryCommand({
+          TableName: table('audit'),
+          KeyConditionExpression: '#sub = :sub',
+          ExpressionAttributeNames: { '#sub': 'sub' },
+          ExpressionAttributeValues: { ':sub': sub },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? [];
+
+  it('writes one row per sign-in, sorted by time and request id', async () => {
+    const sub = unique('sub');
+    const first = record(sub, '2024-01-01T10:00:00.000Z', 'req-1');
+    await store().recordSignIn(first);
+    expect(await rowsOf(sub)).toEqual([{ ...first, sk: '2024-01-01T10:00:00.000Z#req-1' }]);
+  });
+
+  it('writing the same record twice (a retry) leaves one row', async () => {
+    const sub = unique('sub');
+    const first = record(sub, '2024-01-01T10:00:00.000Z', 'req-1');
+    await store().recordSignIn(first);
+    await store().recordSignIn(first);
+    expect(await rowsOf(sub)).toHaveLength(1);
+  });
+
+  it('keeps separate sign-ins apart, also two in the same millisecond', async () => {
+    const sub = unique('sub');
+    await store().recordSignIn(record(sub, '2024-01-01T10:00:00.000Z', 'req-2'));
+    await store().recordSignIn(record(sub, '2024-01-01T10:00:00.000Z', 'req-1'));
+    await store().recordSignIn(record(sub, '2024-01-02T10:00:00.000Z', 'req-3'));
+    expect((await rowsOf(sub)).map((item) => item.sk)).toEqual([
+      '2024-01-01T10:00:00.000Z#req-1',
+      '2024-01-01T10:00:00.000Z#req-2',
+      '2024-01-02T10:00:00.000Z#req-3',
+    ]);
+  });
+});
+
+describe('notification store', () => {
+  const store = () => notificationStore(table('notifications'));
+  const STALE_MS = 60_000;
+  const claimOf = (id: string): NotificationClaim => ({
+    id,
+    sub: 'sub-1',
+    kind: 'welcome',
+    locale: 'en',
+    expiresAt: 2_000_000_000,
+  });
+  const stored = (id: string) => row('notifications', { id });
+
+  it('claims a new message once; a live claim blocks others', async () => {
+    const id = unique('sub-1#welcome');
+    expect(await store().claim(claimOf(id), 1_000_000, STALE_MS)).toBe(true);
+    expect(await stored(id)).toEqual({
+      id,
+      status: 'sending',
+      claimedAt: 1_000_000,
+      sub: 'sub-1',
+      kind: 'welcome',
+      locale: 'en',
+      expiresAt: 2_000_000_000,
+      attempts: 1,
+    });
+    expect(await store().claim(claimOf(id), 1_000_001, STALE_MS)).toBe(false);
+    // Exactly at the stale limit the claim is still live.
+    expect(await store().claim(claimOf(id), 1_000_000 + STALE_MS, STALE_MS)).toBe(false);
+    expect(await stored(id)).toMatchObject({ status: 'sending', claimedAt: 1_000_000, attempts: 1 });
+  });
+
+  it('of concurrent claims exactly one wins', async () => {
+    const id = unique('sub-1#welcome');
+    const results = await Promise.all(Array.from({ length: 10 }, () => store().claim(claimOf(id), 1_000, STALE_MS)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await stored(id))?.attempts).toBe(1);
+  });
+
+  it('a sent message is never claimed again, however old', async () => {
+    const id = unique('sub-1#welcome');
+    await store().claim(claimOf(id), 1_000, STALE_MS);
+    await store().markSent(id, 'ses-message-1', 2_000);
+    expect(await stored(id)).toMatchObject({ status: 'sent', messageId: 'ses-message-1', sentAt: 2_000 });
+    expect(await store().claim(claimOf(id), 3_000, STALE_MS)).toBe(false);
+    expect(await store().claim(claimOf(id), 10_000_000, STALE_MS)).toBe(false);
+    expect(await stored(id)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('a failed message may be claimed again (retry), and sending it clears the failure', async () => {
+    const id = unique('sub-1#welcome');
+    await store().claim(claimOf(id), 1_000, STALE_MS);
+    await store().markFailed(id, 'MessageRejected: Email address is not verified', 2_000);
+    expect(await stored(id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'MessageRejected: Email address is not verified',
+      failedAt: 2_000,
+      attempts: 1,
+    });
+    expect(await store().claim(claimOf(id), 3_000, STALE_MS)).toBe(true);
+    expect(await stored(id)).toMatchObject({ status: 'sending', claimedAt: 3_000, attempts: 2 });
+    expect(await store().claim(claimOf(id), 3_001, STALE_MS)).toBe(false);
+
+    await store().markSent(id, 'ses-message-2', 4_000);
+    const sent = await stored(id);
+    expect(sent).toMatchObject({ status: 'sent', messageId: 'ses-message-2', sentAt: 4_000, attempts: 2 });
+    expect(sent).not.toHaveProperty('failureReason');
+  });
+
+  it('a claim older than staleAfterMs may be taken again; each claim counts an attempt', async () => {
+    const id = unique('sub-1#welcome');
+    expect(await store().claim(claimOf(id), 1_000, STALE_MS)).toBe(true);
+    expect(await store().claim(claimOf(id), 1_000 + STALE_MS + 1, STALE_MS)).toBe(true);
+    expect(await stored(id)).toMatchObject({ status: 'sending', claimedAt: 1_000 + STALE_MS + 1, attempts: 2 });
+    expect(await store().claim(claimOf(id), 1_000 + STALE_MS + 2, STALE_MS)).toBe(false);
+    expect((await stored(id))?.attempts).toBe(2);
+  });
+});
+
+describe('DynamoDB failures', () => {
+  const missing = `no-such-table-${randomUUID()}`;
+  const expectMissingTable = async (call: Promise<unknown>) => {
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('ResourceNotFoundException');
+  };
+
+  it('a store pointed at a table that does not exist rejects with ResourceNotFoundException', async () => {
+    await expectMissingTable(profileStore(missing).get('sub'));
+    await expectMissingTable(
+      profileStore(missing).createOnce({
+        sub: 's',
+        userPoolId: 'p',
+        clientId: null,
+        attributes: {},
+        createdAt: '2024-01-01T00:00:00.000Z',
+      }),
+    );
+    // Errors that are not a failed condition are not swallowed as "no profile".
+    await expectMissingTable(profileStore(missing).recordSignIn('s', '2024-01-01T00:00:00.000Z'));
+    await expectMissingTable(signInAttemptStore(missing).countAttempt('k', 1, 2));
+    await expectMissingTable(signInAttemptStore(missing).lock('k', 1));
+    await expectMissingTable(signInAttemptStore(missing).restartAfterLock('k', 1));
+    await expectMissingTable(signInAttemptStore(missing).reset('k'));
+    await expectMissingTable(
+      auditStore(missing).recordSignIn({
+        sub: 's',
+        at: 'a',
+        requestId: 'r',
+        userPoolId: 'p',
+        clientId: null,
+        newDeviceUsed: false,
+        triggerSource: 't',
+        expiresAt: 1,
+      }),
+    );
+    await expectMissingTable(notificationStore(missing).claim(claimFor('x'), 1, 1));
+    await expectMissingTable(notificationStore(missing).markSent('x', 'm', 1));
+    await expectMissingTable(notificationStore(missing).markFailed('x', 'r', 1));
+  });
+
+  it('the same store keeps working for the real table after a failure elsewhere', async () => {
+    await expectMissingTable(profileStore(missing).get('sub'));
+    expect(await profileStore(table('profiles')).get(unique('sub'))).toBeUndefined();
+  });
+});
+
+function claimFor(id: string): NotificationClaim {
+  return { id, sub: 's', kind: 'welcome', locale: 'en', expiresAt: 1 };
+}
