@@ -5,7 +5,7 @@
  *   npm run build [-- <function> ...]
  */
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,17 @@ export function functionNames(): string[] {
     .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, 'functions', entry.name, 'handler.ts')))
     .map((entry) => entry.name)
     .sort();
+}
+
+/**
+ * Writes a file only when its content changes, and then in one step (write aside, rename): a running
+ * local stack may import a bundle, or a packager read it, while another process rebuilds it.
+ */
+function replaceFile(path: string, contents: Uint8Array): void {
+  if (existsSync(path) && Buffer.from(contents).equals(readFileSync(path))) return;
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
 }
 
 export interface BuiltFunction {
@@ -54,13 +65,8 @@ export async function buildFunctions(names: readonly string[] = functionNames())
           js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         },
       });
-      // Replace each file in one step: a running local stack may import a bundle while it is rebuilt.
-      for (const output of result.outputFiles) {
-        const temporary = `${output.path}.${process.pid}.tmp`;
-        writeFileSync(temporary, output.contents);
-        renameSync(temporary, output.path);
-      }
-      writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
+      for (const output of result.outputFiles) replaceFile(output.path, output.contents);
+      replaceFile(join(outdir, 'package.json'), Buffer.from(`${JSON.stringify({ type: 'module' })}\n`));
       const bytes = result.outputFiles.find((output) => output.path === file)?.contents.byteLength ?? 0;
       return { name, file, bytes };
     }),
