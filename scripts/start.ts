@@ -11,15 +11,14 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './build.ts';
-import { cognitoClientFor, DEMO_USER, seedTables, seedUserPool, startLocalStack } from './local/index.ts';
-
-export interface StackFile {
-  cognito: { endpoint: string; userPoolId: string; clientId: string; confirmationCode: string };
-  dynamodb: { endpoint: string };
-  ses: { endpoint: string };
-  lambda: { endpoint: string };
-  tables: Record<string, string>;
-}
+import {
+  cognitoClientFor,
+  DEMO_USER,
+  seedTables,
+  seedUserPool,
+  startLocalStack,
+  type StackFile,
+} from './local/index.ts';
 
 const { values } = parseArgs({
   options: {

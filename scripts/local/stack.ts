@@ -57,6 +57,15 @@ const COGNITO_TRIGGERS: Readonly<Record<string, CognitoTrigger>> = {
   'custom-message': 'CustomMessage',
 };
 
+/** What `.local/stack.json` holds: the endpoints and ids a script or test needs to reach the stack. */
+export interface StackFile {
+  cognito: { endpoint: string; userPoolId: string; clientId: string; confirmationCode: string };
+  dynamodb: { endpoint: string };
+  ses: { endpoint: string };
+  lambda: { endpoint: string };
+  tables: Record<string, string>;
+}
+
 export interface StackOptions {
   /** Extra environment for the handlers (they run in this process). */
   environment?: Record<string, string>;

@@ -1,60 +1,18 @@
 /**
- * The built pre sign-up handler, called by cognito-local on SignUp and, for the federated source that
- * cognito-local cannot produce, through the same Lambda endpoint with the event Cognito would send.
+ * The built pre sign-up handler for the federated source, which cognito-local cannot produce: invoked
+ * through the stack's Lambda endpoint with the event Cognito would send, against cognito-local's pool.
  */
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
-  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { buildEvent } from '../../shared/events/index.ts';
-import { DENIAL_MESSAGES } from '../../functions/pre-signup/policy.ts';
 import { cognito, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const PASSWORD = 'Correct-Horse-Battery-9';
 
-async function signUp(email: string) {
-  return cognito().send(
-    new SignUpCommand({
-      ClientId: stack.cognito.clientId,
-      Username: email,
-      Password: PASSWORD,
-      UserAttributes: [
-        { Name: 'email', Value: email },
-        { Name: 'given_name', Value: 'Jane' },
-      ],
-    }),
-  );
-}
-
-async function signUpError(email: string): Promise<Error> {
-  try {
-    await signUp(email);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error(`sign-up of ${email} was allowed`);
-}
-
-describe('pre sign-up through cognito-local', () => {
-  it('lets an ordinary address sign up, unconfirmed', async () => {
-    const result = await signUp(uniqueEmail('ordinary'));
-    expect(result.UserConfirmed).toBe(false);
-    expect(result.UserSub).toBeTruthy();
-  });
-
-  it('refuses a disposable address with the user-safe message', async () => {
-    const error = await signUpError(uniqueEmail('throwaway', 'mailinator.com'));
-    expect(error.name).toBe('UserLambdaValidationException');
-    expect(error.message).toBe(`pre-signup failed with error ${DENIAL_MESSAGES['disposable-domain']}.`);
-  });
-
-  it('refuses a denied domain (SIGNUP_DENIED_DOMAINS), telling nothing about existing accounts', async () => {
-    const error = await signUpError(uniqueEmail('someone', 'denied.example'));
-    expect(error.message).toContain(DENIAL_MESSAGES['domain-denied']);
-  });
-});
+// SignUp through cognito-local (allowed, disposable and denied domains) is covered by test/e2e.
 
 describe('pre sign-up, federated, through the Lambda endpoint', () => {
   async function nativeUser(email: string): Promise<string> {

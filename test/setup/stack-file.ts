@@ -2,14 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StackFile } from '../../scripts/local/stack.ts';
 
-export interface TestStackInfo {
-  cognito: { endpoint: string; userPoolId: string; clientId: string; confirmationCode: string };
-  dynamodb: { endpoint: string };
-  ses: { endpoint: string };
-  lambda: { endpoint: string };
-  tables: Record<string, string>;
-}
+export type TestStackInfo = StackFile;
 
 export const STACK_FILE_VARIABLE = 'COGNITO_TRIGGERS_TEST_STACK';
 
