@@ -7,7 +7,7 @@
  *
  * Handler logs go to .local/stack.log (or --log-file). The test set-up runs this same program.
  */
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './build.ts';
@@ -82,6 +82,8 @@ const stop = async () => {
   stopping = true;
   print('stopping...');
   await stack.stop();
+  // A stack file that outlives its servers would send scripts to dead ports.
+  rmSync(stackFile, { force: true });
   log.end();
   process.exit(0);
 };

@@ -15,14 +15,23 @@ import {
   SignUpCommand,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { buildEvent } from '../../shared/events/index.ts';
 import { attemptKey } from '../../shared/stores/attempt-key.ts';
 import { DENIAL_MESSAGES } from '../../functions/pre-signup/policy.ts';
 import { SIGN_IN_REFUSED_MESSAGE } from '../../functions/pre-authentication/lockout.ts';
 import { dynamoDbClientFor } from '../../scripts/local/dynamodb.ts';
 import type { StoredEmail } from '../../scripts/local/ses.ts';
-import { cognito, invokeFunction, mailTo, stack, uniqueEmail, type InvokeResult } from '../helpers/stack.ts';
+import {
+  auditRecordsOf,
+  cognito,
+  invokeFunction,
+  mailTo,
+  stack,
+  tableName,
+  uniqueEmail,
+  type InvokeResult,
+} from '../helpers/stack.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -40,11 +49,7 @@ const { userPoolId, clientId, confirmationCode } = stack.cognito;
 const idp = cognito();
 const dynamoDb = dynamoDbClientFor(stack.dynamodb.endpoint);
 const db = DynamoDBDocumentClient.from(dynamoDb);
-const table = (key: 'profiles' | 'signInAttempts' | 'audit' | 'notifications'): string => {
-  const name = stack.tables[key];
-  if (!name) throw new Error(`the stack file names no ${key} table`);
-  return name;
-};
+const table = tableName;
 
 afterAll(() => {
   idp.destroy();
@@ -117,18 +122,7 @@ async function attemptsOf(userName: string): Promise<Record<string, unknown> | u
   return Item;
 }
 
-async function auditOf(sub: string): Promise<Array<Record<string, unknown>>> {
-  const { Items } = await db.send(
-    new QueryCommand({
-      TableName: table('audit'),
-      KeyConditionExpression: '#sub = :sub',
-      ExpressionAttributeNames: { '#sub': 'sub' },
-      ExpressionAttributeValues: { ':sub': sub },
-      ConsistentRead: true,
-    }),
-  );
-  return Items ?? [];
-}
+const auditOf = (sub: string) => auditRecordsOf(db, sub);
 
 async function notificationOf(id: string): Promise<Record<string, unknown> | undefined> {
   const { Item } = await db.send(

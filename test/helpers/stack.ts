@@ -8,7 +8,8 @@ import {
   recordedLinks,
   sesMessages,
 } from '../../scripts/local/index.ts';
-import { testStack } from '../setup/stack-file.ts';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { testStack, type TestStackInfo } from '../setup/stack-file.ts';
 
 export const stack = testStack();
 
@@ -55,3 +56,24 @@ export const links = () => recordedLinks(stack.cognito.endpoint);
 
 /** An address nobody else in this run uses. */
 export const uniqueEmail = (label: string, domain = 'example.com') => `${label}.${randomUUID().slice(0, 8)}@${domain}`;
+
+/** The local stack's name for one of the suite's tables. */
+export function tableName(key: keyof TestStackInfo['tables']): string {
+  const name = stack.tables[key];
+  if (!name) throw new Error(`the stack file names no ${key} table`);
+  return name;
+}
+
+/** A user's sign-in audit records, read straight from the table, oldest first. */
+export async function auditRecordsOf(db: DynamoDBDocumentClient, sub: string): Promise<Array<Record<string, unknown>>> {
+  const { Items } = await db.send(
+    new QueryCommand({
+      TableName: tableName('audit'),
+      KeyConditionExpression: '#sub = :sub',
+      ExpressionAttributeNames: { '#sub': 'sub' },
+      ExpressionAttributeValues: { ':sub': sub },
+      ConsistentRead: true,
+    }),
+  );
+  return Items ?? [];
+}

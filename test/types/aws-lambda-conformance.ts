@@ -29,18 +29,44 @@ export type Checks = [
   Assert<Extends<PreSignUpEvent['response'], PreSignUpTriggerEvent['response']>>,
   Assert<Extends<PreSignUpEvent['triggerSource'], PreSignUpTriggerEvent['triggerSource']>>,
   Assert<Extends<PostConfirmationEvent['triggerSource'], PostConfirmationTriggerEvent['triggerSource']>>,
-  Assert<Extends<PostConfirmationEvent['request']['userAttributes'], PostConfirmationTriggerEvent['request']['userAttributes']>>,
+  Assert<
+    Extends<
+      PostConfirmationEvent['request']['userAttributes'],
+      PostConfirmationTriggerEvent['request']['userAttributes']
+    >
+  >,
   Assert<Extends<PreAuthenticationEvent['triggerSource'], PreAuthenticationTriggerEvent['triggerSource']>>,
-  Assert<Extends<PostAuthenticationEvent['request']['newDeviceUsed'], PostAuthenticationTriggerEvent['request']['newDeviceUsed']>>,
+  Assert<
+    Extends<
+      PostAuthenticationEvent['request']['newDeviceUsed'],
+      PostAuthenticationTriggerEvent['request']['newDeviceUsed']
+    >
+  >,
   Assert<Extends<CustomMessageEvent['triggerSource'], CustomMessageTriggerEvent['triggerSource']>>,
   Assert<Extends<UserMigrationEvent['triggerSource'], UserMigrationTriggerEvent['triggerSource']>>,
   // Deliberate differences from @types/aws-lambda:
   // the migration password exists only on sign-in, not on ForgotPassword;
-  Assert<Extends<Extract<UserMigrationEvent, { triggerSource: 'UserMigration_ForgotPassword' }>['request'], { password: string }> extends true ? false : true>,
+  Assert<
+    Extends<
+      Extract<UserMigrationEvent, { triggerSource: 'UserMigration_ForgotPassword' }>['request'],
+      { password: string }
+    > extends true
+      ? false
+      : true
+  >,
   // validation data arrives as null when the app sent none;
   Assert<Extends<null, PreSignUpEvent['request']['validationData']>>,
   // the caller's client id is null for AdminConfirmSignUp;
   Assert<Extends<null, PostConfirmationEvent['callerContext']['clientId']>>,
   // V2 claims are JSON values, not strings only.
-  Assert<Extends<{ n: number; list: string[] }, NonNullable<NonNullable<NonNullable<PreTokenGenerationV2Event['response']['claimsAndScopeOverrideDetails']>['idTokenGeneration']>['claimsToAddOrOverride']>>>,
+  Assert<
+    Extends<
+      { n: number; list: string[] },
+      NonNullable<
+        NonNullable<
+          NonNullable<PreTokenGenerationV2Event['response']['claimsAndScopeOverrideDetails']>['idTokenGeneration']
+        >['claimsToAddOrOverride']
+      >
+    >
+  >,
 ];

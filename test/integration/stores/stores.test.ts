@@ -4,20 +4,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, clientSettings } from '../../../shared/aws/client-config.ts';
 import { documentClient } from '../../../shared/aws/dynamodb.ts';
 import { auditStore, type SignInAuditRecord } from '../../../shared/stores/audit.ts';
 import { notificationStore, type NotificationClaim } from '../../../shared/stores/notifications.ts';
 import { profileAttributes, profileStore, type Profile } from '../../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../../shared/stores/sign-in-attempts.ts';
-import { stack, useLocalEndpoints } from '../../helpers/stack.ts';
+import { auditRecordsOf, stack, tableName, useLocalEndpoints } from '../../helpers/stack.ts';
 
-const table = (key: string): string => {
-  const name = stack.tables[key];
-  if (!name) throw new Error(`the local stack has no ${key} table`);
-  return name;
-};
+const table = tableName;
 
 /** Reads a row straight from the table, bypassing the store under test. */
 async function row(tableKey: string, key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
@@ -235,18 +231,7 @@ describe('audit store', () => {
     triggerSource: 'PostAuthentication_Authentication',
     expiresAt: 2_000_000_000,
   });
-  const rowsOf = async (sub: string) =>
-    (
-      await documentClient().send(
-        new QueryCommand({
-          TableName: table('audit'),
-          KeyConditionExpression: '#sub = :sub',
-          ExpressionAttributeNames: { '#sub': 'sub' },
-          ExpressionAttributeValues: { ':sub': sub },
-          ConsistentRead: true,
-        }),
-      )
-    ).Items ?? [];
+  const rowsOf = (sub: string) => auditRecordsOf(documentClient(), sub);
 
   it('writes one row per sign-in, sorted by time and request id', async () => {
     const sub = unique('sub');
