@@ -23,6 +23,7 @@ export const handler = cognitoTrigger(
     const at = new Date(now).toISOString();
     const attributes = event.request.userAttributes;
     const sub = attributes.sub ?? event.userName;
+    const newDeviceUsed = event.request.newDeviceUsed ?? false;
 
     const writes = await Promise.allSettled([
       auditStore(config.auditTable).recordSignIn(
@@ -31,8 +32,8 @@ export const handler = cognitoTrigger(
           at,
           requestId: lambda.awsRequestId,
           userPoolId: event.userPoolId,
-          clientId: event.callerContext.clientId,
-          newDeviceUsed: event.request.newDeviceUsed,
+          clientId: event.callerContext.clientId ?? null,
+          newDeviceUsed,
           triggerSource: event.triggerSource,
           expiresAt: Math.floor(now / 1000) + config.auditRetentionDays * DAY_SECONDS,
         },
@@ -53,7 +54,7 @@ export const handler = cognitoTrigger(
     });
 
     const notice = config.notifyNewDevice
-      ? newSignInNotice({ sub, newDeviceUsed: event.request.newDeviceUsed, userAttributes: attributes, now })
+      ? newSignInNotice({ sub, newDeviceUsed, userAttributes: attributes, now })
       : undefined;
     if (notice) {
       await notifyOnce(

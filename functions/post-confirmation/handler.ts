@@ -25,7 +25,7 @@ export const handler = cognitoTrigger(
         {
           sub,
           userPoolId: event.userPoolId,
-          clientId: event.callerContext.clientId,
+          clientId: event.callerContext.clientId ?? null,
           attributes: profileAttributes(attributes),
           createdAt: new Date(now).toISOString(),
         },

@@ -22,7 +22,7 @@ export class ResponseValidationError extends Error {
     readonly trigger: string,
     readonly problems: readonly string[],
   ) {
-    super(`${trigger} response would be rejected by Cognito: ${problems.join('; ')}`);
+    super(`${trigger} response breaks Cognito's rules: ${problems.join('; ')}`);
   }
 }
 

@@ -13,8 +13,9 @@ export function isClaimValue(value: unknown): value is ClaimValue {
 }
 
 /**
- * Claims no trigger may add, override or suppress, in either token. `cognito:` claims are reserved as a
- * family; groups and roles change only through groupOverrideDetails.
+ * Claims no trigger may add, override or suppress, in either token (the developer guide's "Claims and
+ * scopes reference"). `cognito:` claims are reserved as a family: groups and roles change only through
+ * groupOverrideDetails, although they may be suppressed.
  */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'acr',
@@ -24,6 +25,7 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'azp',
   'c_hash',
   'client_id',
+  'device_key',
   'event_id',
   'exp',
   'iat',
@@ -40,9 +42,31 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'version',
 ]);
 
-export function isReservedClaim(name: string): boolean {
-  return RESERVED_CLAIMS.has(name) || name.startsWith('cognito:');
+/** The `cognito:` claims a trigger may suppress; suppressing groups also drops the two role claims. */
+export const SUPPRESSIBLE_COGNITO_CLAIMS: ReadonlySet<string> = new Set([
+  'cognito:groups',
+  'cognito:preferred_role',
+  'cognito:roles',
+]);
+
+/** Claims Cognito refuses in claimsToAddOrOverride. `dev:` attributes can be suppressed, never set. */
+export function isReservedForAdding(name: string): boolean {
+  return RESERVED_CLAIMS.has(name) || name.startsWith('cognito:') || name.startsWith('dev:');
 }
 
-/** Scopes that only Cognito grants: a trigger may neither add nor suppress them. */
-export const RESERVED_SCOPES: ReadonlySet<string> = new Set(['openid', 'aws.cognito.signin.user.admin']);
+/** Claims Cognito refuses in claimsToSuppress. */
+export function isReservedForSuppressing(name: string): boolean {
+  return RESERVED_CLAIMS.has(name) || (name.startsWith('cognito:') && !SUPPRESSIBLE_COGNITO_CLAIMS.has(name));
+}
+
+/**
+ * ID-token claims whose values stay scalar even in V2/V3: "In the ID token, you can populate complex
+ * objects to the values of claims except for phone_number_verified, email_verified, updated_at, and
+ * address" (developer guide).
+ */
+export const ID_TOKEN_SCALAR_CLAIMS: ReadonlySet<string> = new Set([
+  'phone_number_verified',
+  'email_verified',
+  'updated_at',
+  'address',
+]);

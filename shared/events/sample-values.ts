@@ -13,16 +13,19 @@ export const SAMPLE = {
   locale: 'en',
 } as const;
 
-export const sampleUserAttributes = (): Record<string, string> => ({
+/** Messages that confirm a sign-up go to a user who is not confirmed yet. */
+const isUnconfirmedSource = (triggerSource: string) => /_(SignUp|ResendCode)$/u.test(triggerSource);
+
+export const sampleUserAttributes = (triggerSource = ''): Record<string, string> => ({
   sub: SAMPLE.sub,
   email: SAMPLE.email,
-  email_verified: 'true',
+  email_verified: isUnconfirmedSource(triggerSource) ? 'false' : 'true',
   phone_number: SAMPLE.phoneNumber,
   phone_number_verified: 'false',
   given_name: SAMPLE.givenName,
   family_name: SAMPLE.familyName,
   locale: SAMPLE.locale,
-  'cognito:user_status': 'CONFIRMED',
+  'cognito:user_status': isUnconfirmedSource(triggerSource) ? 'UNCONFIRMED' : 'CONFIRMED',
 });
 
 /** The fields every event carries, but version and trigger source, which each trigger types itself. */

@@ -32,10 +32,13 @@ export type StringMap = Record<string, string>;
 /** Cognito sends `clientMetadata` only when the app passed ClientMetadata, sometimes as null. */
 export const optionalStringMap = () => v.nullish(stringMap());
 
-/** `clientId` is "CLIENT_ID_NOT_APPLICABLE" for admin calls, and null for AdminConfirmSignUp. */
+/**
+ * `clientId` is "CLIENT_ID_NOT_APPLICABLE" for admin calls, null for AdminConfirmSignUp, and reported
+ * absent altogether in some admin flows.
+ */
 export const callerContext = v.looseObject({
   awsSdkVersion: v.string(),
-  clientId: v.nullable(v.string()),
+  clientId: v.nullish(v.string()),
 });
 
 /** Fields every user-pool trigger event carries. */

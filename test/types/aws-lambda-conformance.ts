@@ -26,7 +26,6 @@ type Extends<A, B> = [A] extends [B] ? true : false;
 
 export type Checks = [
   Assert<Extends<PreSignUpEvent['request']['userAttributes'], PreSignUpTriggerEvent['request']['userAttributes']>>,
-  Assert<Extends<PreSignUpEvent['response'], PreSignUpTriggerEvent['response']>>,
   Assert<Extends<PreSignUpEvent['triggerSource'], PreSignUpTriggerEvent['triggerSource']>>,
   Assert<Extends<PostConfirmationEvent['triggerSource'], PostConfirmationTriggerEvent['triggerSource']>>,
   Assert<
@@ -38,7 +37,7 @@ export type Checks = [
   Assert<Extends<PreAuthenticationEvent['triggerSource'], PreAuthenticationTriggerEvent['triggerSource']>>,
   Assert<
     Extends<
-      PostAuthenticationEvent['request']['newDeviceUsed'],
+      NonNullable<PostAuthenticationEvent['request']['newDeviceUsed']>,
       PostAuthenticationTriggerEvent['request']['newDeviceUsed']
     >
   >,
@@ -56,8 +55,12 @@ export type Checks = [
   >,
   // validation data arrives as null when the app sent none;
   Assert<Extends<null, PreSignUpEvent['request']['validationData']>>,
-  // the caller's client id is null for AdminConfirmSignUp;
-  Assert<Extends<null, PostConfirmationEvent['callerContext']['clientId']>>,
+  // the caller's client id is null for AdminConfirmSignUp, and may be absent;
+  Assert<Extends<null | undefined, PostConfirmationEvent['callerContext']['clientId']>>,
+  // newDeviceUsed is sent only by pools that remember devices;
+  Assert<Extends<undefined, PostAuthenticationEvent['request']['newDeviceUsed']>>,
+  // Cognito reads a missing auto-confirm or auto-verify flag as false;
+  Assert<Extends<{ autoConfirmUser: true }, PreSignUpEvent['response']>>,
   // V2 claims are JSON values, not strings only.
   Assert<
     Extends<

@@ -65,7 +65,12 @@ export const POST_AUTHENTICATION_SOURCES = ['PostAuthentication_Authentication']
 const postAuthenticationEvent = eventOf(
   POST_AUTHENTICATION_SOURCES,
   VERSION_1,
-  v.looseObject({ userAttributes: stringMap(), newDeviceUsed: v.boolean(), clientMetadata: optionalStringMap() }),
+  v.looseObject({
+    userAttributes: stringMap(),
+    /** Present only where the pool remembers devices (always or user opt-in). */
+    newDeviceUsed: v.optional(v.boolean()),
+    clientMetadata: optionalStringMap(),
+  }),
 );
 export type PostAuthenticationEvent = WithResponse<v.InferOutput<typeof postAuthenticationEvent>, EmptyResponse>;
 

@@ -42,10 +42,19 @@ const response = v.looseObject({
 export type CustomMessageResponse = v.InferOutput<typeof response>;
 export type CustomMessageEvent = WithResponse<v.InferOutput<typeof event>, CustomMessageResponse>;
 
-function placeholderRules(path: string, message: string, evt: CustomMessageEvent): Violation[] {
+/** Verification by link replaces the code only in sign-up confirmation e-mails. */
+const LINK_SOURCES: ReadonlySet<CustomMessageSource> = new Set(['CustomMessage_SignUp', 'CustomMessage_ResendCode']);
+
+function placeholderRules(
+  path: string,
+  message: string,
+  evt: CustomMessageEvent,
+  medium: 'email' | 'sms',
+): Violation[] {
   const { codeParameter, usernameParameter, linkParameter } = evt.request;
   const found: Violation[] = [];
-  const carriesCode = message.includes(codeParameter) || (!!linkParameter && message.includes(linkParameter));
+  const linkAllowed = medium === 'email' && LINK_SOURCES.has(evt.triggerSource) && !!linkParameter;
+  const carriesCode = message.includes(codeParameter) || (linkAllowed && message.includes(linkParameter));
   if (!carriesCode) found.push(violation(path, `must contain the code placeholder ${codeParameter}`));
   if (
     evt.triggerSource === 'CustomMessage_AdminCreateUser' &&
@@ -63,14 +72,14 @@ function rules(evt: CustomMessageEvent, answer: CustomMessageResponse): Violatio
   const limits = CUSTOM_MESSAGE_LIMITS;
   if (typeof emailMessage === 'string') {
     found.push(...checkLength('response.emailMessage', emailMessage, limits.emailMessage.min, limits.emailMessage.max));
-    found.push(...placeholderRules('response.emailMessage', emailMessage, evt));
+    found.push(...placeholderRules('response.emailMessage', emailMessage, evt, 'email'));
   }
   if (typeof emailSubject === 'string') {
     found.push(...checkLength('response.emailSubject', emailSubject, limits.emailSubject.min, limits.emailSubject.max));
   }
   if (typeof smsMessage === 'string') {
     found.push(...checkLength('response.smsMessage', smsMessage, limits.smsMessage.min, limits.smsMessage.max));
-    found.push(...placeholderRules('response.smsMessage', smsMessage, evt));
+    found.push(...placeholderRules('response.smsMessage', smsMessage, evt, 'sms'));
   }
   return found;
 }
@@ -82,7 +91,7 @@ function sample(kind: EventKind): CustomMessageEvent {
     version: '1',
     triggerSource: source,
     request: {
-      userAttributes: sampleUserAttributes(),
+      userAttributes: sampleUserAttributes(source),
       codeParameter: '{####}',
       linkParameter: '{##Click Here##}',
       usernameParameter: source === 'CustomMessage_AdminCreateUser' ? '{username}' : null,

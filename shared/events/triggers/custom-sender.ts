@@ -31,8 +31,8 @@ export type SenderResponse = v.InferOutput<typeof emptyResponse>;
 const senderRequest = (type: string) =>
   v.looseObject({
     type: v.literal(type),
-    /** AWS Encryption SDK ciphertext, base64; null when the message carries no code. */
-    code: v.nullable(v.string()),
+    /** AWS Encryption SDK ciphertext, base64; null or absent when the message carries no code. */
+    code: v.nullish(v.string()),
     userAttributes: stringMap(),
     clientMetadata: optionalStringMap(),
   });
@@ -87,7 +87,7 @@ export const customEmailSender: TriggerDefinition<CustomEmailSenderEvent, Sender
       request: {
         type: 'customEmailSenderRequestV1',
         code: takeOver ? null : SAMPLE_CIPHERTEXT,
-        userAttributes: takeOver ? accountTakeOverAttributes() : sampleUserAttributes(),
+        userAttributes: takeOver ? accountTakeOverAttributes() : sampleUserAttributes(kind.triggerSource),
       },
     };
   },
@@ -102,6 +102,10 @@ export const customSmsSender: TriggerDefinition<CustomSmsSenderEvent, SenderResp
     ...sampleCommon(kind.triggerSource),
     version: '1',
     triggerSource: kind.triggerSource as CustomSmsSenderEvent['triggerSource'],
-    request: { type: 'customSMSSenderRequestV1', code: SAMPLE_CIPHERTEXT, userAttributes: sampleUserAttributes() },
+    request: {
+      type: 'customSMSSenderRequestV1',
+      code: SAMPLE_CIPHERTEXT,
+      userAttributes: sampleUserAttributes(kind.triggerSource),
+    },
   }),
 };

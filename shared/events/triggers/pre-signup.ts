@@ -11,10 +11,11 @@ export const PRE_SIGN_UP_SOURCES = [
 ] as const;
 export type PreSignUpSource = (typeof PRE_SIGN_UP_SOURCES)[number];
 
+/** Cognito reads a flag that is missing or null as false. */
 const response = v.looseObject({
-  autoConfirmUser: v.boolean(),
-  autoVerifyEmail: v.boolean(),
-  autoVerifyPhone: v.boolean(),
+  autoConfirmUser: v.nullish(v.boolean()),
+  autoVerifyEmail: v.nullish(v.boolean()),
+  autoVerifyPhone: v.nullish(v.boolean()),
 });
 export type PreSignUpResponse = v.InferOutput<typeof response>;
 

@@ -3,7 +3,13 @@ import * as v from 'valibot';
 import { commonFields, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
-import { isClaimValue, isReservedClaim, RESERVED_SCOPES, type ClaimValue } from '../claims.ts';
+import {
+  ID_TOKEN_SCALAR_CLAIMS,
+  isClaimValue,
+  isReservedForAdding,
+  isReservedForSuppressing,
+  type ClaimValue,
+} from '../claims.ts';
 import { sampleCommon, sampleUserAttributes, SAMPLE } from '../sample-values.ts';
 
 export const USER_TOKEN_SOURCES = [
@@ -16,11 +22,20 @@ export const USER_TOKEN_SOURCES = [
 export const CLIENT_CREDENTIALS_SOURCE = 'TokenGeneration_ClientCredentials';
 export type PreTokenGenerationSource = (typeof USER_TOKEN_SOURCES)[number] | typeof CLIENT_CREDENTIALS_SOURCE;
 
-const groupConfiguration = v.looseObject({
+const groupOverrideDetails = v.looseObject({
   groupsToOverride: v.nullish(v.array(v.string())),
   iamRolesToOverride: v.nullish(v.array(v.string())),
   preferredRole: v.nullish(v.string()),
 });
+
+/** The developer guide's own V2 test events send preferredRole as an array; nothing here reads it. */
+const groupConfiguration = v.nullish(
+  v.looseObject({
+    groupsToOverride: v.nullish(v.array(v.string())),
+    iamRolesToOverride: v.nullish(v.array(v.string())),
+    preferredRole: v.nullish(v.union([v.string(), v.array(v.string())])),
+  }),
+);
 
 const userRequest = {
   userAttributes: stringMap(),
@@ -55,7 +70,7 @@ const v3 = v.looseObject({
   request: v.looseObject({
     /** Machine-to-machine requests have no user: Cognito sends the attributes empty or not at all. */
     userAttributes: v.optional(stringMap()),
-    groupConfiguration: v.optional(groupConfiguration),
+    groupConfiguration,
     clientMetadata: optionalStringMap(),
     scopes: v.optional(v.array(v.string())),
   }),
@@ -66,7 +81,7 @@ const claimMap = v.custom<Record<string, ClaimValue>>(
   (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   'expected object',
 );
-const groupOverride = v.nullish(groupConfiguration);
+const groupOverride = v.nullish(groupOverrideDetails);
 
 const responseV1 = v.looseObject({
   claimsOverrideDetails: v.nullish(
@@ -107,17 +122,27 @@ export type PreTokenGenerationV2Event = WithResponse<v.InferOutput<typeof v2>, P
 export type PreTokenGenerationV3Event = WithResponse<v.InferOutput<typeof v3>, PreTokenGenerationV2Response>;
 export type PreTokenGenerationEvent = PreTokenGenerationV1Event | PreTokenGenerationV2Event | PreTokenGenerationV3Event;
 
+interface ClaimRuleOptions {
+  stringsOnly: boolean;
+  /** The client id an access token's `aud` may be set to; null where `aud` is never writable. */
+  audienceOf: string | null;
+  /** ID tokens keep some claims scalar even where V2/V3 allow JSON values. */
+  scalarClaims: ReadonlySet<string>;
+}
+
+const isScalar = (value: unknown) => typeof value !== 'object' || value === null;
+
 function claimRules(
   path: string,
   added: Record<string, unknown> | null | undefined,
   suppressed: readonly string[] | null | undefined,
-  options: { stringsOnly: boolean; audienceOf: string | null },
+  options: ClaimRuleOptions,
 ): Violation[] {
   const found: Violation[] = [];
   for (const [name, value] of Object.entries(added ?? {})) {
     const claimPath = `${path}.claimsToAddOrOverride.${name}`;
     const audienceOfThisClient = name === 'aud' && options.audienceOf !== null && value === options.audienceOf;
-    if (isReservedClaim(name) || (name === 'aud' && !audienceOfThisClient)) {
+    if (isReservedForAdding(name) || (name === 'aud' && !audienceOfThisClient)) {
       found.push(violation(claimPath, 'reserved claim: Cognito sets it and rejects a change'));
     } else if (options.stringsOnly ? typeof value !== 'string' : !isClaimValue(value)) {
       found.push(
@@ -128,21 +153,22 @@ function claimRules(
             : 'claim values must be JSON (string, number, boolean, array or object), not null',
         ),
       );
+    } else if (options.scalarClaims.has(name) && !isScalar(value)) {
+      found.push(violation(claimPath, 'must be a string, number or boolean in the ID token'));
     }
   }
   (suppressed ?? []).forEach((name, index) => {
-    if (isReservedClaim(name) || name === 'aud')
+    if (isReservedForSuppressing(name) || name === 'aud')
       found.push(violation(`${path}.claimsToSuppress[${index}]`, `reserved claim ${name} cannot be suppressed`));
   });
   return found;
 }
 
-function scopeRules(path: string, scopes: readonly string[] | null | undefined): Violation[] {
+/** "You can't add scope values that contain one or more blank-space characters" (developer guide). */
+function scopesToAddRules(path: string, scopes: readonly string[] | null | undefined): Violation[] {
   const found: Violation[] = [];
   (scopes ?? []).forEach((scope, index) => {
-    if (RESERVED_SCOPES.has(scope))
-      found.push(violation(`${path}[${index}]`, `reserved scope ${scope} cannot be changed`));
-    else if (scope.length === 0 || /\s/u.test(scope))
+    if (scope.length === 0 || /\s/u.test(scope))
       found.push(violation(`${path}[${index}]`, 'a scope is one non-empty word without spaces'));
   });
   return found;
@@ -154,10 +180,15 @@ function rules(evt: PreTokenGenerationEvent, answer: PreTokenGenerationResponse)
     return claimRules('response.claimsOverrideDetails', details?.claimsToAddOrOverride, details?.claimsToSuppress, {
       stringsOnly: true,
       audienceOf: null,
+      scalarClaims: ID_TOKEN_SCALAR_CLAIMS,
     });
   }
   // The access token's audience may be set, but only to the app client the token is issued to.
-  const accessTokenOptions = { stringsOnly: false, audienceOf: evt.callerContext.clientId };
+  const accessTokenOptions = {
+    stringsOnly: false,
+    audienceOf: evt.callerContext.clientId ?? null,
+    scalarClaims: new Set<string>(),
+  };
   const details = (answer as PreTokenGenerationV2Response).claimsAndScopeOverrideDetails;
   const idToken = details?.idTokenGeneration;
   const accessToken = details?.accessTokenGeneration;
@@ -166,6 +197,7 @@ function rules(evt: PreTokenGenerationEvent, answer: PreTokenGenerationResponse)
     ...claimRules(`${root}.idTokenGeneration`, idToken?.claimsToAddOrOverride, idToken?.claimsToSuppress, {
       stringsOnly: false,
       audienceOf: null,
+      scalarClaims: ID_TOKEN_SCALAR_CLAIMS,
     }),
     ...claimRules(
       `${root}.accessTokenGeneration`,
@@ -173,8 +205,7 @@ function rules(evt: PreTokenGenerationEvent, answer: PreTokenGenerationResponse)
       accessToken?.claimsToSuppress,
       accessTokenOptions,
     ),
-    ...scopeRules(`${root}.accessTokenGeneration.scopesToAdd`, accessToken?.scopesToAdd),
-    ...scopeRules(`${root}.accessTokenGeneration.scopesToSuppress`, accessToken?.scopesToSuppress),
+    ...scopesToAddRules(`${root}.accessTokenGeneration.scopesToAdd`, accessToken?.scopesToAdd),
   ];
 }
 
@@ -191,7 +222,11 @@ function sample(kind: EventKind): PreTokenGenerationEvent {
       response: {},
     };
   }
-  const scopes = ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin'];
+  // Sign-in through the user pools API grants only this scope; managed login grants the OAuth scopes.
+  const scopes =
+    kind.triggerSource === 'TokenGeneration_HostedAuth'
+      ? ['openid', 'email', 'profile', 'aws.cognito.signin.user.admin']
+      : ['aws.cognito.signin.user.admin'];
   const response = {};
   if (kind.triggerSource === CLIENT_CREDENTIALS_SOURCE) {
     return {

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
-import { violation, type Violation } from '../rules.ts';
+import { characterCount, violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
 import { E164, MAX_ATTRIBUTE_VALUE_LENGTH, isCognitoOwnedAttribute, isWritableAttribute } from '../attributes.ts';
 import { SAMPLE, sampleCommon } from '../sample-values.ts';
@@ -32,7 +32,7 @@ const response = v.looseObject({
 export type UserMigrationResponse = v.InferOutput<typeof response>;
 export type UserMigrationEvent = WithResponse<v.InferOutput<typeof event>, UserMigrationResponse>;
 
-function rules(_event: UserMigrationEvent, answer: UserMigrationResponse): Violation[] {
+function rules(evt: UserMigrationEvent, answer: UserMigrationResponse): Violation[] {
   const attributes = answer.userAttributes;
   if (!attributes || Object.keys(attributes).length === 0) {
     return [violation('response.userAttributes', 'required: the migrated user needs at least one attribute')];
@@ -41,8 +41,10 @@ function rules(_event: UserMigrationEvent, answer: UserMigrationResponse): Viola
   for (const [name, value] of Object.entries(attributes)) {
     const path = `response.userAttributes.${name}`;
     if (isCognitoOwnedAttribute(name)) found.push(violation(path, 'set by Cognito, a migration may not answer it'));
-    else if (!isWritableAttribute(name)) found.push(violation(path, 'not a standard or custom: attribute'));
-    if (value.length > MAX_ATTRIBUTE_VALUE_LENGTH)
+    // `username` is how a migration names the user when the user signed in with an alias.
+    else if (name !== 'username' && !isWritableAttribute(name))
+      found.push(violation(path, 'not a standard or custom: attribute'));
+    if (characterCount(value) > MAX_ATTRIBUTE_VALUE_LENGTH)
       found.push(violation(path, `longer than ${MAX_ATTRIBUTE_VALUE_LENGTH} characters`));
   }
   if (attributes.phone_number !== undefined && !E164.test(attributes.phone_number)) {
@@ -53,6 +55,17 @@ function rules(_event: UserMigrationEvent, answer: UserMigrationResponse): Viola
   }
   if (attributes.phone_number_verified === 'true' && !attributes.phone_number) {
     found.push(violation('response.userAttributes.phone_number_verified', 'requires a phone_number attribute'));
+  }
+  const verifiedContact =
+    (attributes.email_verified === 'true' && !!attributes.email) ||
+    (attributes.phone_number_verified === 'true' && !!attributes.phone_number);
+  if (evt.triggerSource === 'UserMigration_ForgotPassword' && !verifiedContact) {
+    found.push(
+      violation(
+        'response.userAttributes',
+        'a password reset needs a verified email or phone_number (email_verified or phone_number_verified "true")',
+      ),
+    );
   }
   if (answer.enableSMSMFA && !attributes.phone_number) {
     found.push(violation('response.enableSMSMFA', 'requires a phone_number attribute'));

@@ -140,9 +140,9 @@ describe('event check', () => {
   });
 
   it('reports a missing field and an unknown trigger source', () => {
-    const event = buildEvent('PostAuthentication', { request: { newDeviceUsed: undefined } });
+    const event = buildEvent('PostAuthentication', { request: { userAttributes: undefined } });
     expect(messageOf(() => parseEvent('PostAuthentication', event))).toContain(
-      'request.newDeviceUsed: required, missing',
+      'request.userAttributes: required, missing',
     );
     const wrongSource = { ...buildEvent('PreSignUp'), triggerSource: 'PreSignUp_Somewhere' };
     expect(messageOf(() => parseEvent('PreSignUp', wrongSource))).toContain('triggerSource: expected one of');
@@ -186,6 +186,27 @@ describe('event check', () => {
     const withoutUser = { ...m2m, request: { scopes: ['orders/read'] } } as Record<string, unknown>;
     delete withoutUser.userName;
     expect(() => parseEvent('PreTokenGeneration', withoutUser)).not.toThrow();
+  });
+
+  it('accepts fields Cognito leaves out or shapes differently than @types/aws-lambda says', () => {
+    const withoutClient = buildEvent('PostConfirmation', { callerContext: { clientId: undefined } });
+    expect(() => parseEvent('PostConfirmation', withoutClient)).not.toThrow();
+    // newDeviceUsed comes only from pools that remember devices.
+    const noDevices = buildEvent('PostAuthentication', { request: { newDeviceUsed: undefined } });
+    expect(() => parseEvent('PostAuthentication', noDevices)).not.toThrow();
+    // The developer guide's V2 test events carry preferredRole as a list.
+    const roles = buildEvent('PreTokenGeneration', {
+      version: '2',
+      request: { groupConfiguration: { preferredRole: ['arn:aws:iam::123456789012:role/reader'] } },
+    });
+    expect(() => parseEvent('PreTokenGeneration', roles)).not.toThrow();
+    const noGroups = buildEvent('PreTokenGeneration', { version: '1', request: { groupConfiguration: undefined } });
+    expect(() => parseEvent('PreTokenGeneration', noGroups)).not.toThrow();
+    const takeOver = buildEvent('CustomEmailSender', {
+      triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
+      request: { code: undefined },
+    });
+    expect(() => parseEvent('CustomEmailSender', takeOver)).not.toThrow();
   });
 
   it('accepts the custom senders without a response object, as Cognito sends them', () => {

@@ -21,6 +21,12 @@ describe('response rules', () => {
   });
 
   describe('pre sign-up', () => {
+    it('reads a flag left out as false, as Cognito does', () => {
+      const event = buildEvent('PreSignUp');
+      const answer = { ...event, response: { autoConfirmUser: true } };
+      expect(responseProblems('PreSignUp', event, answer)).toEqual([]);
+    });
+
     it('refuses to auto-verify an attribute the user does not have', () => {
       const event = buildEvent('PreSignUp', { request: { userAttributes: { email: undefined } } });
       event.response.autoVerifyEmail = true;
@@ -61,6 +67,19 @@ describe('response rules', () => {
       event.response.emailSubject = 'Verify';
       expect(responseProblems('CustomMessage', event, event)).toEqual([]);
     });
+
+    it('takes the link only in sign-up e-mails: SMS and other messages need the code', () => {
+      const signUp = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_SignUp' });
+      signUp.response.smsMessage = 'Please {##Click Here##} to verify';
+      expect(responseProblems('CustomMessage', signUp, signUp)).toEqual([
+        'response.smsMessage: must contain the code placeholder {####}',
+      ]);
+      const forgot = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_ForgotPassword' });
+      forgot.response.emailMessage = 'Please {##Click Here##} to reset';
+      expect(responseProblems('CustomMessage', forgot, forgot)).toEqual([
+        'response.emailMessage: must contain the code placeholder {####}',
+      ]);
+    });
   });
 
   describe('user migration', () => {
@@ -82,6 +101,22 @@ describe('response rules', () => {
         'response.userAttributes.cognito:user_status: set by Cognito, a migration may not answer it',
         'response.userAttributes.favourite: not a standard or custom: attribute',
       ]);
+    });
+
+    it('accepts a username for a user who signed in with an alias', () => {
+      const e = event();
+      e.response.userAttributes = { username: 'jane-legacy-42', email: 'jane@example.com' };
+      expect(responseProblems('UserMigration', e, e)).toEqual([]);
+    });
+
+    it('a forgot-password migration needs a verified e-mail address or phone number', () => {
+      const e = buildEvent('UserMigration', { triggerSource: 'UserMigration_ForgotPassword' });
+      e.response.userAttributes = { email: 'jane@example.com' };
+      expect(responseProblems('UserMigration', e, e)).toEqual([
+        'response.userAttributes: a password reset needs a verified email or phone_number (email_verified or phone_number_verified "true")',
+      ]);
+      e.response.userAttributes = { phone_number: '+447700900123', phone_number_verified: 'true' };
+      expect(responseProblems('UserMigration', e, e)).toEqual([]);
     });
 
     it('checks status, MFA and delivery against the attributes', () => {
@@ -146,16 +181,78 @@ describe('response rules', () => {
           accessTokenGeneration: {
             claimsToAddOrOverride: { aud: clientId as string, jti: 'x' },
             scopesToAdd: ['orders/read', 'openid', 'two words'],
-            scopesToSuppress: ['email'],
+            scopesToSuppress: ['email', 'aws.cognito.signin.user.admin'],
           },
         },
       };
       expect(responseProblems('PreTokenGeneration', event, event)).toEqual([
         'response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride.nothing: claim values must be JSON (string, number, boolean, array or object), not null',
         'response.claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride.jti: reserved claim: Cognito sets it and rejects a change',
-        'response.claimsAndScopeOverrideDetails.accessTokenGeneration.scopesToAdd[1]: reserved scope openid cannot be changed',
         'response.claimsAndScopeOverrideDetails.accessTokenGeneration.scopesToAdd[2]: a scope is one non-empty word without spaces',
       ]);
+    });
+
+    it('V2: groups and roles may be suppressed, dev: claims only suppressed, device_key never touched', () => {
+      const event = buildEvent('PreTokenGeneration', { version: '2' });
+      event.response = {
+        claimsAndScopeOverrideDetails: {
+          idTokenGeneration: {
+            claimsToAddOrOverride: { 'dev:team': 'x' },
+            claimsToSuppress: [
+              'cognito:groups',
+              'cognito:preferred_role',
+              'cognito:roles',
+              'dev:team',
+              'cognito:username',
+            ],
+          },
+          accessTokenGeneration: { claimsToSuppress: ['cognito:groups', 'device_key'] },
+        },
+      };
+      expect(responseProblems('PreTokenGeneration', event, event)).toEqual([
+        'response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride.dev:team: reserved claim: Cognito sets it and rejects a change',
+        'response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToSuppress[4]: reserved claim cognito:username cannot be suppressed',
+        'response.claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToSuppress[1]: reserved claim device_key cannot be suppressed',
+      ]);
+    });
+
+    it('V2: the ID token keeps email_verified, phone_number_verified, updated_at and address scalar', () => {
+      const event = buildEvent('PreTokenGeneration', { version: '2' });
+      event.response = {
+        claimsAndScopeOverrideDetails: {
+          idTokenGeneration: {
+            claimsToAddOrOverride: { address: { street_address: '1 Main St' }, email_verified: true, updated_at: 1 },
+          },
+          accessTokenGeneration: { claimsToAddOrOverride: { address: { street_address: '1 Main St' } } },
+        },
+      };
+      expect(responseProblems('PreTokenGeneration', event, event)).toEqual([
+        'response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride.address: must be a string, number or boolean in the ID token',
+      ]);
+    });
+
+    it("accepts the developer guide's own V2 example (adds openid, suppresses the admin scope)", () => {
+      const event = buildEvent('PreTokenGeneration', { version: '2' });
+      event.response = {
+        claimsAndScopeOverrideDetails: {
+          idTokenGeneration: {
+            claimsToAddOrOverride: { family_name: 'xyz' },
+            claimsToSuppress: ['email', 'birthdate'],
+          },
+          accessTokenGeneration: {
+            claimsToAddOrOverride: { family_name: 'xyz' },
+            claimsToSuppress: ['email', 'birthdate'],
+            scopesToAdd: ['openid', 'email', 'solar-system-data/asteroids.read'],
+            scopesToSuppress: ['phone_number', 'aws.cognito.signin.user.admin', 'solar-system-data/planets.read'],
+          },
+          groupOverrideDetails: {
+            groupsToOverride: ['new-group-A', 'new-group-B', 'new-group-C'],
+            iamRolesToOverride: ['arn:aws:iam::123456789012:role/new_roleA'],
+            preferredRole: 'arn:aws:iam::123456789012:role/new_role',
+          },
+        },
+      };
+      expect(responseProblems('PreTokenGeneration', event, event)).toEqual([]);
     });
 
     it('V3 client credentials: access token claims and scopes', () => {
@@ -200,17 +297,18 @@ describe('response rules', () => {
   });
 
   describe('inbound federation', () => {
-    it('maps only onto attributes the pool accepts', () => {
+    it('accepts provider claims passed through, as the developer guide does, but not over-long values', () => {
       const event = buildEvent('InboundFederation');
       event.response.userAttributesToMap = {
         email: 'jane@example.com',
         'custom:department': 'Eng',
         sub: 'x',
         department: 'Eng',
+        bio: '😀'.repeat(2048),
+        notes: 'x'.repeat(2049),
       };
       expect(responseProblems('InboundFederation', event, event)).toEqual([
-        'response.userAttributesToMap.sub: set by Cognito, a trigger may not map onto it',
-        'response.userAttributesToMap.department: not a standard or custom: attribute',
+        'response.userAttributesToMap.notes: longer than 2048 characters',
       ]);
     });
   });
@@ -219,7 +317,7 @@ describe('response rules', () => {
     const event = buildEvent('CustomMessage');
     event.response.smsMessage = 'no';
     expect(() => checkResponse('CustomMessage', event, event)).toThrow(
-      'CustomMessage response would be rejected by Cognito: response.smsMessage: must be at least 6 characters, got 2; response.smsMessage: must contain the code placeholder {####}',
+      "CustomMessage response breaks Cognito's rules: response.smsMessage: must be at least 6 characters, got 2; response.smsMessage: must contain the code placeholder {####}",
     );
   });
 });
