@@ -26,11 +26,7 @@ export const handler = cognitoTrigger(
     ]);
 
     const verdict = decideAttempt(record, profile?.blocked === true, now, config.lockout);
-    if (verdict.allowed) {
-      if (verdict.restartAfterLock !== undefined)
-        await attempts.restartAfterLock(key, verdict.restartAfterLock, budget.signal);
-      return event;
-    }
+    if (verdict.allowed) return event;
     if (verdict.lockUntil !== undefined) {
       const lockedUntil = await attempts.lock(key, verdict.lockUntil, budget.signal);
       log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(lockedUntil).toISOString() });

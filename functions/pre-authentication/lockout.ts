@@ -11,12 +11,11 @@ export interface LockoutPolicy {
   lockMs: number;
 }
 
-export type AttemptVerdict =
-  { allowed: true; restartAfterLock?: number } | { allowed: false; reason: 'blocked' | 'locked'; lockUntil?: number };
+export type AttemptVerdict = { allowed: true } | { allowed: false; reason: 'blocked' | 'locked'; lockUntil?: number };
 
 /**
- * Decides on one attempt, given the record after counting it. A lock that has run out is forgotten and
- * counting starts afresh with this attempt.
+ * Decides on one attempt, given the record after counting it. The store has already restarted the count
+ * of a lock that ran out, so any lock in the record is in force; the check against `now` is a guard.
  */
 export function decideAttempt(
   record: AttemptRecord,
@@ -25,10 +24,7 @@ export function decideAttempt(
   policy: LockoutPolicy,
 ): AttemptVerdict {
   if (blocked) return { allowed: false, reason: 'blocked' };
-  if (record.lockedUntil !== undefined) {
-    if (record.lockedUntil > now) return { allowed: false, reason: 'locked' };
-    return { allowed: true, restartAfterLock: record.lockedUntil };
-  }
+  if (record.lockedUntil !== undefined && record.lockedUntil > now) return { allowed: false, reason: 'locked' };
   if (record.attempts > policy.maxAttempts) return { allowed: false, reason: 'locked', lockUntil: now + policy.lockMs };
   return { allowed: true };
 }

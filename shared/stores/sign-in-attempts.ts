@@ -10,17 +10,26 @@ import { documentClient, isConditionFailure, type DocumentClient } from '../aws/
 export interface AttemptRecord {
   /** Attempts since the last success or the end of the last lock. */
   attempts: number;
-  /** Epoch milliseconds until which sign-in is refused, if locked. */
+  /** Epoch milliseconds until which sign-in is refused; never a lock that has run out. */
   lockedUntil?: number;
 }
 
+/** Thrown when concurrent attempts kept restarting the count under each other: fail closed. */
+export class AttemptContentionError extends Error {
+  override readonly name = 'AttemptContentionError';
+}
+
+/** Rounds of "lock ran out, another attempt restarted the count first" before giving up. */
+const MAX_RESTART_ROUNDS = 3;
+
 export interface SignInAttemptStore {
-  /** Counts one more attempt and returns the record after it. */
+  /**
+   * Counts one more attempt and returns the record after it. When the stored lock has run out, exactly
+   * one attempt restarts the count at 1; every other attempt of that moment is counted after it.
+   */
   countAttempt(key: string, now: number, expiresAtSeconds: number, signal?: AbortSignal): Promise<AttemptRecord>;
   /** Locks until `until`, unless a lock was set meanwhile; returns the lock in force. */
   lock(key: string, until: number, signal?: AbortSignal): Promise<number>;
-  /** Starts counting afresh after a lock ran out: this attempt is the first. */
-  restartAfterLock(key: string, expiredLock: number, signal?: AbortSignal): Promise<void>;
   /** Forgets the attempts, after a successful sign-in. */
   reset(key: string, signal?: AbortSignal): Promise<void>;
 }
@@ -31,20 +40,48 @@ export function signInAttemptStore(
 ): SignInAttemptStore {
   return {
     async countAttempt(key, now, expiresAtSeconds, signal) {
-      const { Attributes } = await client().send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { id: key },
-          UpdateExpression: 'ADD attempts :one SET lastAttemptAt = :now, expiresAt = :expires',
-          ExpressionAttributeValues: { ':one': 1, ':now': now, ':expires': expiresAtSeconds },
-          ReturnValues: 'ALL_NEW',
-        }),
-        { abortSignal: signal },
-      );
-      return {
-        attempts: Number(Attributes?.attempts ?? 1),
-        lockedUntil: Attributes?.lockedUntil as number | undefined,
+      const add = async (): Promise<AttemptRecord> => {
+        const { Attributes } = await client().send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: key },
+            UpdateExpression: 'ADD attempts :one SET lastAttemptAt = :now, expiresAt = :expires',
+            ExpressionAttributeValues: { ':one': 1, ':now': now, ':expires': expiresAtSeconds },
+            ReturnValues: 'ALL_NEW',
+          }),
+          { abortSignal: signal },
+        );
+        return {
+          attempts: Number(Attributes?.attempts ?? 1),
+          lockedUntil: Attributes?.lockedUntil as number | undefined,
+        };
       };
+      // Only the attempt whose condition still sees the expired lock restarts the count; the others'
+      // increments were wiped by that restart, so they count again, on top of it.
+      const restart = async (expiredLock: number): Promise<boolean> => {
+        try {
+          await client().send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { id: key },
+              UpdateExpression: 'SET attempts = :one REMOVE lockedUntil',
+              ConditionExpression: 'lockedUntil = :expired',
+              ExpressionAttributeValues: { ':one': 1, ':expired': expiredLock },
+            }),
+            { abortSignal: signal },
+          );
+          return true;
+        } catch (error) {
+          if (isConditionFailure(error)) return false;
+          throw error;
+        }
+      };
+      for (let round = 0; round < MAX_RESTART_ROUNDS; round++) {
+        const record = await add();
+        if (record.lockedUntil === undefined || record.lockedUntil > now) return record;
+        if (await restart(record.lockedUntil)) return { attempts: 1 };
+      }
+      throw new AttemptContentionError(`sign-in attempts kept restarting after ${MAX_RESTART_ROUNDS} rounds`);
     },
     async lock(key, until, signal) {
       try {
@@ -65,22 +102,6 @@ export function signInAttemptStore(
         // Another attempt locked first; its lock stands.
         const stored = (error as { Item?: Record<string, AttributeValue> }).Item;
         return stored ? Number(unmarshall(stored).lockedUntil) : until;
-      }
-    },
-    async restartAfterLock(key, expiredLock, signal) {
-      try {
-        await client().send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { id: key },
-            UpdateExpression: 'SET attempts = :one REMOVE lockedUntil',
-            ConditionExpression: 'lockedUntil = :expired',
-            ExpressionAttributeValues: { ':one': 1, ':expired': expiredLock },
-          }),
-          { abortSignal: signal },
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
       }
     },
     async reset(key, signal) {

@@ -182,30 +182,26 @@ describe('sign-in attempt store', () => {
     expect(inForce).toBe(stored);
   });
 
-  it('restarts counting after a lock only when the lock that ran out is still the one stored', async () => {
+  it('restarts the count once a lock has run out, and keeps counting under a lock in force', async () => {
     const key = unique('pool#user');
     for (let i = 0; i < 4; i++) await store().countAttempt(key, 1_000 + i, EXPIRES);
     await store().lock(key, 50_000);
+    expect(await store().countAttempt(key, 49_999, EXPIRES)).toEqual({ attempts: 5, lockedUntil: 50_000 });
 
-    // Another lock value than the one stored: nothing changes.
-    await expect(store().restartAfterLock(key, 49_999)).resolves.toBeUndefined();
-    expect(await row('signInAttempts', { id: key })).toMatchObject({ attempts: 4, lockedUntil: 50_000 });
-
-    await store().restartAfterLock(key, 50_000);
+    expect(await store().countAttempt(key, 50_000, EXPIRES)).toEqual({ attempts: 1 });
     const restarted = await row('signInAttempts', { id: key });
     expect(restarted).toMatchObject({ attempts: 1, expiresAt: EXPIRES });
     expect(restarted).not.toHaveProperty('lockedUntil');
-
-    // A second restart for the same (now removed) lock is a no-op, not an error, and does not reset the count.
-    await store().countAttempt(key, 3_000, EXPIRES);
-    await store().restartAfterLock(key, 50_000);
-    expect((await row('signInAttempts', { id: key }))?.attempts).toBe(2);
+    expect(await store().countAttempt(key, 50_001, EXPIRES)).toEqual({ attempts: 2, lockedUntil: undefined });
   });
 
-  it('restarting after a lock for a key without a row creates nothing', async () => {
-    const key = unique('pool#nobody');
-    await expect(store().restartAfterLock(key, 50_000)).resolves.toBeUndefined();
-    expect(await row('signInAttempts', { id: key })).toBeUndefined();
+  it('lets exactly one of many concurrent attempts restart an expired lock; the others count after it', async () => {
+    const key = unique('pool#user');
+    for (let i = 0; i < 4; i++) await store().countAttempt(key, 1_000 + i, EXPIRES);
+    await store().lock(key, 50_000);
+    const records = await Promise.all(Array.from({ length: 30 }, () => store().countAttempt(key, 60_000, EXPIRES)));
+    expect(records.map((r) => r.attempts).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect((await row('signInAttempts', { id: key }))?.attempts).toBe(30);
   });
 
   it('reset deletes the row (and resetting a missing row is fine)', async () => {
@@ -365,7 +361,6 @@ describe('DynamoDB failures', () => {
     await expectMissingTable(profileStore(missing).recordSignIn('s', '2024-01-01T00:00:00.000Z'));
     await expectMissingTable(signInAttemptStore(missing).countAttempt('k', 1, 2));
     await expectMissingTable(signInAttemptStore(missing).lock('k', 1));
-    await expectMissingTable(signInAttemptStore(missing).restartAfterLock('k', 1));
     await expectMissingTable(signInAttemptStore(missing).reset('k'));
     await expectMissingTable(
       auditStore(missing).recordSignIn({
