@@ -2,27 +2,30 @@
  * Inbound federation: map what an OIDC, SAML or social provider sends onto user-pool attributes through
  * the provider's declared mapping, dropping everything the mapping does not name.
  */
-import { cognitoTrigger, MetricUnit } from '../../shared/runtime/index.ts';
+import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
 import { loadConfig } from './config.ts';
-import { mapAttributes, mappingFor } from './mapping.ts';
+import { decideFederation, NOTHING_MAPPED_MESSAGE } from './mapping.ts';
 
 export const handler = cognitoTrigger(
   'InboundFederation',
   (event, { config, log, metrics }) => {
     const { providerName, attributes } = event.request;
-    const mapping = mappingFor(config.mappings, providerName);
-    if (!mapping) {
-      // Cognito keeps the provider's attributes as its own attribute mapping makes them.
+    const decision = decideFederation(config.mappings, providerName, attributes);
+    if (decision.kind === 'unmapped') {
       log.info('no mapping for provider; attributes left to the pool', { providerName });
       event.response.userAttributesToMap = {};
       return event;
     }
-    const result = mapAttributes(mapping, attributes);
-    if (result.tooLong.length) {
-      metrics.addMetric('AttributesTooLong', MetricUnit.Count, result.tooLong.length);
-      log.warn('provider values over the attribute limit left out', { attributes: result.tooLong, providerName });
+    if (decision.tooLong.length) {
+      metrics.addMetric('AttributesTooLong', MetricUnit.Count, decision.tooLong.length);
+      log.warn('provider values over the attribute limit left out', { attributes: decision.tooLong, providerName });
     }
-    event.response.userAttributesToMap = result.attributes;
+    if (decision.kind === 'nothing-mapped') {
+      metrics.addMetric('NothingMapped', MetricUnit.Count, 1);
+      log.warn('provider sent none of the mapped claims; sign-in refused', { providerName });
+      throw new UserFacingError(NOTHING_MAPPED_MESSAGE, 'nothing-mapped');
+    }
+    event.response.userAttributesToMap = decision.attributes;
     return event;
   },
   { config: loadConfig },

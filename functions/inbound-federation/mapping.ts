@@ -9,7 +9,12 @@
  * claim is everything after the first dot (SAML claim names are URIs full of dots). A list is tried in
  * order. Attributes the mapping does not name are dropped.
  */
-import { isCognitoOwnedAttribute, isWritableAttribute, MAX_ATTRIBUTE_VALUE_LENGTH } from '../../shared/events/index.ts';
+import {
+  characterCount,
+  isCognitoOwnedAttribute,
+  isWritableAttribute,
+  MAX_ATTRIBUTE_VALUE_LENGTH,
+} from '../../shared/events/index.ts';
 
 export const SECTIONS = ['tokenResponse', 'idToken', 'userInfo', 'samlResponse'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -36,7 +41,7 @@ export function parseSource(text: string): Source | undefined {
 /**
  * Checks raw configuration and returns problems (empty when valid): unknown sources, and targets the
  * pool cannot accept (Cognito-owned attributes, names that are neither standard nor `custom:`, custom
- * attributes the pool does not declare when the pool's list is given).
+ * attributes the pool does not declare: with no list given, the pool declares none).
  */
 export function mappingProblems(raw: unknown, poolCustomAttributes: readonly string[] = []): string[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return ['expected an object of provider mappings'];
@@ -51,7 +56,7 @@ export function mappingProblems(raw: unknown, poolCustomAttributes: readonly str
       const where = `${provider}.${attribute}`;
       if (isCognitoOwnedAttribute(attribute)) problems.push(`${where}: set by Cognito, cannot be mapped onto`);
       else if (!isWritableAttribute(attribute)) problems.push(`${where}: not a standard or custom: attribute`);
-      else if (attribute.startsWith('custom:') && declared.size > 0 && !declared.has(attribute)) {
+      else if (attribute.startsWith('custom:') && !declared.has(attribute)) {
         problems.push(`${where}: the pool declares no such custom attribute`);
       }
       const list: unknown[] = Array.isArray(sources) ? sources : [sources];
@@ -118,10 +123,37 @@ export function mapAttributes(mapping: ProviderMapping, provided: ProviderAttrib
       const claims = provided[section];
       const text = claims && Object.hasOwn(claims, claim) ? claimText(claims[claim]) : undefined;
       if (text === undefined || text === '') continue;
-      if (text.length > MAX_ATTRIBUTE_VALUE_LENGTH) tooLong.push(attribute);
+      if (characterCount(text) > MAX_ATTRIBUTE_VALUE_LENGTH) tooLong.push(attribute);
       else attributes[attribute] = text;
       break;
     }
   }
   return { attributes, tooLong };
 }
+
+export type FederationDecision =
+  /** No mapping for this provider: answer `{}`, and Cognito applies the pool's own attribute mapping. */
+  | { kind: 'unmapped' }
+  | { kind: 'mapped'; attributes: Record<string, string>; tooLong: string[] }
+  /**
+   * The mapping found nothing. Cognito reads `{}` as "keep everything the provider sent", the opposite
+   * of what a mapping promises, so the sign-in must be refused rather than answered.
+   */
+  | { kind: 'nothing-mapped'; tooLong: string[] };
+
+export function decideFederation(
+  mappings: Mappings,
+  providerName: string,
+  provided: ProviderAttributes,
+): FederationDecision {
+  const mapping = mappingFor(mappings, providerName);
+  if (!mapping) return { kind: 'unmapped' };
+  const { attributes, tooLong } = mapAttributes(mapping, provided);
+  return Object.keys(attributes).length === 0
+    ? { kind: 'nothing-mapped', tooLong }
+    : { kind: 'mapped', attributes, tooLong };
+}
+
+/** What the user sees when the provider sent nothing the mapping can use; says nothing about the account. */
+export const NOTHING_MAPPED_MESSAGE =
+  'Sign-in with this provider is not possible right now. Please contact your administrator.';

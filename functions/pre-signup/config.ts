@@ -34,6 +34,7 @@ export const loadConfig = defineConfig<PreSignUpConfig>((env) => ({
       DEFAULT_POLICY.federatedEmailVerification,
     ),
     linkFederatedToNative: env.bool('SIGNUP_LINK_FEDERATED_TO_NATIVE', DEFAULT_POLICY.linkFederatedToNative),
+    linkTrustedProviders: env.list('SIGNUP_LINK_TRUSTED_PROVIDERS', DEFAULT_POLICY.linkTrustedProviders),
   },
   linkedMessage: env.string('SIGNUP_LINKED_MESSAGE', 'Your sign-in method has been connected. Please sign in again.'),
 }));

@@ -16,7 +16,7 @@ export const handler = cognitoTrigger(
   async (event, { config, log, metrics, budget }) => {
     const { userAttributes } = event.request;
     const verdict = decideSignUp(
-      { triggerSource: event.triggerSource, userAttributes },
+      { triggerSource: event.triggerSource, userName: event.userName, userAttributes },
       config.policy,
       isDisposableDomain,
     );

@@ -30,9 +30,12 @@ export function parseFederatedUserName(userName: string): FederatedIdentity | un
   };
 }
 
-/** A native (not federated) user: it has no `identities`, and Cognito has not marked it external. */
+/**
+ * A native (not federated) user. A native user already linked to another provider carries `identities`
+ * and stays native: linking a second provider to it is what prevents a duplicate.
+ */
 function isNativeUser(user: DirectoryUser): boolean {
-  return user.status !== 'EXTERNAL_PROVIDER' && !user.attributes.identities;
+  return user.status !== 'EXTERNAL_PROVIDER';
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { PreSignUpSource } from '../../shared/events/index.ts';
 import { emailDomain, matchesAny } from './email-domain.ts';
+import { parseFederatedUserName } from './linking.ts';
 
 export type FederatedEmailVerification = 'never' | 'if-provider-verified' | 'always';
 
@@ -24,6 +25,11 @@ export interface SignUpPolicy {
   federatedEmailVerification: FederatedEmailVerification;
   /** Link a federated sign-up to the native user with the same verified e-mail instead of creating another. */
   linkFederatedToNative: boolean;
+  /**
+   * Providers whose `email_verified` is trusted enough to hand over an existing account. Any provider can
+   * claim any address: an untrusted one must never be linked to someone else's account.
+   */
+  linkTrustedProviders: readonly string[];
 }
 
 export const DEFAULT_POLICY: SignUpPolicy = {
@@ -38,6 +44,7 @@ export const DEFAULT_POLICY: SignUpPolicy = {
   federatedAutoConfirm: true,
   federatedEmailVerification: 'if-provider-verified',
   linkFederatedToNative: true,
+  linkTrustedProviders: ['Google', 'SignInWithApple'],
 };
 
 export type DenialReason =
@@ -68,7 +75,14 @@ export type SignUpVerdict =
 
 export interface SignUpRequest {
   triggerSource: PreSignUpSource;
+  /** For a federated sign-up, `<provider>_<id>`. */
+  userName: string;
   userAttributes: Readonly<Record<string, string>>;
+}
+
+function isTrustedProvider(userName: string, trusted: readonly string[]): boolean {
+  const provider = parseFederatedUserName(userName)?.providerName.toLowerCase();
+  return provider !== undefined && trusted.some((name) => name.toLowerCase() === provider);
 }
 
 const deny = (reason: DenialReason): SignUpVerdict => ({ allowed: false, reason, message: DENIAL_MESSAGES[reason] });
@@ -91,7 +105,7 @@ export function decideSignUp(
   policy: SignUpPolicy,
   isDisposable: (domain: string) => boolean,
 ): SignUpVerdict {
-  const { triggerSource, userAttributes } = request;
+  const { triggerSource, userName, userAttributes } = request;
   const email = userAttributes.email?.trim();
   const hasEmail = Boolean(email);
   const hasPhone = Boolean(userAttributes.phone_number);
@@ -126,8 +140,12 @@ export function decideSignUp(
       autoConfirmUser: policy.federatedAutoConfirm,
       autoVerifyEmail: verifyEmail,
       autoVerifyPhone: false,
-      // Only an address the provider vouches for may take over an existing account's identity.
-      linkCandidate: policy.linkFederatedToNative && hasEmail && providerVerified,
+      // Only an address a trusted provider vouches for may take over an existing account's identity.
+      linkCandidate:
+        policy.linkFederatedToNative &&
+        hasEmail &&
+        providerVerified &&
+        isTrustedProvider(userName, policy.linkTrustedProviders),
     };
   }
 

@@ -5,6 +5,7 @@ export * from './builders.ts';
 export * from './claims.ts';
 export * from './attributes.ts';
 export { SAMPLE } from './sample-values.ts';
+export { characterCount } from './rules.ts';
 export type { Violation } from './rules.ts';
 export type { EventKind } from './definition.ts';
 export type { StringMap, JsonValue } from './schema.ts';

@@ -1,5 +1,5 @@
 /** The one logger and metrics set-up every function shares: Powertools, JSON, redacted, EMF. */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { redactLogValue } from './redact.ts';
@@ -25,11 +25,17 @@ export function createMetrics(serviceName: string, trigger: string): Metrics {
 }
 
 /**
- * A stable pseudonym of a user for correlating log lines: an HMAC of pool and user name, so that the
- * name itself (often an e-mail address) never reaches the logs. LOG_HASH_KEY makes it unguessable.
+ * Without LOG_HASH_KEY, a key of this process alone: any key a log reader could know (the pool id is in
+ * every line) would let them test candidate e-mail addresses against the pseudonyms.
+ */
+const processHashKey = randomBytes(32);
+
+/**
+ * A pseudonym of a user for correlating log lines: an HMAC of pool and user name, so that the name itself
+ * (often an e-mail address) never reaches the logs. Stable across instances only with LOG_HASH_KEY.
  */
 export function userNameHash(userPoolId: string, userName: string | undefined): string | undefined {
   if (!userName) return undefined;
-  const key = process.env.LOG_HASH_KEY ?? userPoolId;
+  const key = process.env.LOG_HASH_KEY || processHashKey;
   return createHmac('sha256', key).update(`${userPoolId}\u0000${userName.toLowerCase()}`).digest('hex').slice(0, 16);
 }

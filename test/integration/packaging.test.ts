@@ -63,6 +63,16 @@ describe('serverless package', () => {
     });
   });
 
+  it('passes the deploy parameters to the functions that read them', () => {
+    const environment = (logicalId: string) =>
+      (template.Resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(environment('PreSignUpLambdaFunction').SIGNUP_LINK_TRUSTED_PROVIDERS).toBe('Google,SignInWithApple');
+    expect(environment('InboundFederationLambdaFunction')).toMatchObject({
+      FEDERATION_ATTRIBUTE_MAPPINGS: '{}',
+      POOL_CUSTOM_ATTRIBUTES: '',
+    });
+  });
+
   it('gives every function its own role and no shared one', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const roles = Object.entries(template.Resources)
@@ -85,6 +95,13 @@ describe('serverless package', () => {
       );
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
       expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(4);
+      // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
+      expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: {
+          'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+        },
+      });
     } finally {
       rmSync(existing, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@ import {
   mapAttributes,
   mappingFor,
   mappingProblems,
+  decideFederation,
   parseSource,
 } from '../../../functions/inbound-federation/mapping.ts';
 
@@ -48,6 +49,10 @@ describe('federation attribute mapping', () => {
       'P.name: no source',
     ]);
     expect(mappingProblems([])).toEqual(['expected an object of provider mappings']);
+    // A pool that declares no custom attributes accepts none.
+    expect(mappingProblems({ P: { 'custom:department': 'userInfo.department' } })).toEqual([
+      'P.custom:department: the pool declares no such custom attribute',
+    ]);
   });
 
   it('splits SAML claim URIs at the first dot only', () => {
@@ -91,5 +96,37 @@ describe('federation attribute mapping', () => {
   it('is not fooled by prototype keys in provider claims', () => {
     const result = mapAttributes({ email: [{ section: 'idToken', claim: 'constructor' }] }, { idToken: {} });
     expect(result.attributes).toEqual({});
+  });
+
+  describe('decision', () => {
+    it('answers the mapped attributes, leaves an unmapped provider to the pool', () => {
+      expect(decideFederation(mappings, 'CorpOIDC', { idToken: { email: 'jane@example.com', sub: 'x' } })).toEqual({
+        kind: 'mapped',
+        attributes: { email: 'jane@example.com' },
+        tooLong: [],
+      });
+      expect(decideFederation(compileMappings({ A: { email: 'idToken.email' } }), 'B', {})).toEqual({
+        kind: 'unmapped',
+      });
+    });
+
+    it('refuses rather than answer {} (which Cognito reads as "keep everything") when nothing maps', () => {
+      expect(decideFederation(mappings, 'CorpOIDC', { idToken: { sub: 'x', picture: 'p' } })).toEqual({
+        kind: 'nothing-mapped',
+        tooLong: [],
+      });
+      expect(
+        decideFederation(mappings, 'CorpSAML', {
+          samlResponse: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': '😀'.repeat(2049) },
+        }),
+      ).toEqual({ kind: 'nothing-mapped', tooLong: ['email'] });
+    });
+
+    it('counts characters, not UTF-16 units, against the limit', () => {
+      const result = mapAttributes(mappingFor(mappings, 'CorpSAML') ?? {}, {
+        samlResponse: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': '😀'.repeat(2048) },
+      });
+      expect(result.tooLong).toEqual([]);
+    });
   });
 });

@@ -36,10 +36,14 @@ describe('chooseLinkTarget', () => {
     ['unconfirmed user', user({ status: 'UNCONFIRMED' })],
     ['disabled user', user({ enabled: false })],
     ['federated user', user({ status: 'EXTERNAL_PROVIDER' })],
-    ['user with identities', user({ attributes: { identities: '[{"providerName":"Google"}]' } })],
     ['other address', user({ attributes: { email: 'john@example.com' } })],
   ])('ignores a %s', (_label, candidate) => {
     expect(chooseLinkTarget([candidate], 'jane@example.com')).toBeUndefined();
+  });
+
+  it('picks a native user already linked to another provider', () => {
+    const linked = user({ attributes: { identities: '[{"providerName":"SignInWithApple"}]' } });
+    expect(chooseLinkTarget([linked], 'jane@example.com')?.username).toBe('native-1');
   });
 
   it('links to nobody when the address is ambiguous', () => {

@@ -10,6 +10,7 @@ import { isDisposableDomain } from '../../../functions/pre-signup/disposable.ts'
 
 const signUp = (email: string | undefined, extra: Record<string, string> = {}): SignUpRequest => ({
   triggerSource: 'PreSignUp_SignUp',
+  userName: 'b9f1c2d3-0000-4000-8000-000000000001',
   userAttributes: { ...(email === undefined ? {} : { email }), ...extra },
 });
 const policy = (overrides: Partial<SignUpPolicy> = {}): SignUpPolicy => ({ ...DEFAULT_POLICY, ...overrides });
@@ -97,6 +98,7 @@ describe('decideSignUp', () => {
   it('exempts administrators from domain rules unless configured, and verifies what they set', () => {
     const request: SignUpRequest = {
       triggerSource: 'PreSignUp_AdminCreateUser',
+      userName: 'x',
       userAttributes: { email: 'x@mailinator.com', phone_number: '+447700900123' },
     };
     expect(decideSignUp(request, policy({ adminCreatedAutoVerifyEmail: true }), isDisposableDomain)).toEqual({
@@ -112,8 +114,9 @@ describe('decideSignUp', () => {
   });
 
   describe('federated sign-up', () => {
-    const federated = (emailVerified: string | undefined): SignUpRequest => ({
+    const federated = (emailVerified: string | undefined, userName = 'Google_1093847561'): SignUpRequest => ({
       triggerSource: 'PreSignUp_ExternalProvider',
+      userName,
       userAttributes: { email: 'jane@example.com', ...(emailVerified ? { email_verified: emailVerified } : {}) },
     });
 
@@ -138,6 +141,21 @@ describe('decideSignUp', () => {
         autoVerifyEmail: true,
         linkCandidate: false,
       });
+    });
+
+    it('links only identities of trusted providers: any provider can claim any address', () => {
+      expect(decideSignUp(federated('true', 'CorpOIDC_7a1f'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
+        autoVerifyEmail: true,
+        linkCandidate: false,
+      });
+      expect(decideSignUp(federated('true', 'signinwithapple_001'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
+        linkCandidate: true,
+      });
+      const corp = policy({ linkTrustedProviders: ['CorpOIDC'] });
+      expect(decideSignUp(federated('true', 'CorpOIDC_7a1f'), corp, neverDisposable)).toMatchObject({
+        linkCandidate: true,
+      });
+      expect(decideSignUp(federated('true'), corp, neverDisposable)).toMatchObject({ linkCandidate: false });
     });
 
     it('can be told not to confirm, verify or link', () => {

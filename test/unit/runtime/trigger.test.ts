@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { buildEvent, type PreSignUpEvent } from '../../../shared/events/index.ts';
 import {
@@ -6,6 +7,7 @@ import {
   lambdaContext,
   UserFacingError,
   COGNITO_TRIGGER_TIMEOUT_MS,
+  userNameHash,
 } from '../../../shared/runtime/index.ts';
 import { captureOutput, type CapturedOutput } from '../../helpers/capture-output.ts';
 
@@ -18,6 +20,10 @@ const SECRETS = {
   passwordHash: '$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy',
   ciphertext: 'AYADeHpXZm9vYmFyYmF6cXV4Y29ycmVjdGhvcnNlYmF0dGVyeXN0YXBsZQ==',
 };
+
+/** The pseudonym as shared/runtime/observability.ts computes it, for a known key. */
+const userNameHashWithKey = (key: string, userPoolId: string, userName: string) =>
+  createHmac('sha256', key).update(`${userPoolId}\u0000${userName.toLowerCase()}`).digest('hex').slice(0, 16);
 
 function invokeWith(
   handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>,
@@ -120,6 +126,21 @@ describe('cognitoTrigger', () => {
       function_request_id: expect.any(String),
     });
     expect(line?.userRef).toMatch(/^[0-9a-f]{16}$/);
+    // Nothing in the log line is the key: the pseudonym cannot be recomputed from the pool id.
+    expect(line?.userRef).not.toBe(userNameHashWithKey(event.userPoolId, event.userPoolId, SECRETS.email));
+  });
+
+  it('derives userRef from LOG_HASH_KEY when set, so it is stable across instances', () => {
+    const previous = process.env.LOG_HASH_KEY;
+    process.env.LOG_HASH_KEY = 'k'.repeat(32);
+    try {
+      expect(userNameHash('pool', 'Jane@Example.com')).toBe(
+        userNameHashWithKey('k'.repeat(32), 'pool', 'jane@example.com'),
+      );
+    } finally {
+      if (previous === undefined) delete process.env.LOG_HASH_KEY;
+      else process.env.LOG_HASH_KEY = previous;
+    }
   });
 
   it('gives the policy the time left of the 5-second budget', async () => {
