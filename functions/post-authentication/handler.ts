@@ -4,7 +4,7 @@
  */
 import { cognitoTrigger, MetricUnit } from '../../shared/runtime/index.ts';
 import { auditStore } from '../../shared/stores/audit.ts';
-import { profileStore } from '../../shared/stores/profiles.ts';
+import { profileAttributes, profileStore } from '../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../shared/stores/sign-in-attempts.ts';
 import { notificationStore } from '../../shared/stores/notifications.ts';
 import { mailSender } from '../../shared/mail/sender.ts';
@@ -39,7 +39,16 @@ export const handler = cognitoTrigger(
         },
         budget.signal,
       ),
-      profileStore(config.profilesTable).recordSignIn(sub, at, budget.signal),
+      profileStore(config.profilesTable).recordSignIn(
+        {
+          sub,
+          userPoolId: event.userPoolId,
+          clientId: event.callerContext.clientId ?? null,
+          attributes: profileAttributes(attributes),
+        },
+        at,
+        budget.signal,
+      ),
       signInAttemptStore(config.attemptsTable).reset(attemptKey(event.userPoolId, event.userName), budget.signal),
     ]);
     const names = ['AuditWriteFailures', 'ProfileWriteFailures', 'AttemptResetFailures'] as const;

@@ -4,6 +4,7 @@
  */
 import type { Logger, Metrics } from '../runtime/observability.ts';
 import { MetricUnit } from '../runtime/observability.ts';
+import { redactText } from '../runtime/redact.ts';
 import type { NotificationKind, NotificationStore } from '../stores/notifications.ts';
 import type { MailSender } from './sender.ts';
 import { renderMessage, type MessageParams } from './templates.ts';
@@ -34,6 +35,12 @@ export type NotifyOutcome = 'sent' | 'already-sent' | 'failed';
 /** How long a claim by an invocation that then vanished blocks others from sending. */
 const STALE_CLAIM_MS = 60_000;
 
+/**
+ * Recording the outcome may not use the budget's signal (its running out may be why the send failed),
+ * but must still end inside Cognito's wait: this fits in the budget's safety margin.
+ */
+const OUTCOME_WRITE_MS = 200;
+
 export async function notifyOnce(
   deps: NotifyDependencies,
   request: NotificationRequest,
@@ -58,20 +65,24 @@ export async function notifyOnce(
       signal,
     );
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // SES puts addresses in its messages (e.g. "Email address is not verified ... jane@example.com").
+    const reason = redactText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     deps.log.warn('notification not sent; recorded for retry', { kind: request.kind, error: reason });
     deps.metrics.addMetric('NotificationFailures', MetricUnit.Count, 1);
-    // Without the budget's signal: the budget running out may be why the send failed.
-    await deps.store.markFailed(request.id, reason.slice(0, 500), now()).catch((recordError: unknown) => {
-      deps.log.error('could not record the failed notification', asError(recordError));
-    });
+    await deps.store
+      .markFailed(request.id, reason.slice(0, 500), now(), AbortSignal.timeout(OUTCOME_WRITE_MS))
+      .catch((recordError: unknown) => {
+        deps.log.error('could not record the failed notification', asError(recordError));
+      });
     return 'failed';
   }
   deps.metrics.addMetric('NotificationsSent', MetricUnit.Count, 1);
   // The message is out: a failure to record it must not make anyone send it again as "failed".
-  await deps.store.markSent(request.id, messageId, now()).catch((recordError: unknown) => {
-    deps.log.error('notification sent but not recorded as sent', asError(recordError));
-  });
+  await deps.store
+    .markSent(request.id, messageId, now(), AbortSignal.timeout(OUTCOME_WRITE_MS))
+    .catch((recordError: unknown) => {
+      deps.log.error('notification sent but not recorded as sent', asError(recordError));
+    });
   return 'sent';
 }
 

@@ -33,8 +33,11 @@ export interface ProfileStore {
   /** Writes the profile unless one exists; Cognito may deliver the same confirmation twice. */
   createOnce(profile: Profile, signal?: AbortSignal): Promise<'created' | 'exists'>;
   get(sub: string, signal?: AbortSignal): Promise<Profile | undefined>;
-  /** Records a sign-in on an existing profile; a user without a profile is left without one. */
-  recordSignIn(sub: string, at: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Records a sign-in, creating the profile from what the sign-in knows when there is none: users who
+   * were confirmed before the suite was attached, or whose confirmation failed to write it.
+   */
+  recordSignIn(profile: Omit<Profile, 'createdAt'>, at: string, signal?: AbortSignal): Promise<void>;
 }
 
 export function profileStore(tableName: string, client: () => DocumentClient = documentClient): ProfileStore {
@@ -62,22 +65,24 @@ export function profileStore(tableName: string, client: () => DocumentClient = d
       });
       return Item as Profile | undefined;
     },
-    async recordSignIn(sub, at, signal) {
-      try {
-        await client().send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { sub },
-            UpdateExpression: 'SET lastSignInAt = :at',
-            ConditionExpression: 'attribute_exists(#sub)',
-            ExpressionAttributeNames: { '#sub': 'sub' },
-            ExpressionAttributeValues: { ':at': at },
-          }),
-          { abortSignal: signal },
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+    async recordSignIn(profile, at, signal) {
+      await client().send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { sub: profile.sub },
+          UpdateExpression:
+            'SET lastSignInAt = :at, createdAt = if_not_exists(createdAt, :at), ' +
+            'userPoolId = if_not_exists(userPoolId, :pool), clientId = if_not_exists(clientId, :client), ' +
+            'attributes = if_not_exists(attributes, :attributes)',
+          ExpressionAttributeValues: {
+            ':at': at,
+            ':pool': profile.userPoolId,
+            ':client': profile.clientId,
+            ':attributes': profile.attributes,
+          },
+        }),
+        { abortSignal: signal },
+      );
     },
   };
 }

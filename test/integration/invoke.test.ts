@@ -73,4 +73,16 @@ describe('npm run invoke', () => {
     expect(Object.keys(mail).sort()).toEqual(['from', 'html', 'subject', 'text', 'to']);
     expect(mail).toMatchObject({ to: 'jane.doe@example.com', subject: expect.stringContaining('Welcome') });
   });
+
+  it.each([
+    ['pre-authentication', 'PreAuthentication_Authentication', {}],
+    ['post-authentication', 'PostAuthentication_Authentication', {}],
+    ['post-confirmation', 'PostConfirmation_ConfirmForgotPassword', {}],
+    ['inbound-federation', 'InboundFederation_ExternalProvider', { userAttributesToMap: {} }],
+  ])('runs %s with its sample %s against the embedded defaults', (fn, source, response) => {
+    const run = invoke(fn, `events/${fn}/${source}.json`);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ triggerSource: source, response });
+  });
 });

@@ -89,16 +89,28 @@ describe('profile store', () => {
     const sub = unique('sub');
     const created = profile(sub, '2024-01-01T00:00:00.000Z', 'Jane');
     await store().createOnce(created);
-    await store().recordSignIn(sub, '2024-02-02T10:00:00.000Z');
+    const signIn = {
+      sub,
+      userPoolId: 'other-pool',
+      clientId: 'other-client',
+      attributes: { email: 'new@example.com' },
+    };
+    await store().recordSignIn(signIn, '2024-02-02T10:00:00.000Z');
+    // Only the sign-in time changes on an existing profile.
     expect(await store().get(sub)).toEqual({ ...created, lastSignInAt: '2024-02-02T10:00:00.000Z' });
-    await store().recordSignIn(sub, '2024-03-03T10:00:00.000Z');
+    await store().recordSignIn(signIn, '2024-03-03T10:00:00.000Z');
     expect((await store().get(sub))?.lastSignInAt).toBe('2024-03-03T10:00:00.000Z');
   });
 
-  it('creates nothing when a sign-in is recorded for a sub without a profile', async () => {
-    const sub = unique('nobody');
-    await expect(store().recordSignIn(sub, '2024-02-02T10:00:00.000Z')).resolves.toBeUndefined();
-    expect(await row('profiles', { sub })).toBeUndefined();
+  it('creates the profile of a user who signs in without one (confirmed before the suite, or a failed write)', async () => {
+    const sub = unique('earlier');
+    const signIn = { sub, userPoolId: 'pool-1', clientId: null, attributes: { email: 'jane@example.com' } };
+    await store().recordSignIn(signIn, '2024-02-02T10:00:00.000Z');
+    expect(await store().get(sub)).toEqual({
+      ...signIn,
+      createdAt: '2024-02-02T10:00:00.000Z',
+      lastSignInAt: '2024-02-02T10:00:00.000Z',
+    });
   });
 
   it('keeps attributes but not Cognito bookkeeping, the sub or anything that looks like a secret', () => {
@@ -358,7 +370,12 @@ describe('DynamoDB failures', () => {
       }),
     );
     // Errors that are not a failed condition are not swallowed as "no profile".
-    await expectMissingTable(profileStore(missing).recordSignIn('s', '2024-01-01T00:00:00.000Z'));
+    await expectMissingTable(
+      profileStore(missing).recordSignIn(
+        { sub: 's', userPoolId: 'p', clientId: null, attributes: {} },
+        '2024-01-01T00:00:00.000Z',
+      ),
+    );
     await expectMissingTable(signInAttemptStore(missing).countAttempt('k', 1, 2));
     await expectMissingTable(signInAttemptStore(missing).lock('k', 1));
     await expectMissingTable(signInAttemptStore(missing).reset('k'));

@@ -13,16 +13,47 @@ describe('redaction', () => {
     'phone_number',
     'userName',
     'clientSecret',
+    'cognito:username',
+    'confirmationCode',
+    'verification_code',
+    'mfaCode',
+    'answer',
+    'credentials',
+    'AccessKeyId',
   ])('treats %s as secret', (key) => expect(isSecretKey(key)).toBe(true));
 
-  it.each(['triggerSource', 'userPoolId', 'reason', 'outcome', 'provider'])('keeps %s', (key) =>
-    expect(isSecretKey(key)).toBe(false),
+  it.each(['triggerSource', 'userPoolId', 'reason', 'outcome', 'provider', 'statusCode', 'errorCode'])(
+    'keeps %s',
+    (key) => expect(isSecretKey(key)).toBe(false),
   );
 
   it('masks e-mail addresses and phone numbers inside text', () => {
     expect(redactText('mail jane.doe@example.com or call +44 7700 900123')).toBe(
       'mail j***@example.com or call +***23',
     );
+  });
+
+  it.each([
+    ['john&jane@example.com', 'j***@example.com'],
+    ["o'brien+tag@example.com", 'o***@example.com'],
+    ['jane@localhost', 'j***@localhost'],
+    ['to=jane%40example.com', 't***%40example.com'],
+    ['call 07700 900123', 'call 0***23'],
+    ['call 0049 151 2345678', 'call 0***78'],
+    ['call 015112345678', 'call 0***78'],
+  ])('masks %s', (text, masked) => {
+    expect(redactText(text)).toBe(masked);
+  });
+
+  it('leaves module paths, dates, ids and counts alone', () => {
+    for (const text of [
+      'at node_modules/@aws-sdk/client-ses/dist-cjs/index.js:12:7',
+      '2024-01-01T10:00:00.000Z',
+      'c0a80123-4567-4890-8123-000012345678',
+      'attempts 12345678',
+    ]) {
+      expect(redactText(text)).toBe(text);
+    }
   });
 
   it('removes tokens, password hashes and opaque blobs', () => {
