@@ -49,7 +49,14 @@ export async function notifyOnce(
   const now = deps.now ?? Date.now;
   const message = renderMessage(request.kind, request.locale, request.params);
   const claimed = await deps.store.claim(
-    { id: request.id, sub: request.sub, kind: request.kind, locale: message.locale, expiresAt: request.expiresAt },
+    {
+      id: request.id,
+      sub: request.sub,
+      kind: request.kind,
+      locale: message.locale,
+      expiresAt: request.expiresAt,
+      message: { to: request.to, from: request.from, params: definedOnly(request.params) },
+    },
     now(),
     STALE_CLAIM_MS,
     signal,
@@ -84,6 +91,12 @@ export async function notifyOnce(
       deps.log.error('notification sent but not recorded as sent', asError(recordError));
     });
   return 'sent';
+}
+
+function definedOnly(params: MessageParams): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 function asError(value: unknown): Error {

@@ -3,11 +3,18 @@
  * claimed before sending so that a retried trigger sends nothing twice, and keeps the outcome so that a
  * failed message can be found and sent again.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
 
 export type NotificationKind = 'welcome' | 'password-changed' | 'new-sign-in';
 export type NotificationStatus = 'sending' | 'sent' | 'failed';
+
+/** What it takes to send the message again: kept with the claim so that a retry needs nothing else. */
+export interface StoredMessage {
+  to: string;
+  from: string;
+  params: Record<string, string>;
+}
 
 export interface NotificationClaim {
   id: string;
@@ -16,6 +23,12 @@ export interface NotificationClaim {
   locale: string;
   /** Epoch seconds at which DynamoDB deletes the row. */
   expiresAt: number;
+  message: StoredMessage;
+}
+
+export interface FailedNotification extends NotificationClaim {
+  failureReason?: string;
+  attempts: number;
 }
 
 export interface NotificationStore {
@@ -26,6 +39,8 @@ export interface NotificationStore {
   claim(claim: NotificationClaim, now: number, staleAfterMs: number, signal?: AbortSignal): Promise<boolean>;
   markSent(id: string, messageId: string, now: number, signal?: AbortSignal): Promise<void>;
   markFailed(id: string, reason: string, now: number, signal?: AbortSignal): Promise<void>;
+  /** The messages whose last send failed, optionally of one user only; a whole-table scan, for operators. */
+  failed(options?: { sub?: string }): AsyncGenerator<FailedNotification>;
 }
 
 export function notificationStore(tableName: string, client: () => DocumentClient = documentClient): NotificationStore {
@@ -48,7 +63,8 @@ export function notificationStore(tableName: string, client: () => DocumentClien
             TableName: tableName,
             Key: { id: claim.id },
             UpdateExpression:
-              'SET #status = :sending, claimedAt = :now, #sub = :sub, kind = :kind, locale = :locale, expiresAt = :expires ADD attempts :one',
+              'SET #status = :sending, claimedAt = :now, #sub = :sub, kind = :kind, locale = :locale, ' +
+              'expiresAt = :expires, message = :message ADD attempts :one',
             ConditionExpression:
               'attribute_not_exists(#status) OR #status = :failed OR (#status = :sending AND claimedAt < :stale)',
             ExpressionAttributeNames: { '#status': 'status', '#sub': 'sub' },
@@ -61,6 +77,7 @@ export function notificationStore(tableName: string, client: () => DocumentClien
               ':kind': claim.kind,
               ':locale': claim.locale,
               ':expires': claim.expiresAt,
+              ':message': claim.message,
               ':one': 1,
             },
           }),
@@ -87,6 +104,23 @@ export function notificationStore(tableName: string, client: () => DocumentClien
         { ':failed': 'failed', ':reason': reason, ':now': now },
         signal,
       );
+    },
+    async *failed(options = {}) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await client().send(
+          new ScanCommand({
+            TableName: tableName,
+            FilterExpression: options.sub ? '#status = :failed AND #sub = :sub' : '#status = :failed',
+            ExpressionAttributeNames: { '#status': 'status', ...(options.sub ? { '#sub': 'sub' } : {}) },
+            ExpressionAttributeValues: { ':failed': 'failed', ...(options.sub ? { ':sub': options.sub } : {}) },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) yield item as FailedNotification;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
     },
   };
 }

@@ -11,6 +11,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../../shared/aws/dynamodb.ts';
 import { notifyOnce, type NotificationRequest } from '../../../shared/mail/notify.ts';
+import { retryFailedNotifications } from '../../../shared/mail/retry.ts';
 import { mailSender, outboxSender, sesSender, type OutgoingEmail } from '../../../shared/mail/sender.ts';
 import { renderMessage } from '../../../shared/mail/templates.ts';
 import { createLogger, createMetrics } from '../../../shared/runtime/observability.ts';
@@ -229,15 +230,24 @@ describe('notifyOnce end to end (DynamoDB Local and SES)', () => {
     const warning = output.records().find((r) => r.message === 'notification not sent; recorded for retry');
     expect(warning).toMatchObject({ level: 'WARN', kind: 'welcome' });
 
-    const retried = await notifyOnce({ ...observability(), store: store(), sender: sesSender() }, req);
-    expect(retried).toBe('sent');
+    // The retry job rebuilds the message from the failed row alone.
+    const retried = await retryFailedNotifications(
+      { ...observability(), store: store(), sender: sesSender() },
+      { sub: req.sub },
+    );
+    expect(retried).toEqual([{ id: req.id, kind: 'welcome', outcome: 'sent' }]);
     const received = await mailTo(to);
     expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ from: FROM, subject: 'Welcome to Acme' });
+    expect(received[0]?.body.text).toContain('Hello Jane,');
     const sentRow = await stored(req.id);
     expect(sentRow).toMatchObject({ status: 'sent', messageId: received[0]?.messageId, attempts: 2 });
     expect(sentRow).not.toHaveProperty('failureReason');
 
-    // And once sent, it stays sent.
+    // And once sent, it stays sent: no failed row is left to retry, and a late retry sends nothing.
+    expect(
+      await retryFailedNotifications({ ...observability(), store: store(), sender: sesSender() }, { sub: req.sub }),
+    ).toEqual([]);
     expect(await notifyOnce({ ...observability(), store: store(), sender: sesSender() }, req)).toBe('already-sent');
     expect(await mailTo(to)).toHaveLength(1);
   });

@@ -278,6 +278,7 @@ describe('notification store', () => {
     kind: 'welcome',
     locale: 'en',
     expiresAt: 2_000_000_000,
+    message: { to: 'jane@example.com', from: 'no-reply@example.com', params: { appName: 'Acme' } },
   });
   const stored = (id: string) => row('notifications', { id });
 
@@ -292,6 +293,7 @@ describe('notification store', () => {
       kind: 'welcome',
       locale: 'en',
       expiresAt: 2_000_000_000,
+      message: { to: 'jane@example.com', from: 'no-reply@example.com', params: { appName: 'Acme' } },
       attempts: 1,
     });
     expect(await store().claim(claimOf(id), 1_000_001, STALE_MS)).toBe(false);
@@ -335,6 +337,25 @@ describe('notification store', () => {
     const sent = await stored(id);
     expect(sent).toMatchObject({ status: 'sent', messageId: 'ses-message-2', sentAt: 4_000, attempts: 2 });
     expect(sent).not.toHaveProperty('failureReason');
+  });
+
+  it("lists a user's failed messages, with what it takes to send them again", async () => {
+    const sub = unique('sub');
+    const [failedId, sentId] = [`${sub}#welcome`, `${sub}#password-changed#1`];
+    for (const id of [failedId, sentId]) await store().claim({ ...claimOf(id), sub }, 1_000, STALE_MS);
+    await store().markFailed(failedId, 'Throttling', 2_000);
+    await store().markSent(sentId, 'm-1', 2_000);
+    const failed = [];
+    for await (const row of store().failed({ sub })) failed.push(row);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        id: failedId,
+        sub,
+        kind: 'welcome',
+        failureReason: 'Throttling',
+        message: claimOf('x').message,
+      }),
+    ]);
   });
 
   it('a claim older than staleAfterMs may be taken again; each claim counts an attempt', async () => {
@@ -403,5 +424,5 @@ describe('DynamoDB failures', () => {
 });
 
 function claimFor(id: string): NotificationClaim {
-  return { id, sub: 's', kind: 'welcome', locale: 'en', expiresAt: 1 };
+  return { id, sub: 's', kind: 'welcome', locale: 'en', expiresAt: 1, message: { to: 't', from: 'f', params: {} } };
 }

@@ -7,11 +7,13 @@ import { captureOutput } from '../../helpers/capture-output.ts';
 /** An in-memory store with the claim semantics of the DynamoDB one (tested against DynamoDB Local). */
 function memoryStore() {
   const rows = new Map<string, { status: string; messageId?: string; reason?: string }>();
+  const claims = new Map<string, NotificationClaim>();
   const store: NotificationStore = {
     async claim(claim: NotificationClaim) {
       const row = rows.get(claim.id);
       if (row && row.status !== 'failed') return false;
       rows.set(claim.id, { status: 'sending' });
+      claims.set(claim.id, claim);
       return true;
     },
     async markSent(id, messageId) {
@@ -19,6 +21,12 @@ function memoryStore() {
     },
     async markFailed(id, reason) {
       rows.set(id, { status: 'failed', reason });
+    },
+    async *failed() {
+      for (const [id, row] of rows) {
+        const claim = claims.get(id);
+        if (row.status === 'failed' && claim) yield { ...claim, failureReason: row.reason, attempts: 1 };
+      }
     },
   };
   return { store, rows };
