@@ -14,8 +14,7 @@ import { sesSender } from '../shared/mail/sender.ts';
 import { createLogger, createMetrics } from '../shared/runtime/observability.ts';
 import { redactText } from '../shared/runtime/redact.ts';
 import { notificationStore } from '../shared/stores/notifications.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local/index.ts';
-import type { StackFile } from './local/stack.ts';
+import { clientEnvironment, type StackFile } from './local/stack.ts';
 
 class UsageError extends Error {}
 
@@ -36,13 +35,7 @@ function useStackFile(file: string): string {
   } catch {
     throw new UsageError(`cannot read the stack file ${file} (is npm start running?)`);
   }
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SES: stack.ses.endpoint,
-  });
+  Object.assign(process.env, clientEnvironment(stack));
   const table = stack.tables.notifications;
   if (!table) throw new UsageError(`${file} names no notifications table`);
   return table;

@@ -66,6 +66,18 @@ export interface StackFile {
   tables: Record<string, string>;
 }
 
+/** The environment that points a script's SDK clients at a running local stack, as an app would be. */
+export function clientEnvironment(stack: Pick<StackFile, 'dynamodb' | 'ses' | 'cognito'>): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodb.endpoint,
+    AWS_ENDPOINT_URL_SES: stack.ses.endpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.cognito.endpoint,
+  };
+}
+
 export interface StackOptions {
   /** Extra environment for the handlers (they run in this process). */
   environment?: Record<string, string>;

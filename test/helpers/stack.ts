@@ -1,7 +1,10 @@
 /** Clients for the local stack the global set-up started, configured as an app or a script would be. */
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SESClient } from '@aws-sdk/client-ses';
+import { sesSender } from '../../shared/mail/sender.ts';
 import {
+  clientEnvironment,
   cognitoClientFor,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -15,14 +18,7 @@ export const stack = testStack();
 
 /** Makes this test process's SDK clients (and the shared stores) talk to the local servers. */
 export function useLocalEndpoints(): void {
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_SES: stack.ses.endpoint,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.cognito.endpoint,
-  });
+  Object.assign(process.env, clientEnvironment(stack));
 }
 
 export const cognito = () => cognitoClientFor(stack.cognito.endpoint);
@@ -63,6 +59,18 @@ export function tableName(key: keyof TestStackInfo['tables']): string {
   if (!name) throw new Error(`the stack file names no ${key} table`);
   return name;
 }
+
+/** An SES sender whose every send fails to connect, as when SES is unreachable. */
+export const unreachableSesSender = () =>
+  sesSender(
+    () =>
+      new SESClient({
+        endpoint: 'http://127.0.0.1:1',
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        maxAttempts: 1,
+      }),
+  );
 
 /** A user's sign-in audit records, read straight from the table, oldest first. */
 export async function auditRecordsOf(db: DynamoDBDocumentClient, sub: string): Promise<Array<Record<string, unknown>>> {

@@ -2,14 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { SESClient } from '@aws-sdk/client-ses';
 import { notifyOnce } from '../../shared/mail/notify.ts';
-import { sesSender } from '../../shared/mail/sender.ts';
 import { createLogger, createMetrics } from '../../shared/runtime/observability.ts';
 import { notificationStore } from '../../shared/stores/notifications.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
 import { captureOutput } from '../helpers/capture-output.ts';
-import { mailTo, tableName, uniqueEmail, useLocalEndpoints } from '../helpers/stack.ts';
+import { mailTo, tableName, uniqueEmail, unreachableSesSender, useLocalEndpoints } from '../helpers/stack.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 
 const ROOT = process.cwd();
@@ -33,15 +30,7 @@ describe('npm run notifications:retry', () => {
     const to = uniqueEmail('retry-cli');
     const sub = randomUUID();
     const id = `${sub}#welcome`;
-    const unreachable = sesSender(
-      () =>
-        new SESClient({
-          endpoint: 'http://127.0.0.1:1',
-          region: LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-          maxAttempts: 1,
-        }),
-    );
+    const unreachable = unreachableSesSender();
     const deps = {
       store: notificationStore(tableName('notifications')),
       sender: unreachable,

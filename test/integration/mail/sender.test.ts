@@ -7,7 +7,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SESClient } from '@aws-sdk/client-ses';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../../shared/aws/dynamodb.ts';
 import { notifyOnce, type NotificationRequest } from '../../../shared/mail/notify.ts';
@@ -16,9 +15,8 @@ import { mailSender, outboxSender, sesSender, type OutgoingEmail } from '../../.
 import { renderMessage } from '../../../shared/mail/templates.ts';
 import { createLogger, createMetrics } from '../../../shared/runtime/observability.ts';
 import { notificationStore } from '../../../shared/stores/notifications.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../scripts/local/index.ts';
 import { captureOutput, type CapturedOutput } from '../../helpers/capture-output.ts';
-import { mailTo, stack, uniqueEmail, useLocalEndpoints } from '../../helpers/stack.ts';
+import { mailTo, stack, uniqueEmail, unreachableSesSender, useLocalEndpoints } from '../../helpers/stack.ts';
 
 const FROM = 'no-reply@example.com';
 
@@ -76,15 +74,7 @@ describe('sesSender', () => {
   });
 
   it('rejects with the SDK error when SES cannot be reached', async () => {
-    const unreachable = sesSender(
-      () =>
-        new SESClient({
-          endpoint: 'http://127.0.0.1:1',
-          region: LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-          maxAttempts: 1,
-        }),
-    );
+    const unreachable = unreachableSesSender();
     await expect(unreachable.send(email(uniqueEmail('nowhere')))).rejects.toThrow(/ECONNREFUSED|connect/iu);
   });
 });
@@ -171,16 +161,6 @@ describe('notifyOnce end to end (DynamoDB Local and SES)', () => {
     params: { name: 'Jane', appName: 'Acme' },
     expiresAt: 2_000_000_000,
   });
-  const unreachableSender = () =>
-    sesSender(
-      () =>
-        new SESClient({
-          endpoint: 'http://127.0.0.1:1',
-          region: LOCAL_REGION,
-          credentials: LOCAL_CREDENTIALS,
-          maxAttempts: 1,
-        }),
-    );
 
   it('sends once for two calls with the same id, and records the message id', async () => {
     const to = uniqueEmail('welcome');
@@ -220,7 +200,7 @@ describe('notifyOnce end to end (DynamoDB Local and SES)', () => {
     const to = uniqueEmail('retry');
     const req = request(to);
 
-    const failed = notifyOnce({ ...observability(), store: store(), sender: unreachableSender() }, req);
+    const failed = notifyOnce({ ...observability(), store: store(), sender: unreachableSesSender() }, req);
     await expect(failed).resolves.toBe('failed');
     const failedRow = await stored(req.id);
     expect(failedRow).toMatchObject({ status: 'failed', attempts: 1 });
