@@ -18,6 +18,8 @@ import { clientEnvironment, type StackFile } from './local/stack.ts';
 
 class UsageError extends Error {}
 
+const OPERATOR_WRITE_MS = 10_000;
+
 const { values } = parseArgs({
   options: {
     table: { type: 'string' },
@@ -64,6 +66,8 @@ async function main(): Promise<number> {
       sender: sesSender(),
       log: createLogger('retry-notifications'),
       metrics: createMetrics('retry-notifications', 'RetryNotifications'),
+      // No Cognito waiting here: recording an outcome from afar may take its time.
+      remainingMs: () => OPERATOR_WRITE_MS,
     },
     { sub: values.sub, limit },
   );

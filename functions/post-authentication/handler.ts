@@ -23,7 +23,7 @@ export const handler = cognitoTrigger(
     const at = new Date(now).toISOString();
     const attributes = event.request.userAttributes;
     const sub = attributes.sub ?? event.userName;
-    const newDeviceUsed = event.request.newDeviceUsed ?? false;
+    const { newDeviceUsed } = event.request;
 
     const writes = await Promise.allSettled([
       auditStore(config.auditTable).recordSignIn(
@@ -63,11 +63,11 @@ export const handler = cognitoTrigger(
     });
 
     const notice = config.notifyNewDevice
-      ? newSignInNotice({ sub, newDeviceUsed, userAttributes: attributes, now })
+      ? newSignInNotice({ sub, newDeviceUsed: newDeviceUsed === true, userAttributes: attributes, now })
       : undefined;
     if (notice) {
       await notifyOnce(
-        { store: notificationStore(config.notificationsTable), sender, log, metrics },
+        { store: notificationStore(config.notificationsTable), sender, log, metrics, remainingMs: budget.remainingMs },
         {
           ...notice,
           sub,

@@ -41,7 +41,7 @@ export const handler = cognitoTrigger(
     if (message) {
       const store = notificationStore(config.notificationsTable);
       await notifyOnce(
-        { store, sender, log, metrics },
+        { store, sender, log, metrics, remainingMs: budget.remainingMs },
         {
           ...message,
           sub,

@@ -28,6 +28,8 @@ export interface NotifyDependencies {
   log: Logger;
   metrics: Metrics;
   now?: () => number;
+  /** Time left of the invocation's budget; outcome writes may use it, but at least OUTCOME_WRITE_MS. */
+  remainingMs?: () => number;
 }
 
 export type NotifyOutcome = 'sent' | 'already-sent' | 'failed';
@@ -37,7 +39,8 @@ const STALE_CLAIM_MS = 60_000;
 
 /**
  * Recording the outcome may not use the budget's signal (its running out may be why the send failed),
- * but must still end inside Cognito's wait: this fits in the budget's safety margin.
+ * but must still end inside Cognito's wait: it gets what is left of the budget, and at least this much,
+ * which fits in the budget's safety margin.
  */
 const OUTCOME_WRITE_MS = 200;
 
@@ -47,6 +50,7 @@ export async function notifyOnce(
   signal?: AbortSignal,
 ): Promise<NotifyOutcome> {
   const now = deps.now ?? Date.now;
+  const outcomeSignal = () => AbortSignal.timeout(Math.max(OUTCOME_WRITE_MS, deps.remainingMs?.() ?? 0));
   const message = renderMessage(request.kind, request.locale, request.params);
   const claimed = await deps.store.claim(
     {
@@ -77,7 +81,7 @@ export async function notifyOnce(
     deps.log.warn('notification not sent; recorded for retry', { kind: request.kind, error: reason });
     deps.metrics.addMetric('NotificationFailures', MetricUnit.Count, 1);
     await deps.store
-      .markFailed(request.id, reason.slice(0, 500), now(), AbortSignal.timeout(OUTCOME_WRITE_MS))
+      .markFailed(request.id, reason.slice(0, 500), now(), outcomeSignal())
       .catch((recordError: unknown) => {
         deps.log.error('could not record the failed notification', asError(recordError));
       });
@@ -85,11 +89,9 @@ export async function notifyOnce(
   }
   deps.metrics.addMetric('NotificationsSent', MetricUnit.Count, 1);
   // The message is out: a failure to record it must not make anyone send it again as "failed".
-  await deps.store
-    .markSent(request.id, messageId, now(), AbortSignal.timeout(OUTCOME_WRITE_MS))
-    .catch((recordError: unknown) => {
-      deps.log.error('notification sent but not recorded as sent', asError(recordError));
-    });
+  await deps.store.markSent(request.id, messageId, now(), outcomeSignal()).catch((recordError: unknown) => {
+    deps.log.error('notification sent but not recorded as sent', asError(recordError));
+  });
   return 'sent';
 }
 

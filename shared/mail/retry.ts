@@ -22,9 +22,12 @@ export interface RetryOptions {
 }
 
 /** A row written before messages were stored with their claim cannot be rebuilt. */
-function paramsOf(row: FailedNotification): MessageParams | undefined {
-  const params = row.message?.params;
-  return params && typeof params.appName === 'string' ? { ...params, appName: params.appName } : undefined;
+function rebuildable(row: FailedNotification): { to: string; from: string; params: MessageParams } | undefined {
+  const message = row.message;
+  if (!message || typeof message.to !== 'string' || typeof message.from !== 'string') return undefined;
+  const { params } = message;
+  if (typeof params !== 'object' || params === null || typeof params.appName !== 'string') return undefined;
+  return { to: message.to, from: message.from, params: { ...params, appName: params.appName } };
 }
 
 export async function retryFailedNotifications(
@@ -32,10 +35,11 @@ export async function retryFailedNotifications(
   options: RetryOptions = {},
 ): Promise<RetryResult[]> {
   const results: RetryResult[] = [];
-  for await (const row of deps.store.failed({ sub: options.sub })) {
+  const now = deps.now ?? Date.now;
+  for await (const row of deps.store.failed({ now: now(), sub: options.sub })) {
     if (options.limit !== undefined && results.length >= options.limit) break;
-    const params = paramsOf(row);
-    if (!row.message || !params) {
+    const message = rebuildable(row);
+    if (!message) {
       results.push({ id: row.id, kind: row.kind, outcome: 'not-retryable' });
       continue;
     }
@@ -43,10 +47,8 @@ export async function retryFailedNotifications(
       id: row.id,
       sub: row.sub,
       kind: row.kind,
-      to: row.message.to,
-      from: row.message.from,
+      ...message,
       locale: row.locale,
-      params,
       expiresAt: row.expiresAt,
     });
     results.push({ id: row.id, kind: row.kind, outcome });

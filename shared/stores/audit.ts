@@ -9,7 +9,8 @@ export interface SignInAuditRecord {
   requestId: string;
   userPoolId: string;
   clientId: string | null;
-  newDeviceUsed: boolean;
+  /** Absent where the pool does not remember devices and Cognito cannot tell. */
+  newDeviceUsed?: boolean;
   triggerSource: string;
   /** Epoch seconds at which DynamoDB deletes the row. */
   expiresAt: number;

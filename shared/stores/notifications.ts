@@ -26,7 +26,9 @@ export interface NotificationClaim {
   message: StoredMessage;
 }
 
-export interface FailedNotification extends NotificationClaim {
+export interface FailedNotification extends Omit<NotificationClaim, 'message'> {
+  /** Absent on rows written before messages were kept with their claim. */
+  message?: StoredMessage;
   failureReason?: string;
   attempts: number;
 }
@@ -39,8 +41,11 @@ export interface NotificationStore {
   claim(claim: NotificationClaim, now: number, staleAfterMs: number, signal?: AbortSignal): Promise<boolean>;
   markSent(id: string, messageId: string, now: number, signal?: AbortSignal): Promise<void>;
   markFailed(id: string, reason: string, now: number, signal?: AbortSignal): Promise<void>;
-  /** The messages whose last send failed, optionally of one user only; a whole-table scan, for operators. */
-  failed(options?: { sub?: string }): AsyncGenerator<FailedNotification>;
+  /**
+   * The messages whose last send failed and that have not expired (TTL deletes late), optionally of one
+   * user only; a whole-table scan, for operators.
+   */
+  failed(options: { now: number; sub?: string }): AsyncGenerator<FailedNotification>;
 }
 
 export function notificationStore(tableName: string, client: () => DocumentClient = documentClient): NotificationStore {
@@ -92,7 +97,8 @@ export function notificationStore(tableName: string, client: () => DocumentClien
     async markSent(id, messageId, now, signal) {
       await update(
         id,
-        'SET #status = :sent, messageId = :messageId, sentAt = :now REMOVE failureReason',
+        // Once sent, the recipient and the template parameters are no longer needed: personal data goes.
+        'SET #status = :sent, messageId = :messageId, sentAt = :now REMOVE failureReason, message',
         { ':sent': 'sent', ':messageId': messageId, ':now': now },
         signal,
       );
@@ -105,15 +111,20 @@ export function notificationStore(tableName: string, client: () => DocumentClien
         signal,
       );
     },
-    async *failed(options = {}) {
+    async *failed(options) {
+      const filter = '#status = :failed AND expiresAt > :nowSeconds';
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await client().send(
           new ScanCommand({
             TableName: tableName,
-            FilterExpression: options.sub ? '#status = :failed AND #sub = :sub' : '#status = :failed',
+            FilterExpression: options.sub ? `${filter} AND #sub = :sub` : filter,
             ExpressionAttributeNames: { '#status': 'status', ...(options.sub ? { '#sub': 'sub' } : {}) },
-            ExpressionAttributeValues: { ':failed': 'failed', ...(options.sub ? { ':sub': options.sub } : {}) },
+            ExpressionAttributeValues: {
+              ':failed': 'failed',
+              ':nowSeconds': Math.floor(options.now / 1000),
+              ...(options.sub ? { ':sub': options.sub } : {}),
+            },
             ConsistentRead: true,
             ExclusiveStartKey: startKey,
           }),

@@ -28,7 +28,10 @@ export interface SignInAttemptStore {
    * one attempt restarts the count at 1; every other attempt of that moment is counted after it.
    */
   countAttempt(key: string, now: number, expiresAtSeconds: number, signal?: AbortSignal): Promise<AttemptRecord>;
-  /** Locks until `until`, unless a lock was set meanwhile; returns the lock in force. */
+  /**
+   * Locks until `until`, unless a lock was set meanwhile (returns the lock in force) or a success reset
+   * the count meanwhile (locks nothing, returns `until` for this attempt's answer).
+   */
   lock(key: string, until: number, signal?: AbortSignal): Promise<number>;
   /** Forgets the attempts, after a successful sign-in. */
   reset(key: string, signal?: AbortSignal): Promise<void>;
@@ -90,7 +93,8 @@ export function signInAttemptStore(
             TableName: tableName,
             Key: { id: key },
             UpdateExpression: 'SET lockedUntil = :until',
-            ConditionExpression: 'attribute_not_exists(lockedUntil)',
+            // A row reset by a success meanwhile stays reset: no lock, and no row without a TTL.
+            ConditionExpression: 'attribute_exists(id) AND attribute_not_exists(lockedUntil)',
             ExpressionAttributeValues: { ':until': until },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -99,9 +103,11 @@ export function signInAttemptStore(
         return until;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        // Another attempt locked first; its lock stands.
+        // Another attempt locked first, and its lock stands; or a success reset the row, and this
+        // attempt alone is refused.
         const stored = (error as { Item?: Record<string, AttributeValue> }).Item;
-        return stored ? Number(unmarshall(stored).lockedUntil) : until;
+        const lockedUntil = stored ? unmarshall(stored).lockedUntil : undefined;
+        return typeof lockedUntil === 'number' ? lockedUntil : until;
       }
     },
     async reset(key, signal) {

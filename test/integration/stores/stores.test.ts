@@ -184,6 +184,14 @@ describe('sign-in attempt store', () => {
     expect(await store().countAttempt(key, 2_000, EXPIRES)).toEqual({ attempts: 2, lockedUntil: 50_000 });
   });
 
+  it('locks nothing when a success reset the count in between', async () => {
+    const key = unique('pool#user');
+    await store().countAttempt(key, 1_000, EXPIRES);
+    await store().reset(key);
+    expect(await store().lock(key, 50_000)).toBe(50_000);
+    expect(await row('signInAttempts', { id: key })).toBeUndefined();
+  });
+
   it('returns the lock in force when another lock was set first', async () => {
     const key = unique('pool#user');
     await store().countAttempt(key, 1_000, EXPIRES);
@@ -314,6 +322,8 @@ describe('notification store', () => {
     await store().claim(claimOf(id), 1_000, STALE_MS);
     await store().markSent(id, 'ses-message-1', 2_000);
     expect(await stored(id)).toMatchObject({ status: 'sent', messageId: 'ses-message-1', sentAt: 2_000 });
+    // The recipient and parameters were kept for a retry only.
+    expect(await stored(id)).not.toHaveProperty('message');
     expect(await store().claim(claimOf(id), 3_000, STALE_MS)).toBe(false);
     expect(await store().claim(claimOf(id), 10_000_000, STALE_MS)).toBe(false);
     expect(await stored(id)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -341,12 +351,14 @@ describe('notification store', () => {
 
   it("lists a user's failed messages, with what it takes to send them again", async () => {
     const sub = unique('sub');
-    const [failedId, sentId] = [`${sub}#welcome`, `${sub}#password-changed#1`];
+    const [failedId, sentId, expiredId] = [`${sub}#welcome`, `${sub}#password-changed#1`, `${sub}#new-sign-in#2`];
     for (const id of [failedId, sentId]) await store().claim({ ...claimOf(id), sub }, 1_000, STALE_MS);
-    await store().markFailed(failedId, 'Throttling', 2_000);
+    // Expired (TTL deletes late): not to be sent any more.
+    await store().claim({ ...claimOf(expiredId), sub, expiresAt: 1_000 }, 1_000, STALE_MS);
+    for (const id of [failedId, expiredId]) await store().markFailed(id, 'Throttling', 2_000);
     await store().markSent(sentId, 'm-1', 2_000);
     const failed = [];
-    for await (const row of store().failed({ sub })) failed.push(row);
+    for await (const row of store().failed({ now: 1_000_000_000, sub })) failed.push(row);
     expect(failed).toEqual([
       expect.objectContaining({
         id: failedId,

@@ -1,5 +1,7 @@
 import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from '../../../functions/pre-authentication/lockout.ts';
 import { attemptKey } from '../../../shared/stores/attempt-key.ts';
+import { AttemptContentionError, signInAttemptStore } from '../../../shared/stores/sign-in-attempts.ts';
+import type { DocumentClient } from '../../../shared/aws/dynamodb.ts';
 
 const policy = { maxAttempts: 3, lockMs: 60_000 };
 const now = 1_800_000_000_000;
@@ -36,5 +38,25 @@ describe('brute-force guard', () => {
 
   it('says the same for a lock and a block, and nothing about the user', () => {
     expect(SIGN_IN_REFUSED_MESSAGE).not.toMatch(/exist|lock|block|attempt|password/iu);
+  });
+});
+
+describe('sign-in attempt store under contention', () => {
+  it('fails closed when expired locks keep being restarted by others', async () => {
+    // Every count sees a lock that has run out, and every restart loses the race: the store gives up
+    // after its bounded rounds instead of letting the attempt through.
+    const sent: string[] = [];
+    const client = {
+      send: async (command: { input: { UpdateExpression?: string } }) => {
+        const expression = command.input.UpdateExpression ?? '';
+        sent.push(expression.startsWith('ADD') ? 'count' : 'restart');
+        if (expression.startsWith('ADD')) return { Attributes: { attempts: 7, lockedUntil: 1_000 } };
+        throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+      },
+    } as unknown as DocumentClient;
+    await expect(signInAttemptStore('attempts', () => client).countAttempt('k', 2_000, 3)).rejects.toBeInstanceOf(
+      AttemptContentionError,
+    );
+    expect(sent).toEqual(['count', 'restart', 'count', 'restart', 'count', 'restart']);
   });
 });
