@@ -1,4 +1,6 @@
 /** Whether a sign-in earns a "new sign-in" notice, and its id. Pure. */
+import { displayName } from '../../shared/mail/templates.ts';
+
 export interface SignInFacts {
   sub: string;
   newDeviceUsed: boolean;
@@ -12,12 +14,12 @@ const NOTICE_WINDOW_MS = 60_000;
 export function newSignInNotice(
   facts: SignInFacts,
 ): { kind: 'new-sign-in'; id: string; to: string; name: string | undefined } | undefined {
-  const { email, email_verified: verified, given_name: givenName, name } = facts.userAttributes;
+  const { email, email_verified: verified } = facts.userAttributes;
   if (!facts.newDeviceUsed || !email || verified !== 'true') return undefined;
   return {
     kind: 'new-sign-in',
     id: `${facts.sub}#new-sign-in#${Math.floor(facts.now / NOTICE_WINDOW_MS)}`,
     to: email,
-    name: givenName?.trim() || name?.trim() || undefined,
+    name: displayName(facts.userAttributes),
   };
 }

@@ -2,12 +2,11 @@
  * Post confirmation: on sign-up, the user's profile (once) and a welcome e-mail (once); on a password
  * reset, a "your password was changed" notice. Mail failures never fail the confirmation.
  */
-import { cognitoTrigger, MetricUnit } from '../../shared/runtime/index.ts';
+import { cognitoTrigger } from '../../shared/runtime/index.ts';
 import { profileAttributes, profileStore } from '../../shared/stores/profiles.ts';
 import { notificationStore } from '../../shared/stores/notifications.ts';
 import { mailSender } from '../../shared/mail/sender.ts';
-import { notifyOnce } from '../../shared/mail/notify.ts';
-import { DAY_SECONDS } from '../../shared/mail/config.ts';
+import { sendNotice } from '../../shared/mail/notify.ts';
 import { loadConfig } from './config.ts';
 import { confirmationMessage } from './messages.ts';
 
@@ -39,26 +38,12 @@ export const handler = cognitoTrigger(
       config,
     );
     if (message) {
-      const store = notificationStore(config.notificationsTable);
-      await notifyOnce(
-        { store, sender, log, metrics, remainingMs: budget.remainingMs },
-        {
-          ...message,
-          sub,
-          from: config.mail.from,
-          locale: attributes.locale,
-          params: { name: message.name, appName: config.mail.appName },
-          expiresAt: Math.floor(now / 1000) + config.mail.recordDays * DAY_SECONDS,
-        },
+      await sendNotice(
+        { store: notificationStore(config.notificationsTable), sender, log, metrics, remainingMs: budget.remainingMs },
+        config.mail,
+        { ...message, sub, locale: attributes.locale },
         budget.signal,
-      ).catch((error: unknown) => {
-        // The user is confirmed whatever happens here; a lost notice must not fail the confirmation.
-        metrics.addMetric('NotificationFailures', MetricUnit.Count, 1);
-        log.error(
-          'notification could not be claimed or recorded',
-          error instanceof Error ? error : new Error(String(error)),
-        );
-      });
+      );
     }
     return event;
   },

@@ -1,5 +1,5 @@
 /** Which message a confirmation sends, to whom, under which id. Pure. */
-import type { MessageKind } from '../../shared/mail/templates.ts';
+import { displayName, type MessageKind } from '../../shared/mail/templates.ts';
 
 export interface ConfirmationMessage {
   kind: MessageKind & ('welcome' | 'password-changed');
@@ -24,10 +24,6 @@ export interface MessageRules {
 
 /** A password can be reset many times; retries of one reset fall in the same 10-minute window. */
 const PASSWORD_NOTICE_WINDOW_MS = 10 * 60_000;
-
-export function displayName(attributes: Readonly<Record<string, string>>): string | undefined {
-  return attributes.given_name?.trim() || attributes.name?.trim() || attributes.preferred_username?.trim() || undefined;
-}
 
 export function confirmationMessage(facts: ConfirmationFacts, rules: MessageRules): ConfirmationMessage | undefined {
   const { email, email_verified: verified } = facts.userAttributes;

@@ -8,6 +8,7 @@ import { profileStore } from '../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../shared/stores/sign-in-attempts.ts';
 import { loadConfig } from './config.ts';
 import { attemptKey } from '../../shared/stores/attempt-key.ts';
+import { expiresAtSeconds } from '../../shared/stores/expiry.ts';
 import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from './lockout.ts';
 
 /** Looked up for unknown users so that they cost what known users cost; no profile has this key. */
@@ -22,7 +23,7 @@ export const handler = cognitoTrigger(
     const sub = (!event.request.userNotFound && event.request.userAttributes.sub) || ABSENT_SUB;
     const [profile, record] = await Promise.all([
       profileStore(config.profilesTable).get(sub, budget.signal),
-      attempts.countAttempt(key, now, Math.floor(now / 1000) + config.attemptsTtlSeconds, budget.signal),
+      attempts.countAttempt(key, now, expiresAtSeconds(now, config.attemptsTtlSeconds), budget.signal),
     ]);
 
     const verdict = decideAttempt(record, profile?.blocked === true, now, config.lockout);

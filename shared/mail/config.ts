@@ -15,5 +15,3 @@ export function readMailConfig(env: EnvReader): MailConfig {
     recordDays: env.int('NOTIFICATION_RECORD_DAYS', 30, { min: 1, max: 3650 }),
   };
 }
-
-export const DAY_SECONDS = 86_400;

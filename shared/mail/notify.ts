@@ -5,6 +5,9 @@
 import type { Logger, Metrics } from '../runtime/observability.ts';
 import { MetricUnit } from '../runtime/observability.ts';
 import { redactText } from '../runtime/redact.ts';
+import { asError } from '../runtime/errors.ts';
+import { DAY_SECONDS, expiresAtSeconds } from '../stores/expiry.ts';
+import type { MailConfig } from './config.ts';
 import type { NotificationKind, NotificationStore } from '../stores/notifications.ts';
 import type { MailSender } from './sender.ts';
 import { renderMessage, type MessageParams } from './templates.ts';
@@ -59,7 +62,7 @@ export async function notifyOnce(
       kind: request.kind,
       locale: message.locale,
       expiresAt: request.expiresAt,
-      message: { to: request.to, from: request.from, params: definedOnly(request.params) },
+      message: { to: request.to, from: request.from, params: request.params },
     },
     now(),
     STALE_CLAIM_MS,
@@ -95,12 +98,45 @@ export async function notifyOnce(
   return 'sent';
 }
 
-function definedOnly(params: MessageParams): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+/** A notice a trigger decided to send (pure decision in the function, e.g. post-confirmation/messages.ts). */
+export interface Notice {
+  kind: NotificationKind;
+  /** Identifies the message: a retry of the same trigger must produce the same id. */
+  id: string;
+  to: string;
+  name: string | undefined;
 }
 
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
+/**
+ * Sends a trigger's notice once: from the suite's address, in the user's locale, its record kept for
+ * MailConfig.recordDays. Never throws: the user's confirmation or sign-in has happened, and a notice that
+ * cannot even be claimed is counted and logged, not allowed to fail it.
+ */
+export async function sendNotice(
+  deps: NotifyDependencies,
+  mail: MailConfig,
+  notice: Notice & { sub: string; locale: string | undefined; signInAt?: string },
+  signal?: AbortSignal,
+): Promise<NotifyOutcome> {
+  const now = (deps.now ?? Date.now)();
+  try {
+    return await notifyOnce(
+      deps,
+      {
+        id: notice.id,
+        sub: notice.sub,
+        kind: notice.kind,
+        to: notice.to,
+        from: mail.from,
+        locale: notice.locale,
+        params: { name: notice.name, appName: mail.appName, signInAt: notice.signInAt },
+        expiresAt: expiresAtSeconds(now, mail.recordDays * DAY_SECONDS),
+      },
+      signal,
+    );
+  } catch (error) {
+    deps.metrics.addMetric('NotificationFailures', MetricUnit.Count, 1);
+    deps.log.error('notification could not be claimed or recorded', asError(error));
+    return 'failed';
+  }
 }

@@ -12,6 +12,11 @@ export interface MessageParams {
   signInAt?: string;
 }
 
+/** The name a message greets the user by, from their attributes; none when they gave none. */
+export function displayName(attributes: Readonly<Record<string, string>>): string | undefined {
+  return attributes.given_name?.trim() || attributes.name?.trim() || attributes.preferred_username?.trim() || undefined;
+}
+
 export interface RenderedMessage {
   locale: string;
   subject: string;

@@ -33,3 +33,8 @@ export class ConfigError extends Error {
     super(`invalid configuration: ${problems.join('; ')}`);
   }
 }
+
+/** Whatever was thrown, as an Error the logger can serialise (message, name and stack, redacted). */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -6,8 +6,8 @@ export {
   type TriggerOptions,
   type Outcome,
 } from './trigger.ts';
-export { UserFacingError, TriggerFailure, ConfigError, GENERIC_FAILURE_MESSAGE } from './errors.ts';
+export { UserFacingError, TriggerFailure, ConfigError, GENERIC_FAILURE_MESSAGE, asError } from './errors.ts';
 export { MetricUnit, userNameHash, type Logger, type Metrics } from './observability.ts';
 export { COGNITO_TRIGGER_TIMEOUT_MS, type Budget } from './budget.ts';
-export { redactLogValue, redactText, isSecretKey, REDACTED } from './redact.ts';
+export { redactLogValue, redactText, isSecretKey, isSecretName, REDACTED } from './redact.ts';
 export { lambdaContext } from './local-context.ts';

@@ -3,80 +3,79 @@
  * `redactLogValue`, so a secret is removed even when a policy logs a whole object by mistake.
  */
 
-/** Keys whose values are secret or personal, compared without case, `_` or `-`. */
-const SECRET_KEYS = new Set(
-  [
-    'password',
-    'passwd',
-    'newPassword',
-    'oldPassword',
-    'previousPassword',
-    'temporaryPassword',
-    'passwordHash',
-    'hash',
-    'salt',
-    'code',
-    'otp',
-    'challengeAnswer',
-    'privateChallengeParameters',
-    'token',
-    'accessToken',
-    'idToken',
-    'refreshToken',
-    'sessionToken',
-    'session',
-    'secret',
-    'secretHash',
-    'clientSecret',
-    'authorization',
-    'cookie',
-    'email',
-    'phone',
-    'phoneNumber',
-    'userName',
-    'username',
-    'preferredUsername',
-    'userAttributes',
-    'validationData',
-    'clientMetadata',
-    'tokenResponse',
-    'samlResponse',
-    'userInfo',
-    'answer',
-    'accessKeyId',
-  ].map(normalizeKey),
-);
-
-/** Keys containing one of these fragments are secret too (e.g. `legacyPasswordHash`, `cognito:username`). */
-const SECRET_KEY_FRAGMENTS = [
+/**
+ * Words that name a secret. Log keys are matched greedily (anywhere in the key: a log loses little by
+ * over-redacting); attribute names kept in storage are matched by words (see isSecretName), so that
+ * `custom:hashtag` survives while `custom:passwordhash` does not.
+ */
+const SECRET_WORDS = [
   'password',
+  'passwd',
   'passcode',
   'secret',
   'token',
   'hash',
+  'salt',
   'otp',
-  'email',
-  'phone',
-  'ciphertext',
-  'username',
   'credential',
+  'ciphertext',
+  'answer',
 ];
 
-/** `confirmationCode`, `mfaCode`: a key ending in "code" is a code, but for status and error codes. */
+/** Words that name personal data: never logged, but kept where the suite stores a profile. */
+const PERSONAL_WORDS = ['email', 'phone', 'username'];
+
+/** Whole keys that are secret or personal without containing one of the words, compared normalised. */
+const SECRET_KEYS = new Set(
+  [
+    'code',
+    'privateChallengeParameters',
+    'session',
+    'authorization',
+    'cookie',
+    'userName',
+    'userAttributes',
+    'validationData',
+    'clientMetadata',
+    'samlResponse',
+    'userInfo',
+    'accessKeyId',
+  ].map(normalizeKey),
+);
+
+/** `confirmationCode`, `mfaCode`: a name ending in "code" is a code, but for status, error and such codes. */
 const SECRET_CODE_KEY = /code$/u;
-const HARMLESS_CODE_KEY = /(status|error|exit|response|country|language|region|currency)code$/u;
+const HARMLESS_CODE_KEY = /(status|error|exit|response|country|language|region|currency|zip|postal)code$/u;
 
 function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[-_:]/gu, '');
+  return key.toLowerCase().replace(/[-_:.]/gu, '');
 }
 
+const isSecretCode = (normalized: string) => SECRET_CODE_KEY.test(normalized) && !HARMLESS_CODE_KEY.test(normalized);
+
+/** Whether a log key's value must not be logged: secret or personal. */
 export function isSecretKey(key: string): boolean {
   const normalized = normalizeKey(key);
   return (
     SECRET_KEYS.has(normalized) ||
-    SECRET_KEY_FRAGMENTS.some((fragment) => normalized.includes(fragment)) ||
-    (SECRET_CODE_KEY.test(normalized) && !HARMLESS_CODE_KEY.test(normalized))
+    [...SECRET_WORDS, ...PERSONAL_WORDS].some((word) => normalized.includes(word)) ||
+    isSecretCode(normalized)
   );
+}
+
+/**
+ * Whether an attribute name names a secret that must not be stored (`custom:password_hash`,
+ * `legacyPasswordHash`, `custom:passwordhash`, `custom:recovery_code`): a word of the name (split at
+ * `:`, `_`, `-`, `.` and camelCase) is, or ends in, a secret word, or the name ends in "code".
+ */
+export function isSecretName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/gu, '$1_$2')
+    .toLowerCase()
+    .split(/[-_:.]+/u);
+  const secretWord = (word: string) =>
+    SECRET_WORDS.some((secret) => word === secret || word === `${secret}s` || word.endsWith(secret));
+  return words.some(secretWord) || isSecretCode(normalizeKey(name));
 }
 
 export const REDACTED = '[REDACTED]';
@@ -98,15 +97,24 @@ const PHONE = /\+\d[\d\s().-]{6,18}\d/gu;
 const NATIONAL_PHONE = /(?<![\w.:-])0\d(?:[\s-]?\d){7,13}(?![\w:-])/gu;
 const JWT = /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/gu;
 const PASSWORD_HASH = /\$(?:2[abxy]|argon2(?:id|i|d)|pbkdf2[\w-]*|scrypt|[156])\$[^\s"']+/gu;
-/** Long base64 runs: KMS ciphertexts of codes, encoded hashes, opaque session tokens. */
+/**
+ * Long base64 or hex runs: KMS ciphertexts of codes, encoded hashes, opaque session tokens. Those carry
+ * padding, a `+`, mixed case with digits, or are hex; the resource names, ARNs and paths that debugging
+ * needs (lower-case words and hyphens) are left alone.
+ */
 const OPAQUE_BLOB = /[A-Za-z0-9+/_-]{40,}={0,2}/gu;
+const looksRandom = (run: string) =>
+  run.endsWith('=') ||
+  run.includes('+') ||
+  (/[A-Z]/u.test(run) && /[a-z]/u.test(run) && /\d/u.test(run)) ||
+  (/^[\da-f]+$/iu.test(run) && /\d/u.test(run));
 
 /** Masks secrets inside free text: keeps the first character and domain of an e-mail, the last two phone digits. */
 export function redactText(text: string): string {
   return text
     .replace(JWT, REDACTED)
     .replace(PASSWORD_HASH, REDACTED)
-    .replace(OPAQUE_BLOB, REDACTED)
+    .replace(OPAQUE_BLOB, (run) => (looksRandom(run) ? REDACTED : run))
     .replace(EMAIL, (_match, first: string, domain: string) => `${first}***@${domain}`)
     .replace(ENCODED_EMAIL, (_match, first: string, domain: string) => `${first}***%40${domain}`)
     .replace(PHONE, (match) => `+***${match.replace(/\D/gu, '').slice(-2)}`)

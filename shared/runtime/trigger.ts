@@ -9,7 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { FUNCTION_FOLDERS, checkResponse, parseEvent, type TriggerEvents, type TriggerName } from '../events/index.ts';
 import { startBudget, type Budget } from './budget.ts';
-import { TriggerFailure, UserFacingError } from './errors.ts';
+import { asError, TriggerFailure, UserFacingError } from './errors.ts';
 import { createLogger, createMetrics, MetricUnit, userNameHash, type Logger, type Metrics } from './observability.ts';
 
 export interface TriggerContext<Config> {
@@ -94,7 +94,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
         record('denied', startedAt);
         throw error;
       }
-      log.error('trigger failed', error instanceof Error ? error : new Error(String(error)));
+      log.error('trigger failed', asError(error));
       record('error', startedAt);
       throw new TriggerFailure();
     } finally {

@@ -4,16 +4,18 @@
  * failed message can be found and sent again.
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
+import { conditionHeld, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import type { MessageKind, MessageParams } from '../mail/templates.ts';
 
-export type NotificationKind = 'welcome' | 'password-changed' | 'new-sign-in';
+/** The kinds and their parameters are the templates' (types only: the store renders nothing). */
+export type NotificationKind = MessageKind;
 export type NotificationStatus = 'sending' | 'sent' | 'failed';
 
 /** What it takes to send the message again: kept with the claim so that a retry needs nothing else. */
 export interface StoredMessage {
   to: string;
   from: string;
-  params: Record<string, string>;
+  params: MessageParams;
 }
 
 export interface NotificationClaim {
@@ -26,9 +28,7 @@ export interface NotificationClaim {
   message: StoredMessage;
 }
 
-export interface FailedNotification extends Omit<NotificationClaim, 'message'> {
-  /** Absent on rows written before messages were kept with their claim. */
-  message?: StoredMessage;
+export interface FailedNotification extends NotificationClaim {
   failureReason?: string;
   attempts: number;
 }
@@ -39,6 +39,7 @@ export interface NotificationStore {
    * a claim older than `staleAfterMs`, or a failed one, may be taken again.
    */
   claim(claim: NotificationClaim, now: number, staleAfterMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** Records the outcome of this invocation's claim; fails if the claim is no longer this invocation's. */
   markSent(id: string, messageId: string, now: number, signal?: AbortSignal): Promise<void>;
   markFailed(id: string, reason: string, now: number, signal?: AbortSignal): Promise<void>;
   /**
@@ -55,15 +56,17 @@ export function notificationStore(tableName: string, client: () => DocumentClien
         TableName: tableName,
         Key: { id },
         UpdateExpression: expression,
+        // Never over a row the TTL removed or another invocation finished: only over a live claim.
+        ConditionExpression: '#status = :sending',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: { ...values, ':sending': 'sending' },
       }),
       { abortSignal: signal },
     );
   return {
     async claim(claim, now, staleAfterMs, signal) {
-      try {
-        await client().send(
+      return conditionHeld(
+        client().send(
           new UpdateCommand({
             TableName: tableName,
             Key: { id: claim.id },
@@ -87,12 +90,8 @@ export function notificationStore(tableName: string, client: () => DocumentClien
             },
           }),
           { abortSignal: signal },
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async markSent(id, messageId, now, signal) {
       await update(

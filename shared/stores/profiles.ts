@@ -1,6 +1,7 @@
 /** User profiles, one row per user keyed by `sub`: what the pool told us, minus secrets. */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
+import { conditionHeld, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { isSecretName } from '../runtime/redact.ts';
 
 export interface Profile {
   sub: string;
@@ -13,18 +14,11 @@ export interface Profile {
   blocked?: boolean;
 }
 
-/** A word of the name (split at `:`, `_`, `-`, `.` and camelCase) names a secret: `custom:password_hash`, `apiToken`. */
-const SECRET_WORD = /(^|_)(password|passwd|secret|token|hash|otp|salt)s?(_|$)/iu;
-
-export function looksSecret(name: string): boolean {
-  return SECRET_WORD.test(name.replace(/([a-z0-9])([A-Z])/gu, '$1_$2').replace(/[:.-]/gu, '_'));
-}
-
 /** Attributes worth keeping: no Cognito bookkeeping (`cognito:*`), nothing that looks like a secret. */
 export function profileAttributes(userAttributes: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(userAttributes).filter(
-      ([name]) => !name.startsWith('cognito:') && name !== 'sub' && !looksSecret(name),
+      ([name]) => !name.startsWith('cognito:') && name !== 'sub' && !isSecretName(name),
     ),
   );
 }
@@ -37,14 +31,18 @@ export interface ProfileStore {
    * Records a sign-in, creating the profile from what the sign-in knows when there is none: users who
    * were confirmed before the suite was attached, or whose confirmation failed to write it.
    */
-  recordSignIn(profile: Omit<Profile, 'createdAt'>, at: string, signal?: AbortSignal): Promise<void>;
+  recordSignIn(
+    profile: Pick<Profile, 'sub' | 'userPoolId' | 'clientId' | 'attributes'>,
+    at: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 export function profileStore(tableName: string, client: () => DocumentClient = documentClient): ProfileStore {
   return {
     async createOnce(profile, signal) {
-      try {
-        await client().send(
+      const created = await conditionHeld(
+        client().send(
           new PutCommand({
             TableName: tableName,
             Item: profile,
@@ -52,12 +50,9 @@ export function profileStore(tableName: string, client: () => DocumentClient = d
             ExpressionAttributeNames: { '#sub': 'sub' },
           }),
           { abortSignal: signal },
-        );
-        return 'created';
-      } catch (error) {
-        if (isConditionFailure(error)) return 'exists';
-        throw error;
-      }
+        ),
+      );
+      return created ? 'created' : 'exists';
     },
     async get(sub, signal) {
       const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: { sub } }), {

@@ -5,7 +5,7 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
+import { conditionHeld, documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
 
 export interface AttemptRecord {
   /** Attempts since the last success or the end of the last lock. */
@@ -61,9 +61,9 @@ export function signInAttemptStore(
       };
       // Only the attempt whose condition still sees the expired lock restarts the count; the others'
       // increments were wiped by that restart, so they count again, on top of it.
-      const restart = async (expiredLock: number): Promise<boolean> => {
-        try {
-          await client().send(
+      const restart = async (expiredLock: number): Promise<boolean> =>
+        conditionHeld(
+          client().send(
             new UpdateCommand({
               TableName: tableName,
               Key: { id: key },
@@ -72,13 +72,8 @@ export function signInAttemptStore(
               ExpressionAttributeValues: { ':one': 1, ':expired': expiredLock },
             }),
             { abortSignal: signal },
-          );
-          return true;
-        } catch (error) {
-          if (isConditionFailure(error)) return false;
-          throw error;
-        }
-      };
+          ),
+        );
       for (let round = 0; round < MAX_RESTART_ROUNDS; round++) {
         const record = await add();
         if (record.lockedUntil === undefined || record.lockedUntil > now) return record;

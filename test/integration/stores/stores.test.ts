@@ -436,5 +436,12 @@ describe('DynamoDB failures', () => {
 });
 
 function claimFor(id: string): NotificationClaim {
-  return { id, sub: 's', kind: 'welcome', locale: 'en', expiresAt: 1, message: { to: 't', from: 'f', params: {} } };
+  return {
+    id,
+    sub: 's',
+    kind: 'welcome',
+    locale: 'en',
+    expiresAt: 1,
+    message: { to: 't', from: 'f', params: { appName: 'App' } },
+  };
 }

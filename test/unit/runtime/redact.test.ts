@@ -1,4 +1,4 @@
-import { isSecretKey, redactLogValue, redactText, REDACTED } from '../../../shared/runtime/index.ts';
+import { isSecretKey, isSecretName, redactLogValue, redactText, REDACTED } from '../../../shared/runtime/index.ts';
 
 describe('redaction', () => {
   it.each([
@@ -27,6 +27,29 @@ describe('redaction', () => {
     (key) => expect(isSecretKey(key)).toBe(false),
   );
 
+  it.each([
+    'custom:password_hash',
+    'custom:passwordhash',
+    'legacyPasswordHash',
+    'custom:passcode',
+    'custom:recovery_code',
+    'custom:mfaCode',
+    'custom:credentials',
+    'custom:security_answer',
+    'custom:totpSeed',
+    'apiTokens',
+  ])('does not store an attribute named %s', (name) => expect(isSecretName(name)).toBe(true));
+
+  it.each([
+    'email',
+    'phone_number',
+    'given_name',
+    'custom:hashtag',
+    'custom:footprint',
+    'custom:zip_code',
+    'custom:tier',
+  ])('stores an attribute named %s', (name) => expect(isSecretName(name)).toBe(false));
+
   it('masks e-mail addresses and phone numbers inside text', () => {
     expect(redactText('mail jane.doe@example.com or call +44 7700 900123')).toBe(
       'mail j***@example.com or call +***23',
@@ -52,6 +75,8 @@ describe('redaction', () => {
       'c0a80123-4567-4890-8123-000012345678',
       'attempts 12345678',
       'User: arn:aws:sts::012345678901:assumed-role/pre-signup is not authorized',
+      'Requested resource not found: Table: cognito-triggers-prod-sign-in-attempts-notifications not found',
+      'arn:aws:dynamodb:eu-west-1:012345678901:table/cognito-triggers-prod-notifications/index/by-status',
     ]) {
       expect(redactText(text)).toBe(text);
     }
@@ -66,6 +91,8 @@ describe('redaction', () => {
     expect(redactText('Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghijk')).toBe(`Bearer ${REDACTED}`);
     expect(redactText('hash $argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA')).toBe(`hash ${REDACTED}`);
     expect(redactText(`blob ${'A'.repeat(60)}==`)).toBe(`blob ${REDACTED}`);
+    expect(redactText(`sha ${'9f86d081884c7d659a2feaa0c55ad015'.repeat(2)}`)).toBe(`sha ${REDACTED}`);
+    expect(redactText('session AYADeHpXZm9vYmFyYmF6cXV4Y29ycmVjdGhvcnNlYmF0dGVy_x-y')).toBe(`session ${REDACTED}`);
   });
 
   it('replaces the values of secret keys, keeping empty ones visible', () => {
