@@ -22,8 +22,8 @@ export const handler = cognitoTrigger(
     );
     if (!verdict.allowed) throw new UserFacingError(verdict.message, verdict.reason);
 
-    if (verdict.linkCandidate) {
-      const request = { userPoolId: event.userPoolId, userName: event.userName, email: userAttributes.email ?? '' };
+    if (verdict.link) {
+      const request = { userPoolId: event.userPoolId, ...verdict.link };
       const linked = await linkToNativeAccount(directory, request, budget.signal);
       if (linked) {
         log.info('federated identity linked to native user', { provider: linked.providerName });

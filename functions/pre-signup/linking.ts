@@ -1,34 +1,6 @@
 /** Linking a federated sign-up to the existing native account with the same verified e-mail. */
 import type { DirectoryUser, UserDirectory } from '../../shared/aws/cognito.ts';
-
-export interface FederatedIdentity {
-  /** The provider name as AdminLinkProviderForUser wants it, e.g. `Google`. */
-  providerName: string;
-  /** The user's id at the provider (the `Cognito_Subject`). */
-  providerUserId: string;
-}
-
-/** Cognito spells social providers' names in user names in any case; the link API wants them exactly. */
-const SOCIAL_PROVIDER_NAMES: Readonly<Record<string, string>> = {
-  google: 'Google',
-  facebook: 'Facebook',
-  loginwithamazon: 'LoginWithAmazon',
-  signinwithapple: 'SignInWithApple',
-};
-
-/**
- * A federated user name is `<provider>_<id>`. Provider names cannot contain `_`, ids can: split at the
- * first underscore only.
- */
-export function parseFederatedUserName(userName: string): FederatedIdentity | undefined {
-  const separator = userName.indexOf('_');
-  if (separator <= 0 || separator === userName.length - 1) return undefined;
-  const provider = userName.slice(0, separator);
-  return {
-    providerName: SOCIAL_PROVIDER_NAMES[provider.toLowerCase()] ?? provider,
-    providerUserId: userName.slice(separator + 1),
-  };
-}
+import type { FederatedIdentity } from './federated-user.ts';
 
 /**
  * A native (not federated) user. A native user already linked to another provider carries `identities`
@@ -61,11 +33,10 @@ export function chooseLinkTarget(users: readonly DirectoryUser[], email: string)
  */
 export async function linkToNativeAccount(
   directory: UserDirectory,
-  request: { userPoolId: string; userName: string; email: string },
+  request: { userPoolId: string; identity: FederatedIdentity; email: string },
   signal?: AbortSignal,
 ): Promise<FederatedIdentity | undefined> {
-  const identity = parseFederatedUserName(request.userName);
-  if (!identity) return undefined;
+  const { identity } = request;
   const target = chooseLinkTarget(
     await directory.findUsersByEmail(request.userPoolId, request.email, signal),
     request.email,

@@ -4,7 +4,7 @@
  */
 import type { PreSignUpSource } from '../../shared/events/index.ts';
 import { emailDomain, matchesAny } from './email-domain.ts';
-import { parseFederatedUserName } from './linking.ts';
+import { parseFederatedUserName, type FederatedIdentity } from './federated-user.ts';
 
 export type FederatedEmailVerification = 'never' | 'if-provider-verified' | 'always';
 
@@ -69,8 +69,8 @@ export type SignUpVerdict =
       autoConfirmUser: boolean;
       autoVerifyEmail: boolean;
       autoVerifyPhone: boolean;
-      /** Look for a native account to link this federated identity to. */
-      linkCandidate: boolean;
+      /** Look for a native account with this (trimmed, provider-verified) address to link the identity to. */
+      link: { email: string; identity: FederatedIdentity } | undefined;
     };
 
 export interface SignUpRequest {
@@ -80,9 +80,9 @@ export interface SignUpRequest {
   userAttributes: Readonly<Record<string, string>>;
 }
 
-function isTrustedProvider(userName: string, trusted: readonly string[]): boolean {
-  const provider = parseFederatedUserName(userName)?.providerName.toLowerCase();
-  return provider !== undefined && trusted.some((name) => name.toLowerCase() === provider);
+function isTrustedProvider(identity: FederatedIdentity, trusted: readonly string[]): boolean {
+  const provider = identity.providerName.toLowerCase();
+  return trusted.some((name) => name.toLowerCase() === provider);
 }
 
 const deny = (reason: DenialReason): SignUpVerdict => ({ allowed: false, reason, message: DENIAL_MESSAGES[reason] });
@@ -125,11 +125,12 @@ export function decideSignUp(
       autoConfirmUser: false,
       autoVerifyEmail: policy.adminCreatedAutoVerifyEmail && hasEmail,
       autoVerifyPhone: policy.adminCreatedAutoVerifyPhone && hasPhone,
-      linkCandidate: false,
+      link: undefined,
     };
   }
 
   if (triggerSource === 'PreSignUp_ExternalProvider') {
+    const identity = parseFederatedUserName(userName);
     const providerVerified = userAttributes.email_verified === 'true';
     const verifyEmail =
       hasEmail &&
@@ -141,11 +142,14 @@ export function decideSignUp(
       autoVerifyEmail: verifyEmail,
       autoVerifyPhone: false,
       // Only an address a trusted provider vouches for may take over an existing account's identity.
-      linkCandidate:
+      link:
         policy.linkFederatedToNative &&
-        hasEmail &&
+        email &&
         providerVerified &&
-        isTrustedProvider(userName, policy.linkTrustedProviders),
+        identity &&
+        isTrustedProvider(identity, policy.linkTrustedProviders)
+          ? { email, identity }
+          : undefined,
     };
   }
 
@@ -154,6 +158,6 @@ export function decideSignUp(
     autoConfirmUser: Boolean(domain && matchesAny(domain, policy.autoConfirmDomains)),
     autoVerifyEmail: Boolean(domain && matchesAny(domain, policy.autoVerifyDomains)),
     autoVerifyPhone: false,
-    linkCandidate: false,
+    link: undefined,
   };
 }

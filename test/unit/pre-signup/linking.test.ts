@@ -1,8 +1,5 @@
-import {
-  chooseLinkTarget,
-  linkToNativeAccount,
-  parseFederatedUserName,
-} from '../../../functions/pre-signup/linking.ts';
+import { chooseLinkTarget, linkToNativeAccount } from '../../../functions/pre-signup/linking.ts';
+import { parseFederatedUserName } from '../../../functions/pre-signup/federated-user.ts';
 import type { DirectoryUser, UserDirectory } from '../../../shared/aws/cognito.ts';
 
 const user = (overrides: Partial<DirectoryUser> & { attributes?: Record<string, string> } = {}): DirectoryUser => ({
@@ -67,7 +64,7 @@ describe('linkToNativeAccount', () => {
     const { fake, links } = directory([user()]);
     const linked = await linkToNativeAccount(fake, {
       userPoolId: 'pool',
-      userName: 'Google_42',
+      identity: { providerName: 'Google', providerUserId: '42' },
       email: 'jane@example.com',
     });
     expect(linked).toEqual({ providerName: 'Google', providerUserId: '42' });
@@ -79,7 +76,11 @@ describe('linkToNativeAccount', () => {
   it('does nothing when no native account matches', async () => {
     const { fake, links } = directory([]);
     expect(
-      await linkToNativeAccount(fake, { userPoolId: 'pool', userName: 'Google_42', email: 'jane@example.com' }),
+      await linkToNativeAccount(fake, {
+        userPoolId: 'pool',
+        identity: { providerName: 'Google', providerUserId: '42' },
+        email: 'jane@example.com',
+      }),
     ).toBeUndefined();
     expect(links).toEqual([]);
   });

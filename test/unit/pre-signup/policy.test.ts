@@ -106,7 +106,7 @@ describe('decideSignUp', () => {
       autoConfirmUser: false,
       autoVerifyEmail: true,
       autoVerifyPhone: false,
-      linkCandidate: false,
+      link: undefined,
     });
     expect(decideSignUp(request, policy({ domainRulesForAdminCreated: true }), isDisposableDomain)).toMatchObject({
       allowed: false,
@@ -126,36 +126,36 @@ describe('decideSignUp', () => {
         autoConfirmUser: true,
         autoVerifyEmail: true,
         autoVerifyPhone: false,
-        linkCandidate: true,
+        link: { email: 'jane@example.com', identity: { providerName: 'Google', providerUserId: '1093847561' } },
       });
     });
 
     it('never links on an address the provider did not verify', () => {
       expect(decideSignUp(federated('false'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
         autoVerifyEmail: false,
-        linkCandidate: false,
+        link: undefined,
       });
       expect(
         decideSignUp(federated(undefined), policy({ federatedEmailVerification: 'always' }), neverDisposable),
       ).toMatchObject({
         autoVerifyEmail: true,
-        linkCandidate: false,
+        link: undefined,
       });
     });
 
     it('links only identities of trusted providers: any provider can claim any address', () => {
       expect(decideSignUp(federated('true', 'CorpOIDC_7a1f'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
         autoVerifyEmail: true,
-        linkCandidate: false,
+        link: undefined,
       });
       expect(decideSignUp(federated('true', 'signinwithapple_001'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
-        linkCandidate: true,
+        link: { email: 'jane@example.com', identity: { providerName: 'SignInWithApple', providerUserId: '001' } },
       });
       const corp = policy({ linkTrustedProviders: ['CorpOIDC'] });
       expect(decideSignUp(federated('true', 'CorpOIDC_7a1f'), corp, neverDisposable)).toMatchObject({
-        linkCandidate: true,
+        link: { email: 'jane@example.com', identity: { providerName: 'CorpOIDC', providerUserId: '7a1f' } },
       });
-      expect(decideSignUp(federated('true'), corp, neverDisposable)).toMatchObject({ linkCandidate: false });
+      expect(decideSignUp(federated('true'), corp, neverDisposable)).toMatchObject({ link: undefined });
     });
 
     it('can be told not to confirm, verify or link', () => {
@@ -167,7 +167,20 @@ describe('decideSignUp', () => {
       expect(decideSignUp(federated('true'), rules, neverDisposable)).toMatchObject({
         autoConfirmUser: false,
         autoVerifyEmail: false,
-        linkCandidate: false,
+        link: undefined,
+      });
+    });
+
+    it('links on the address as the policy read it, trimmed', () => {
+      const padded = { ...federated('true'), userAttributes: { email: ' jane@example.com ', email_verified: 'true' } };
+      expect(decideSignUp(padded, DEFAULT_POLICY, neverDisposable)).toMatchObject({
+        link: { email: 'jane@example.com' },
+      });
+    });
+
+    it('never links a user name that names no provider', () => {
+      expect(decideSignUp(federated('true', 'plainuser'), DEFAULT_POLICY, neverDisposable)).toMatchObject({
+        link: undefined,
       });
     });
 
