@@ -10,11 +10,12 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEvent, triggerOfFunction } from '../shared/events/index.ts';
-import { lambdaContext, type TriggerHandler } from '../shared/runtime/index.ts';
+import { lambdaContext, redactText, type TriggerHandler } from '../shared/runtime/index.ts';
 import { buildFunctions, DIST, functionNames, ROOT } from './build.ts';
 import {
   cognitoClientFor,
   LOCAL_CREDENTIALS,
+  LOCAL_MAIL_ENVIRONMENT,
   LOCAL_REGION,
   localTableNames,
   seedTables,
@@ -40,7 +41,8 @@ function readEvent(file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvokeError(`${file} is not valid JSON: ${(error as Error).message}`);
+    // Node quotes the start of the text in its message, which may be anyone's address.
+    throw new InvokeError(`${file} is not valid JSON: ${redactText((error as Error).message)}`);
   }
 }
 
@@ -54,11 +56,7 @@ type Stop = () => Promise<void>;
 async function provideLocalServices(name: string, event: unknown): Promise<Stop[]> {
   const env = process.env;
   const stops: Stop[] = [];
-  const defaults: Record<string, string> = {
-    AWS_REGION: LOCAL_REGION,
-    MAIL_FROM: 'no-reply@cognito-triggers.local',
-    APP_NAME: 'Cognito Triggers (local)',
-  };
+  const defaults: Record<string, string> = { AWS_REGION: LOCAL_REGION, ...LOCAL_MAIL_ENVIRONMENT };
   if (!endpointConfigured(env, 'DYNAMODB')) {
     const tables = localTableNames();
     const dynamodb = await startDatabase(tables);

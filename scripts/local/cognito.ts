@@ -7,7 +7,7 @@
  * each start begins with no users. See /tmp/research/cognito-local.md for the verified details.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,12 +25,6 @@ export interface CognitoOptions {
   /** Trigger → the function name sent to the Lambda endpoint. */
   triggers: Partial<Record<CognitoTrigger, string>>;
   port?: number;
-  /**
-   * Where `.cognito/` goes. Default: a new temporary directory, deleted by stop(). A directory given
-   * here is kept, and pool and client files already in it are kept too (users survive a restart);
-   * config.json is always rewritten.
-   */
-  dataDir?: string;
   userPoolId?: string;
   clientId?: string;
   /** Every confirmation code, OTP and generated temporary password (cognito-local's CODE). */
@@ -143,8 +137,7 @@ export function cognitoConfigFile(lambdaEndpoint: string, triggers: CognitoOptio
   };
 }
 
-function writeJson(file: string, value: unknown, overwrite = true): void {
-  if (!overwrite && existsSync(file)) return;
+function writeJson(file: string, value: unknown): void {
   writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
@@ -163,14 +156,14 @@ export async function startCognitoLocal(options: CognitoOptions): Promise<LocalC
   const userPoolId = options.userPoolId ?? DEFAULT_USER_POOL_ID;
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID;
   const confirmationCode = options.confirmationCode ?? DEFAULT_CONFIRMATION_CODE;
-  const temporary = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cognito-local-'));
+  // cognito-local keeps its pools under the working directory: a new temporary one per server.
+  const dataDir = mkdtempSync(join(tmpdir(), 'cognito-local-'));
 
   const dbDir = join(dataDir, '.cognito', 'db');
   mkdirSync(dbDir, { recursive: true });
   writeJson(join(dataDir, '.cognito', 'config.json'), cognitoConfigFile(options.lambdaEndpoint, options.triggers));
-  writeJson(join(dbDir, `${userPoolId}.json`), userPoolFile(userPoolId), temporary);
-  writeJson(join(dbDir, 'clients.json'), clientsFile(userPoolId, clientId), temporary);
+  writeJson(join(dbDir, `${userPoolId}.json`), userPoolFile(userPoolId));
+  writeJson(join(dbDir, 'clients.json'), clientsFile(userPoolId, clientId));
 
   const port = options.port ?? (await freePort());
   const endpoint = `http://${LOCALHOST}:${port}`;
@@ -188,10 +181,10 @@ export async function startCognitoLocal(options: CognitoOptions): Promise<LocalC
     env: { ...process.env, HOST: LOCALHOST, PORT: String(port), CODE: confirmationCode },
     onOutput: options.onOutput,
   });
-  // A temporary directory goes with the server, or with this process if stop() is never called.
+  // The directory goes with the server, or with this process if stop() is never called.
   const removeDataDir = () => {
     process.off('exit', removeDataDir);
-    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', removeDataDir);
 

@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { lambdaContext } from '../../shared/runtime/local-context.ts';
 import type { TriggerHandler } from '../../shared/runtime/trigger.ts';
-import { LOCALHOST } from './ports.ts';
+import { LOCALHOST, readBody } from './ports.ts';
 
 /**
  * A handler, or a function that loads one (`() => import('...').then((m) => m.handler)`), called on
@@ -78,12 +78,6 @@ function sendServiceError(response: ServerResponse, status: number, errorType: s
   send(response, status, { Type: 'User', message }, { 'x-amzn-ErrorType': errorType });
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startLambdaServer(
   functions: Record<string, LocalFunction>,
   options: { port?: number } = {},
@@ -115,7 +109,7 @@ export async function startLambdaServer(
       sendServiceError(response, 404, 'ResourceNotFoundException', `Function not found: ${requested}`);
       return;
     }
-    const body = await readBody(request);
+    const body = (await readBody(request)).toString('utf8');
     let event: unknown;
     try {
       event = body.trim() === '' ? {} : JSON.parse(body);

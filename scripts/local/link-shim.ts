@@ -3,8 +3,8 @@
  * stands in front of it, answers that one operation as Cognito does (an empty 200) and records each
  * link, and forwards every other request untouched. Nothing else of cognito-local's behaviour changes.
  */
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
-import { freePort, LOCALHOST } from './ports.ts';
+import { createServer, request as httpRequest } from 'node:http';
+import { freePort, LOCALHOST, readBody } from './ports.ts';
 
 export interface ProviderLink {
   userPoolId: string;
@@ -25,12 +25,6 @@ export const LINKS_PATH = '/__links';
 export async function recordedLinks(endpoint: string): Promise<ProviderLink[]> {
   const response = await fetch(`${endpoint}${LINKS_PATH}`);
   return (await response.json()) as ProviderLink[];
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 export async function startLinkShim(upstream: string, options: { port?: number } = {}): Promise<LinkShim> {

@@ -1,4 +1,5 @@
-/** Ports and readiness: the two things every local server needs before it can be used. */
+/** Ports, readiness and request bodies: what every local server needs. */
+import type { IncomingMessage } from 'node:http';
 import { createServer } from 'node:net';
 
 export const LOCALHOST = '127.0.0.1';
@@ -53,4 +54,11 @@ export async function httpOk(url: string, timeoutMs = 1_000): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The whole body of a request to one of the local servers. */
+export async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }

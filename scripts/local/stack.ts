@@ -5,12 +5,14 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { triggerOfFunction } from '../../shared/events/index.ts';
 import type { TriggerHandler } from '../../shared/runtime/index.ts';
+import { TABLE_VARIABLES } from '../../shared/stores/table-names.ts';
 import { buildFunctions, DIST, functionNames, ROOT } from '../build.ts';
 import { startCognitoLocal, type CognitoTrigger, type LocalCognito } from './cognito.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
-import { startLinkShim, type LinkShim } from './link-shim.ts';
+import { startLinkShim } from './link-shim.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
 import { createTables, loadTableDefinitions } from './tables.ts';
 
@@ -27,13 +29,14 @@ export function localTableNames(stage = 'local'): Record<string, string> {
 
 /** The environment variables naming the tables, as serverless.yml sets them in Lambda. */
 export function tableEnvironment(names: Record<string, string>): Record<string, string> {
-  return {
-    PROFILES_TABLE: names.profiles ?? '',
-    SIGN_IN_ATTEMPTS_TABLE: names.signInAttempts ?? '',
-    AUDIT_TABLE: names.audit ?? '',
-    NOTIFICATIONS_TABLE: names.notifications ?? '',
-  };
+  return Object.fromEntries(Object.entries(TABLE_VARIABLES).map(([key, variable]) => [variable, names[key] ?? '']));
 }
+
+/** What the handlers need besides endpoints and tables, wherever they run locally. */
+export const LOCAL_MAIL_ENVIRONMENT = {
+  MAIL_FROM: 'no-reply@cognito-triggers.local',
+  APP_NAME: 'Cognito Triggers (local)',
+} as const;
 
 /** Starts DynamoDB Local and creates the tables of infra/tables.yml in it. */
 export async function startDatabase(names: Record<string, string>): Promise<LocalDynamoDb> {
@@ -47,15 +50,15 @@ export async function startDatabase(names: Record<string, string>): Promise<Loca
   }
 }
 
-/** The Cognito trigger each function is attached to, where cognito-local can call it. */
-const COGNITO_TRIGGERS: Readonly<Record<string, CognitoTrigger>> = {
-  'pre-signup': 'PreSignUp',
-  'post-confirmation': 'PostConfirmation',
-  'post-authentication': 'PostAuthentication',
-  'pre-token-generation': 'PreTokenGeneration',
-  'migrate-user': 'UserMigration',
-  'custom-message': 'CustomMessage',
-};
+/** The triggers cognito-local can call; it does not call pre authentication or inbound federation. */
+const CALLED_BY_COGNITO_LOCAL: ReadonlySet<string> = new Set<CognitoTrigger>([
+  'PreSignUp',
+  'PostConfirmation',
+  'PostAuthentication',
+  'PreTokenGeneration',
+  'UserMigration',
+  'CustomMessage',
+]);
 
 /** What `.local/stack.json` holds: the endpoints and ids a script or test needs to reach the stack. */
 export interface StackFile {
@@ -67,7 +70,9 @@ export interface StackFile {
 }
 
 /** The environment that points a script's SDK clients at a running local stack, as an app would be. */
-export function clientEnvironment(stack: Pick<StackFile, 'dynamodb' | 'ses' | 'cognito'>): Record<string, string> {
+export function clientEnvironment(
+  stack: Record<'dynamodb' | 'ses' | 'cognito', { endpoint: string }>,
+): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -81,23 +86,16 @@ export function clientEnvironment(stack: Pick<StackFile, 'dynamodb' | 'ses' | 'c
 export interface StackOptions {
   /** Extra environment for the handlers (they run in this process). */
   environment?: Record<string, string>;
-  /** Build the functions first (default true). */
-  build?: boolean;
-  /** A directory for cognito-local's data, kept across restarts; default a temporary one. */
-  cognitoDataDir?: string;
 }
 
 export interface LocalStack {
   cognito: LocalCognito;
   /** What clients should talk to: cognito-local behind the AdminLinkProviderForUser shim. */
   cognitoEndpoint: string;
-  links: LinkShim['links'];
   dynamodb: LocalDynamoDb;
   ses: LocalSes;
   lambda: LocalLambda;
   tables: Record<string, string>;
-  /** The environment the handlers run with. */
-  environment: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -111,7 +109,7 @@ function builtHandler(name: string): () => Promise<TriggerHandler> {
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
   const names = functionNames();
-  if (options.build !== false) await buildFunctions(names);
+  await buildFunctions(names);
   const tables = localTableNames();
   const stopping: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -122,26 +120,21 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     stopping.push(dynamodb.stop, ses.stop);
     const lambda = await startLambdaServer(Object.fromEntries(names.map((name) => [name, builtHandler(name)])));
     stopping.push(lambda.stop);
-    const triggers = Object.fromEntries(names.filter((n) => COGNITO_TRIGGERS[n]).map((n) => [COGNITO_TRIGGERS[n], n]));
-    const cognito = await startCognitoLocal({
-      lambdaEndpoint: lambda.endpoint,
-      triggers,
-      dataDir: options.cognitoDataDir,
-    });
+    const triggers = Object.fromEntries(
+      names.flatMap((name) => {
+        const trigger = triggerOfFunction(name);
+        return trigger && CALLED_BY_COGNITO_LOCAL.has(trigger) ? [[trigger, name]] : [];
+      }),
+    );
+    const cognito = await startCognitoLocal({ lambdaEndpoint: lambda.endpoint, triggers });
     stopping.push(cognito.stop);
     const shim = await startLinkShim(cognito.endpoint);
     stopping.push(shim.stop);
 
     const environment: Record<string, string> = {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_SES: ses.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: shim.endpoint,
+      ...clientEnvironment({ dynamodb, ses, cognito: { endpoint: shim.endpoint } }),
       ...tableEnvironment(tables),
-      MAIL_FROM: 'no-reply@cognito-triggers.local',
-      APP_NAME: 'Cognito Triggers (local)',
+      ...LOCAL_MAIL_ENVIRONMENT,
       // cognito-local does not mark the e-mail verified on ConfirmSignUp, as Cognito does.
       MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
       ...options.environment,
@@ -151,12 +144,10 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     return {
       cognito,
       cognitoEndpoint: shim.endpoint,
-      links: shim.links,
       dynamodb,
       ses,
       lambda,
       tables,
-      environment,
       stop: stopAll,
     };
   } catch (error) {
