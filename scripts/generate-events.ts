@@ -5,7 +5,7 @@
  *   npm run events            write the samples
  *   npm run events -- --check exit 1 if any sample is missing or differs
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ALL_EVENT_KINDS,
@@ -61,6 +61,18 @@ if (invokedDirectly) {
       mkdirSync(join(file.path, '..'), { recursive: true });
       writeFileSync(file.path, file.content);
       console.log(`wrote ${file.path}`);
+    }
+  }
+  if (check) {
+    // A sample no trigger source explains (a renamed source, a removed trigger) is stale too.
+    const expected = new Set(sampleFiles().map((file) => file.path));
+    for (const folder of readdirSync(join(ROOT, 'events'))) {
+      for (const name of readdirSync(join(ROOT, 'events', folder))) {
+        const path = join(ROOT, 'events', folder, name);
+        if (expected.has(path)) continue;
+        stale += 1;
+        console.error(`unexpected: ${path}`);
+      }
     }
   }
   if (stale) process.exit(1);
