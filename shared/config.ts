@@ -3,6 +3,7 @@
  * is collected and reported together, by variable name; values are never echoed (they may be secrets).
  */
 import { ConfigError } from './runtime/errors.ts';
+import { lazy } from './lazy.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -95,11 +96,6 @@ export function readConfig<C>(read: (env: EnvReader) => C, env: Env = process.en
 }
 
 /** A configuration read once per container (cold start) and then reused. */
-export function defineConfig<C>(read: (env: EnvReader) => C): { (): C; reset(): void } {
-  let cached: { value: C } | undefined;
-  const load = () => (cached ??= { value: readConfig(read) }).value;
-  load.reset = () => {
-    cached = undefined;
-  };
-  return load;
+export function defineConfig<C>(read: (env: EnvReader) => C): () => C {
+  return lazy(() => readConfig(read));
 }

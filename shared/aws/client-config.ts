@@ -36,13 +36,3 @@ export function clientConfig(settings: ClientSettings = clientSettings()) {
     }),
   };
 }
-
-/** One client per container, created on first use so that functions that never call AWS never load it. */
-export function lazy<T>(create: () => T): { (): T; reset(): void } {
-  let instance: T | undefined;
-  const get = () => (instance ??= create());
-  get.reset = () => {
-    instance = undefined;
-  };
-  return get;
-}

@@ -5,7 +5,8 @@ import {
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { clientConfig, lazy } from './client-config.ts';
+import { lazy } from '../lazy.ts';
+import { clientConfig } from './client-config.ts';
 
 export const cognitoClient = lazy(() => new CognitoIdentityProviderClient(clientConfig()));
 

@@ -1,7 +1,8 @@
 /** The DynamoDB document client, created on first use, with the suite's short timeouts. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { clientConfig, lazy } from './client-config.ts';
+import { lazy } from '../lazy.ts';
+import { clientConfig } from './client-config.ts';
 
 export const documentClient = lazy(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig()), { marshallOptions: { removeUndefinedValues: true } }),

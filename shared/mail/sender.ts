@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
-import { clientConfig, lazy } from '../aws/client-config.ts';
+import { clientConfig } from '../aws/client-config.ts';
+import { lazy } from '../lazy.ts';
 
 export interface OutgoingEmail {
   to: string;

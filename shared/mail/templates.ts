@@ -93,8 +93,6 @@ const GERMAN: Record<MessageKind, Copy> = {
 
 const TRANSLATIONS: Readonly<Record<string, Record<MessageKind, Copy>>> = { en: ENGLISH, de: GERMAN };
 
-export const SUPPORTED_LOCALES = Object.keys(TRANSLATIONS);
-
 /** `de-AT`, `de_AT` and `DE` all find German; an unknown or missing locale finds English. */
 export function resolveLocale(locale: string | undefined): string {
   const language = locale?.trim().toLowerCase().split(/[-_]/u)[0] ?? '';
@@ -116,17 +114,18 @@ export function escapeHtml(text: string): string {
 export function renderMessage(kind: MessageKind, locale: string | undefined, params: MessageParams): RenderedMessage {
   const language = resolveLocale(locale);
   const copy = (TRANSLATIONS[language] ?? ENGLISH)[kind];
+  const subject = copy.subject(params);
   const greeting = copy.greeting(params.name?.trim() || undefined);
   const paragraphs = copy.paragraphs(params);
   const signOff = copy.signOff(params);
   const text = [greeting, '', ...paragraphs.flatMap((p) => [p, '']), signOff, ''].join('\n');
   const html = [
-    `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(copy.subject(params))}</title></head>`,
+    `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family: sans-serif; line-height: 1.5; color: #1f2933;">',
     `<p>${escapeHtml(greeting)}</p>`,
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
     `<p>${escapeHtml(signOff)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { locale: language, subject: copy.subject(params), html, text };
+  return { locale: language, subject, html, text };
 }

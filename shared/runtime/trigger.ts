@@ -29,8 +29,6 @@ export type Policy<N extends TriggerName, Config> = (
 export interface TriggerOptions<Config> {
   /** Reads the function's configuration; called once per container and cached by the reader. */
   config?: () => Config;
-  /** The service name in logs and metrics; defaults to the function folder name. */
-  service?: string;
 }
 
 export type Outcome = 'allowed' | 'denied' | 'error';
@@ -61,7 +59,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
   policy: Policy<N, Config>,
   options: TriggerOptions<Config> = {},
 ): TriggerHandler {
-  const service = options.service ?? FUNCTION_FOLDERS[trigger];
+  const service = FUNCTION_FOLDERS[trigger];
   const log = createLogger(service);
   const metrics = createMetrics(service, trigger);
 
