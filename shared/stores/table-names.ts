@@ -6,6 +6,7 @@ export const TABLE_VARIABLES = {
   signInAttempts: 'SIGN_IN_ATTEMPTS_TABLE',
   audit: 'AUDIT_TABLE',
   notifications: 'NOTIFICATIONS_TABLE',
+  legacyUsers: 'LEGACY_USERS_TABLE',
 } as const;
 
 export type TableKey = keyof typeof TABLE_VARIABLES;
