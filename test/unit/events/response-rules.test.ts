@@ -55,9 +55,9 @@ describe('response rules', () => {
       event.response.emailSubject = '';
       event.response.emailMessage = `{####}${'é'.repeat(20_000)}`;
       expect(responseProblems('CustomMessage', event, event)).toEqual([
-        'response.emailMessage: must be at most 20000 characters, got 20006',
+        'response.emailMessage: must be at most 20000 characters once Cognito substitutes the code and user name, got 20006',
         'response.emailSubject: must be at least 1 characters, got 0',
-        'response.smsMessage: must be at most 140 characters, got 147',
+        'response.smsMessage: must be at most 140 characters once Cognito substitutes the code and user name, got 147',
       ]);
     });
 
@@ -281,9 +281,9 @@ describe('response rules', () => {
       expect(responseProblems('DefineAuthChallenge', event, event)).toEqual([]);
     });
 
-    it('create: a custom challenge needs its private parameters', () => {
+    it('create: parameters must be string maps', () => {
       const event = buildEvent('CreateAuthChallenge');
-      event.response.publicChallengeParameters = { hint: 'check your inbox' };
+      (event.response as Record<string, unknown>).publicChallengeParameters = 'check your inbox';
       expect(() => checkResponse('CreateAuthChallenge', event, event)).toThrow(ResponseValidationError);
     });
 
@@ -317,7 +317,7 @@ describe('response rules', () => {
     const event = buildEvent('CustomMessage');
     event.response.smsMessage = 'no';
     expect(() => checkResponse('CustomMessage', event, event)).toThrow(
-      "CustomMessage response breaks Cognito's rules: response.smsMessage: must be at least 6 characters, got 2; response.smsMessage: must contain the code placeholder {####}",
+      "CustomMessage response breaks Cognito's rules: response.smsMessage: must be at least 6 characters once Cognito substitutes the code and user name, got 2; response.smsMessage: must contain the code placeholder {####}",
     );
   });
 });
