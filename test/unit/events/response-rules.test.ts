@@ -302,7 +302,7 @@ describe('response rules', () => {
       event.response.userAttributesToMap = {
         email: 'jane@example.com',
         'custom:department': 'Eng',
-        sub: 'x',
+        sub: '7a1f5c2e9b',
         department: 'Eng',
         bio: '😀'.repeat(2048),
         notes: 'x'.repeat(2049),
@@ -310,6 +310,46 @@ describe('response rules', () => {
       expect(responseProblems('InboundFederation', event, event)).toEqual([
         'response.userAttributesToMap.notes: longer than 2048 characters',
       ]);
+    });
+
+    it("accepts the guide's examples: every provider attribute merged, and {} (keep everything)", () => {
+      const event = buildEvent('InboundFederation');
+      const { userInfo, idToken } = event.request.attributes;
+      event.response.userAttributesToMap = Object.fromEntries(
+        Object.entries({ ...userInfo, ...idToken }).map(([name, value]) => [name, String(value)]),
+      );
+      expect(responseProblems('InboundFederation', event, event)).toEqual([]);
+      event.response.userAttributesToMap = {};
+      expect(responseProblems('InboundFederation', event, event)).toEqual([]);
+    });
+
+    it("refuses an answer that drops or changes the provider's sub", () => {
+      const event = buildEvent('InboundFederation');
+      event.response.userAttributesToMap = { email: 'jane@example.com' };
+      expect(responseProblems('InboundFederation', event, event)).toEqual([
+        "response.userAttributesToMap.sub: required: the provider's sub identifies the federated user and would be dropped",
+      ]);
+      event.response.userAttributesToMap = { email: 'jane@example.com', sub: 'someone-else' };
+      expect(responseProblems('InboundFederation', event, event)).toEqual([
+        "response.userAttributesToMap.sub: must be the provider's sub as sent: another value would change the user's identity",
+      ]);
+    });
+
+    it('asks nothing of a SAML answer when the assertion carries no sub', () => {
+      const event = buildEvent('InboundFederation', {
+        request: {
+          providerName: 'CorporateAD',
+          providerType: 'SAML',
+          attributes: {
+            tokenResponse: undefined,
+            idToken: undefined,
+            userInfo: undefined,
+            samlResponse: { email: 'john.doe@company.com', department: 'Engineering' },
+          },
+        },
+      });
+      event.response.userAttributesToMap = { email: 'john.doe@company.com' };
+      expect(responseProblems('InboundFederation', event, event)).toEqual([]);
     });
   });
 
