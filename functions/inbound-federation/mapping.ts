@@ -52,10 +52,11 @@ export function parseSource(text: string): Source | undefined {
 const SUBJECT_SOURCES = new Set(['idToken.sub', 'userInfo.sub', 'samlResponse.sub']);
 
 /**
- * Checks raw configuration and returns problems (empty when valid): blank or prototype attribute names,
- * unknown sources, and `sub` taken from anything but the provider's own `sub` (that would let a
- * provider claim choose which user the sign-in belongs to). Names are the provider's, so they are not
- * checked against the pool's attributes: the pool's attribute mapping for the provider reads them.
+ * Checks raw configuration and returns problems (empty when valid): a mapping with nothing but `sub`,
+ * blank or prototype attribute names, unknown sources, and `sub` taken from anything but the provider's
+ * own `sub` (that would let a provider claim choose which user the sign-in belongs to). Names are the
+ * provider's, so they are not checked against the pool's attributes: the pool's attribute mapping for
+ * the provider reads them.
  */
 export function mappingProblems(raw: unknown): string[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return ['expected an object of provider mappings'];
@@ -64,6 +65,10 @@ export function mappingProblems(raw: unknown): string[] {
     if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
       problems.push(`${provider}: expected an object of attribute: source`);
       continue;
+    }
+    if (!Object.keys(mapping).some((attribute) => attribute !== SUBJECT_ATTRIBUTE)) {
+      // `sub` is kept anyway; a mapping with nothing else would find nothing and refuse every sign-in.
+      problems.push(`${provider}: names no attribute besides sub`);
     }
     for (const [attribute, sources] of Object.entries(mapping)) {
       const where = `${provider}.${attribute}`;

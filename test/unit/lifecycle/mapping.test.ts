@@ -63,6 +63,11 @@ describe('federation attribute mapping (provider attribute names)', () => {
     ]);
     expect(mappingProblems([])).toEqual(['expected an object of provider mappings']);
     expect(mappingProblems({ P: { name: [] } })).toEqual(['P.name: no source']);
+    // sub is kept anyway: a mapping with nothing else would refuse every sign-in.
+    expect(mappingProblems({ P: { sub: 'idToken.sub' }, Q: {} })).toEqual([
+      'P: names no attribute besides sub',
+      'Q: names no attribute besides sub',
+    ]);
   });
 
   it('splits SAML claim URIs at the first dot only', () => {
