@@ -8,9 +8,6 @@ export interface InboundFederationConfig {
 type RawMappings = Record<string, Record<string, string | string[]>>;
 
 export const loadConfig = defineConfig<InboundFederationConfig>((env) => {
-  const customAttributes = env.list('POOL_CUSTOM_ATTRIBUTES', [], { lowerCase: false });
-  const raw = env.json<RawMappings>('FEDERATION_ATTRIBUTE_MAPPINGS', {}, (value) =>
-    mappingProblems(value, customAttributes),
-  );
+  const raw = env.json<RawMappings>('FEDERATION_ATTRIBUTE_MAPPINGS', {}, mappingProblems);
   return { mappings: compileMappings(raw) };
 });

@@ -1,6 +1,7 @@
 /**
- * Inbound federation: map what an OIDC, SAML or social provider sends onto user-pool attributes through
- * the provider's declared mapping, dropping everything the mapping does not name.
+ * Inbound federation: keep and rename what an OIDC, SAML or social provider sends through the provider's
+ * declared mapping, dropping everything the mapping does not name but the provider's `sub`. The answer
+ * holds provider attribute names; the pool's attribute mapping for the provider applies after it.
  */
 import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
 import { loadConfig } from './config.ts';
@@ -12,13 +13,13 @@ export const handler = cognitoTrigger(
     const { providerName, attributes } = event.request;
     const decision = decideFederation(config.mappings, providerName, attributes);
     if (decision.kind === 'unmapped') {
-      log.info('no mapping for provider; attributes left to the pool', { providerName });
+      log.info('no mapping for provider; every provider attribute kept', { providerName });
       event.response.userAttributesToMap = {};
       return event;
     }
     if (decision.tooLong.length) {
       metrics.addMetric('AttributesTooLong', MetricUnit.Count, decision.tooLong.length);
-      log.warn('provider values over the attribute limit left out', { attributes: decision.tooLong, providerName });
+      log.warn('provider values over the attribute limit left out', { tooLong: decision.tooLong, providerName });
     }
     if (decision.kind === 'nothing-mapped') {
       metrics.addMetric('NothingMapped', MetricUnit.Count, 1);

@@ -1,20 +1,30 @@
 /**
- * Declarative attribute mappings for inbound federation, per provider:
+ * Declarative attribute mappings for inbound federation, per provider. Keys are *provider* attribute
+ * names, the names Cognito's attribute mapping for that identity provider then reads (see the event
+ * library, shared/events/triggers/inbound-federation.ts, for why): the trigger picks, renames and
+ * rewrites what the provider sent, and the pool's own mapping turns the result into pool attributes.
  *
  *   { "CorpOIDC": { "email": "idToken.email", "given_name": ["userInfo.given_name", "idToken.given_name"],
- *                   "custom:department": "userInfo.department" },
+ *                   "department": "userInfo.department" },
  *     "*":        { "email": "idToken.email" } }
  *
  * A source is `<section>.<claim>`, section one of tokenResponse, idToken, userInfo, samlResponse; the
  * claim is everything after the first dot (SAML claim names are URIs full of dots). A list is tried in
- * order. Attributes the mapping does not name are dropped.
+ * order. Attributes the mapping does not name are dropped, except the provider's `sub`, which is always
+ * kept as sent: the federated user is known by it.
  */
 import {
   characterCount,
-  isCognitoOwnedAttribute,
-  isWritableAttribute,
+  claimText,
+  FORBIDDEN_MAP_KEYS,
   MAX_ATTRIBUTE_VALUE_LENGTH,
+  providerSubject,
+  SUBJECT_ATTRIBUTE,
+  type ProviderAttributes,
 } from '../../shared/events/index.ts';
+
+export { claimText };
+export type { ProviderAttributes };
 
 export const SECTIONS = ['tokenResponse', 'idToken', 'userInfo', 'samlResponse'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -38,32 +48,41 @@ export function parseSource(text: string): Source | undefined {
   return { section: section as Section, claim };
 }
 
+/** The only sources `sub` may name: the provider's own subject, which is kept anyway. */
+const SUBJECT_SOURCES = new Set(['idToken.sub', 'userInfo.sub', 'samlResponse.sub']);
+
 /**
- * Checks raw configuration and returns problems (empty when valid): unknown sources, and targets the
- * pool cannot accept (Cognito-owned attributes, names that are neither standard nor `custom:`, custom
- * attributes the pool does not declare: with no list given, the pool declares none).
+ * Checks raw configuration and returns problems (empty when valid): a mapping with nothing but `sub`,
+ * blank or prototype attribute names, unknown sources, and `sub` taken from anything but the provider's
+ * own `sub` (that would let a provider claim choose which user the sign-in belongs to). Names are the
+ * provider's, so they are not checked against the pool's attributes: the pool's attribute mapping for
+ * the provider reads them.
  */
-export function mappingProblems(raw: unknown, poolCustomAttributes: readonly string[] = []): string[] {
+export function mappingProblems(raw: unknown): string[] {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return ['expected an object of provider mappings'];
   const problems: string[] = [];
-  const declared = new Set(poolCustomAttributes.map((name) => (name.startsWith('custom:') ? name : `custom:${name}`)));
   for (const [provider, mapping] of Object.entries(raw)) {
     if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) {
       problems.push(`${provider}: expected an object of attribute: source`);
       continue;
     }
+    if (!Object.keys(mapping).some((attribute) => attribute !== SUBJECT_ATTRIBUTE)) {
+      // `sub` is kept anyway; a mapping with nothing else would find nothing and refuse every sign-in.
+      problems.push(`${provider}: names no attribute besides sub`);
+    }
     for (const [attribute, sources] of Object.entries(mapping)) {
       const where = `${provider}.${attribute}`;
-      if (isCognitoOwnedAttribute(attribute)) problems.push(`${where}: set by Cognito, cannot be mapped onto`);
-      else if (!isWritableAttribute(attribute)) problems.push(`${where}: not a standard or custom: attribute`);
-      else if (attribute.startsWith('custom:') && !declared.has(attribute)) {
-        problems.push(`${where}: the pool declares no such custom attribute`);
+      if (attribute.trim() === '' || FORBIDDEN_MAP_KEYS.has(attribute)) {
+        problems.push(`${where}: not a usable attribute name`);
+        continue;
       }
       const list: unknown[] = Array.isArray(sources) ? sources : [sources];
       if (list.length === 0) problems.push(`${where}: no source`);
       for (const source of list) {
         if (typeof source !== 'string' || !parseSource(source)) {
           problems.push(`${where}: source must be "<${SECTIONS.join('|')}>.<claim>"`);
+        } else if (attribute === SUBJECT_ATTRIBUTE && !SUBJECT_SOURCES.has(source)) {
+          problems.push(`${where}: the provider's sub is always kept as sent and cannot come from another claim`);
         }
       }
     }
@@ -90,18 +109,8 @@ export function compileMappings(
   );
 }
 
-/** Provider claims are JSON: booleans and numbers become their text, lists are comma-joined, objects JSON. */
-export function claimText(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return value.map((v) => claimText(v) ?? '').join(',');
-  return JSON.stringify(value);
-}
-
-export type ProviderAttributes = Partial<Record<Section, Readonly<Record<string, unknown>> | null | undefined>>;
-
 export interface MappingResult {
+  /** The mapped provider attributes, without `sub` (see decideFederation). */
   attributes: Record<string, string>;
   /** Attributes whose value was over Cognito's limit and was left out. */
   tooLong: string[];
@@ -119,6 +128,7 @@ export function mapAttributes(mapping: ProviderMapping, provided: ProviderAttrib
   const attributes: Record<string, string> = {};
   const tooLong: string[] = [];
   for (const [attribute, sources] of Object.entries(mapping)) {
+    if (attribute === SUBJECT_ATTRIBUTE) continue;
     for (const { section, claim } of sources) {
       const claims = provided[section];
       const text = claims && Object.hasOwn(claims, claim) ? claimText(claims[claim]) : undefined;
@@ -132,12 +142,14 @@ export function mapAttributes(mapping: ProviderMapping, provided: ProviderAttrib
 }
 
 export type FederationDecision =
-  /** No mapping for this provider: answer `{}`, and Cognito applies the pool's own attribute mapping. */
+  /** No mapping for this provider: answer `{}`, which keeps every attribute the provider sent. */
   | { kind: 'unmapped' }
+  /** The mapped attributes and the provider's `sub`, to answer as they are. */
   | { kind: 'mapped'; attributes: Record<string, string>; tooLong: string[] }
   /**
-   * The mapping found nothing. Cognito reads `{}` as "keep everything the provider sent", the opposite
-   * of what a mapping promises, so the sign-in must be refused rather than answered.
+   * The mapping found none of its claims. Answering `{}` would keep everything the provider sent (the
+   * opposite of what a mapping promises) and `sub` alone would drop everything the pool maps, so the
+   * sign-in is refused instead.
    */
   | { kind: 'nothing-mapped'; tooLong: string[] };
 
@@ -149,9 +161,13 @@ export function decideFederation(
   const mapping = mappingFor(mappings, providerName);
   if (!mapping) return { kind: 'unmapped' };
   const { attributes, tooLong } = mapAttributes(mapping, provided);
-  return Object.keys(attributes).length === 0
-    ? { kind: 'nothing-mapped', tooLong }
-    : { kind: 'mapped', attributes, tooLong };
+  if (Object.keys(attributes).length === 0) return { kind: 'nothing-mapped', tooLong };
+  const subject = providerSubject(provided);
+  return {
+    kind: 'mapped',
+    attributes: subject === undefined ? attributes : { [SUBJECT_ATTRIBUTE]: subject, ...attributes },
+    tooLong,
+  };
 }
 
 /** What the user sees when the provider sent nothing the mapping can use; says nothing about the account. */

@@ -28,8 +28,12 @@ export type StandardAttribute = (typeof STANDARD_ATTRIBUTES)[number];
 
 const STANDARD = new Set<string>(STANDARD_ATTRIBUTES);
 
-/** Custom attribute names: `custom:` and 1..20 characters (Cognito's limit on the name after the prefix). */
-const CUSTOM_ATTRIBUTE = /^custom:[\w.:-]{1,20}$/u;
+/**
+ * Custom attribute names: `custom:` and 1..20 characters of Cognito's own pattern for a schema attribute
+ * name, `[\p{L}\p{M}\p{S}\p{N}\p{P}]+` (letters, marks, symbols, numbers, punctuation; no spaces), so
+ * `custom:dépt` and `custom:org/unit` are valid. The `u` flag counts characters, not UTF-16 units.
+ */
+const CUSTOM_ATTRIBUTE = /^custom:[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u;
 
 /** Attributes only Cognito itself sets: a trigger may read them but never answer with them. */
 export function isCognitoOwnedAttribute(name: string): boolean {

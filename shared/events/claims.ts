@@ -13,9 +13,10 @@ export function isClaimValue(value: unknown): value is ClaimValue {
 }
 
 /**
- * Claims no trigger may add, override or suppress, in either token (the developer guide's "Claims and
- * scopes reference"). `cognito:` claims are reserved as a family: groups and roles change only through
- * groupOverrideDetails, although they may be suppressed.
+ * Claims no trigger may add, override or suppress, in either token: the rows marked "No" in the developer
+ * guide's "Claims and scopes reference" (user-pool-lambda-pre-token-generation). `c_hash` is not in that
+ * table and is not reserved here. `cognito:` claims are reserved as a family: groups and roles change
+ * only through groupOverrideDetails; groups may be suppressed, and that also drops the two role claims.
  */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'acr',
@@ -23,7 +24,6 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'at_hash',
   'auth_time',
   'azp',
-  'c_hash',
   'client_id',
   'device_key',
   'event_id',
@@ -42,12 +42,15 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
   'version',
 ]);
 
-/** The `cognito:` claims a trigger may suppress; suppressing groups also drops the two role claims. */
-export const SUPPRESSIBLE_COGNITO_CLAIMS: ReadonlySet<string> = new Set([
-  'cognito:groups',
-  'cognito:preferred_role',
-  'cognito:roles',
-]);
+/**
+ * The role claims. The guide lists them as suppressible, with footnote 3: "To suppress the
+ * cognito:preferred_role and cognito:roles claims, add cognito:groups to claimsToSuppress". Naming them
+ * alone suppresses nothing, so a rule points at cognito:groups rather than let a no-op pass.
+ */
+export const ROLE_CLAIMS: ReadonlySet<string> = new Set(['cognito:preferred_role', 'cognito:roles']);
+
+/** The `cognito:` claims a trigger may name in claimsToSuppress (the role claims only next to groups). */
+export const SUPPRESSIBLE_COGNITO_CLAIMS: ReadonlySet<string> = new Set(['cognito:groups', ...ROLE_CLAIMS]);
 
 /** Claims Cognito refuses in claimsToAddOrOverride. `dev:` attributes can be suppressed, never set. */
 export function isReservedForAdding(name: string): boolean {

@@ -8,6 +8,7 @@ export { SAMPLE } from './sample-values.ts';
 export { characterCount } from './rules.ts';
 export type { Violation } from './rules.ts';
 export type { EventKind } from './definition.ts';
+export { FORBIDDEN_MAP_KEYS } from './schema.ts';
 export type { StringMap, JsonValue } from './schema.ts';
 export type { PreSignUpEvent, PreSignUpResponse, PreSignUpSource } from './triggers/pre-signup.ts';
 export type {
@@ -38,4 +39,9 @@ export type {
   ChallengeResult,
 } from './triggers/auth-challenge.ts';
 export type { CustomEmailSenderEvent, CustomSmsSenderEvent, SenderResponse } from './triggers/custom-sender.ts';
-export type { InboundFederationEvent, InboundFederationResponse } from './triggers/inbound-federation.ts';
+export { claimText, providerSubject, SUBJECT_ATTRIBUTE } from './triggers/inbound-federation.ts';
+export type {
+  InboundFederationEvent,
+  InboundFederationResponse,
+  ProviderAttributes,
+} from './triggers/inbound-federation.ts';

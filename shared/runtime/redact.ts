@@ -2,6 +2,7 @@
  * Redaction applied to every log line, whatever the level: the logger runs each key and value through
  * `redactLogValue`, so a secret is removed even when a policy logs a whole object by mistake.
  */
+import { STANDARD_ATTRIBUTES } from '../events/attributes.ts';
 
 /**
  * Words that name a secret. Log keys are matched greedily (anywhere in the key: a log loses little by
@@ -43,6 +44,42 @@ const SECRET_KEYS = new Set(
   ].map(normalizeKey),
 );
 
+/**
+ * Keys that name a user attribute or another personal value, compared normalised and whole (a key that
+ * merely contains one, such as `function_name`, is not one): every standard attribute and `sub` (the
+ * event library's list), the account-takeover attributes of the custom e-mail sender (IP address, city,
+ * country, device, and the one-click links, which act on the event), and client addresses.
+ */
+const PERSONAL_KEYS = new Set(
+  [
+    ...STANDARD_ATTRIBUTES,
+    'sub',
+    'IP_ADDRESS',
+    'CITY',
+    'COUNTRY',
+    'DEVICE_NAME',
+    'ONE_CLICK_LINK_VALID',
+    'ONE_CLICK_LINK_INVALID',
+    'ipAddress',
+    'sourceIp',
+    'userAgent',
+  ].map(normalizeKey),
+);
+
+/**
+ * Whole maps of user or provider attributes (`userAttributes`, `userAttributesToMap`, the provider's
+ * `attributes`, ...), and keys that can only name an attribute: `custom:` and `dev:` attributes, and the
+ * claim names of SAML assertions and OIDC providers, which are URIs or URNs.
+ */
+const ATTRIBUTE_MAP = /attributes(?:tomap)?$/u;
+const ATTRIBUTE_NAME = /^(?:custom:|dev:|https?:\/\/|urn:)/iu;
+
+/**
+ * `name` is a user attribute, and also what the logger calls an error's class: an error name is kept
+ * (`TypeError`, `ConditionalCheckFailedException`, `TriggerFailure`), anything else is a person's.
+ */
+const ERROR_NAME = /^[A-Z][A-Za-z0-9]*(?:Error|Exception|Failure|Fault)$|^Error$/u;
+
 /** `confirmationCode`, `mfaCode`: a name ending in "code" is a code, but for status, error and such codes. */
 const SECRET_CODE_KEY = /code$/u;
 const HARMLESS_CODE_KEY = /(status|error|exit|response|country|language|region|currency|zip|postal)code$/u;
@@ -58,6 +95,9 @@ export function isSecretKey(key: string): boolean {
   const normalized = normalizeKey(key);
   return (
     SECRET_KEYS.has(normalized) ||
+    PERSONAL_KEYS.has(normalized) ||
+    ATTRIBUTE_MAP.test(normalized) ||
+    ATTRIBUTE_NAME.test(key) ||
     [...SECRET_WORDS, ...PERSONAL_WORDS].some((word) => normalized.includes(word)) ||
     isSecretCode(normalized)
   );
@@ -123,7 +163,8 @@ export function redactText(text: string): string {
 
 /** A JSON.stringify replacer: secret keys lose their values, strings lose embedded secrets. */
 export function redactLogValue(key: string, value: unknown): unknown {
-  if (key && isSecretKey(key) && value !== null && value !== undefined && value !== '') return REDACTED;
+  const errorName = key === 'name' && typeof value === 'string' && ERROR_NAME.test(value);
+  if (key && !errorName && isSecretKey(key) && value !== null && value !== undefined && value !== '') return REDACTED;
   if (typeof value === 'string') return redactText(value);
   return value;
 }

@@ -67,10 +67,7 @@ describe('serverless package', () => {
     const environment = (logicalId: string) =>
       (template.Resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(environment('PreSignUpLambdaFunction').SIGNUP_LINK_TRUSTED_PROVIDERS).toBe('Google,SignInWithApple');
-    expect(environment('InboundFederationLambdaFunction')).toMatchObject({
-      FEDERATION_ATTRIBUTE_MAPPINGS: '{}',
-      POOL_CUSTOM_ATTRIBUTES: '',
-    });
+    expect(environment('InboundFederationLambdaFunction')).toMatchObject({ FEDERATION_ATTRIBUTE_MAPPINGS: '{}' });
   });
 
   it('gives every function its own role and no shared one', () => {

@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { violation, type Violation } from '../rules.ts';
-import type { TriggerDefinition, WithResponse } from '../definition.ts';
+import { noRules, type TriggerDefinition, type WithResponse } from '../definition.ts';
 import { SAMPLE, sampleCommon, sampleUserAttributes } from '../sample-values.ts';
 
 /** Challenge names Cognito accepts from define auth challenge. */
@@ -89,23 +89,15 @@ const createResponse = v.looseObject({
 export type CreateAuthChallengeResponse = v.InferOutput<typeof createResponse>;
 export type CreateAuthChallengeEvent = WithResponse<v.InferOutput<typeof createEvent>, CreateAuthChallengeResponse>;
 
-function createRules(evt: CreateAuthChallengeEvent, answer: CreateAuthChallengeResponse): Violation[] {
-  if (evt.request.challengeName === 'CUSTOM_CHALLENGE' && !answer.privateChallengeParameters) {
-    return [
-      violation(
-        'response.privateChallengeParameters',
-        'required for CUSTOM_CHALLENGE: verify auth challenge needs the expected answer',
-      ),
-    ];
-  }
-  return [];
-}
-
 export const createAuthChallenge: TriggerDefinition<CreateAuthChallengeEvent, CreateAuthChallengeResponse> = {
   kinds: [{ triggerSource: 'CreateAuthChallenge_Authentication', version: '1' }],
   event: createEvent,
   response: createResponse,
-  rules: createRules,
+  /**
+   * None: Cognito requires none of the three answers. A challenge without privateChallengeParameters is
+   * valid (verify auth challenge may check the answer elsewhere), so refusing it would fail a sign-in.
+   */
+  rules: noRules,
   sample: () => ({
     ...sampleCommon(),
     version: '1',

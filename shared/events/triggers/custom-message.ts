@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
-import { checkLength, violation, type Violation } from '../rules.ts';
+import { characterCount, checkLength, violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
 import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
 
@@ -15,12 +15,23 @@ export const CUSTOM_MESSAGE_SOURCES = [
 ] as const;
 export type CustomMessageSource = (typeof CUSTOM_MESSAGE_SOURCES)[number];
 
-/** Cognito's limits on a custom message (characters). */
+/**
+ * Cognito's limits on a custom message (characters). The guide counts the message as sent: "The maximum
+ * length of SMS messages is 140 UTF-8 characters. This length includes the verification code."
+ */
 export const CUSTOM_MESSAGE_LIMITS = {
   emailMessage: { min: 6, max: 20_000 },
   emailSubject: { min: 1, max: 140 },
   smsMessage: { min: 6, max: 140 },
 } as const;
+
+/**
+ * What Cognito puts in place of the code placeholder, at its longest: verification, reset and MFA codes
+ * are six digits. For AdminCreateUser the placeholder is the temporary password, whose length the event
+ * does not tell; it is counted at the shortest password a pool allows (6), so the check refuses only a
+ * message that cannot fit. A template near the limit leaves no room for a longer temporary password.
+ */
+export const SUBSTITUTED_CODE_LENGTH = 6;
 
 const request = v.looseObject({
   userAttributes: stringMap(),
@@ -66,19 +77,54 @@ function placeholderRules(
   return found;
 }
 
+const occurrences = (text: string, part: string) => (part ? text.split(part).length - 1 : 0);
+
+/**
+ * The longest user name Cognito may put in place of the user name placeholder: the user's name, or the
+ * e-mail address or phone number the user was created with where those are the pool's sign-in names.
+ * These are known from the event, so the worst case is exact rather than Cognito's 128-character maximum
+ * (which would refuse the developer guide's own AdminCreateUser example for every user).
+ */
+function longestUserName(evt: CustomMessageEvent): number {
+  const { email, phone_number: phone } = evt.request.userAttributes;
+  return Math.max(...[evt.userName, email, phone].map((name) => (name ? characterCount(name) : 0)));
+}
+
+/** The length of the message as sent: each placeholder counted as what Cognito substitutes for it. */
+function sentLength(message: string, evt: CustomMessageEvent): number {
+  const { codeParameter, usernameParameter } = evt.request;
+  let length = characterCount(message);
+  length += occurrences(message, codeParameter) * (SUBSTITUTED_CODE_LENGTH - characterCount(codeParameter));
+  if (usernameParameter) {
+    length += occurrences(message, usernameParameter) * (longestUserName(evt) - characterCount(usernameParameter));
+  }
+  return length;
+}
+
+function messageLength(path: string, message: string, evt: CustomMessageEvent, min: number, max: number): Violation[] {
+  const length = sentLength(message, evt);
+  const once = 'once Cognito substitutes the code and user name';
+  if (length < min) return [violation(path, `must be at least ${min} characters ${once}, got ${length}`)];
+  if (length > max) return [violation(path, `must be at most ${max} characters ${once}, got ${length}`)];
+  return [];
+}
+
 function rules(evt: CustomMessageEvent, answer: CustomMessageResponse): Violation[] {
   const found: Violation[] = [];
   const { emailMessage, emailSubject, smsMessage } = answer;
   const limits = CUSTOM_MESSAGE_LIMITS;
   if (typeof emailMessage === 'string') {
-    found.push(...checkLength('response.emailMessage', emailMessage, limits.emailMessage.min, limits.emailMessage.max));
+    const { min, max } = limits.emailMessage;
+    found.push(...messageLength('response.emailMessage', emailMessage, evt, min, max));
     found.push(...placeholderRules('response.emailMessage', emailMessage, evt, 'email'));
   }
   if (typeof emailSubject === 'string') {
+    // Cognito substitutes nothing in the subject.
     found.push(...checkLength('response.emailSubject', emailSubject, limits.emailSubject.min, limits.emailSubject.max));
   }
   if (typeof smsMessage === 'string') {
-    found.push(...checkLength('response.smsMessage', smsMessage, limits.smsMessage.min, limits.smsMessage.max));
+    const { min, max } = limits.smsMessage;
+    found.push(...messageLength('response.smsMessage', smsMessage, evt, min, max));
     found.push(...placeholderRules('response.smsMessage', smsMessage, evt, 'sms'));
   }
   return found;

@@ -5,6 +5,7 @@ import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
 import {
   ID_TOKEN_SCALAR_CLAIMS,
+  ROLE_CLAIMS,
   isClaimValue,
   isReservedForAdding,
   isReservedForSuppressing,
@@ -124,7 +125,7 @@ export type PreTokenGenerationEvent = PreTokenGenerationV1Event | PreTokenGenera
 
 interface ClaimRuleOptions {
   stringsOnly: boolean;
-  /** The client id an access token's `aud` may be set to; null where `aud` is never writable. */
+  /** The client id `aud` may be set to; null where `aud` is never writable (V1). */
   audienceOf: string | null;
   /** ID tokens keep some claims scalar even where V2/V3 allow JSON values. */
   scalarClaims: ReadonlySet<string>;
@@ -157,9 +158,18 @@ function claimRules(
       found.push(violation(claimPath, 'must be a string, number or boolean in the ID token'));
     }
   }
+  const suppressesGroups = (suppressed ?? []).includes('cognito:groups');
   (suppressed ?? []).forEach((name, index) => {
+    const suppressPath = `${path}.claimsToSuppress[${index}]`;
     if (isReservedForSuppressing(name) || name === 'aud')
-      found.push(violation(`${path}.claimsToSuppress[${index}]`, `reserved claim ${name} cannot be suppressed`));
+      found.push(violation(suppressPath, `reserved claim ${name} cannot be suppressed`));
+    else if (ROLE_CLAIMS.has(name) && !suppressesGroups)
+      found.push(
+        violation(
+          suppressPath,
+          `${name} is suppressed by suppressing cognito:groups: add cognito:groups to claimsToSuppress`,
+        ),
+      );
   });
   return found;
 }
@@ -183,12 +193,10 @@ function rules(evt: PreTokenGenerationEvent, answer: PreTokenGenerationResponse)
       scalarClaims: ID_TOKEN_SCALAR_CLAIMS,
     });
   }
-  // The access token's audience may be set, but only to the app client the token is issued to.
-  const accessTokenOptions = {
-    stringsOnly: false,
-    audienceOf: evt.callerContext.clientId ?? null,
-    scalarClaims: new Set<string>(),
-  };
+  // `aud` may be set, but only to the app client the tokens are issued to: the guide's footnote 4 says so
+  // for access tokens, and its "complex objects" example sets it in the ID token too.
+  const audienceOf = evt.callerContext.clientId ?? null;
+  const accessTokenOptions = { stringsOnly: false, audienceOf, scalarClaims: new Set<string>() };
   const details = (answer as PreTokenGenerationV2Response).claimsAndScopeOverrideDetails;
   const idToken = details?.idTokenGeneration;
   const accessToken = details?.accessTokenGeneration;
@@ -196,7 +204,7 @@ function rules(evt: PreTokenGenerationEvent, answer: PreTokenGenerationResponse)
   return [
     ...claimRules(`${root}.idTokenGeneration`, idToken?.claimsToAddOrOverride, idToken?.claimsToSuppress, {
       stringsOnly: false,
-      audienceOf: null,
+      audienceOf,
       scalarClaims: ID_TOKEN_SCALAR_CLAIMS,
     }),
     ...claimRules(

@@ -55,9 +55,9 @@ describe('response rules', () => {
       event.response.emailSubject = '';
       event.response.emailMessage = `{####}${'é'.repeat(20_000)}`;
       expect(responseProblems('CustomMessage', event, event)).toEqual([
-        'response.emailMessage: must be at most 20000 characters, got 20006',
+        'response.emailMessage: must be at most 20000 characters once Cognito substitutes the code and user name, got 20006',
         'response.emailSubject: must be at least 1 characters, got 0',
-        'response.smsMessage: must be at most 140 characters, got 147',
+        'response.smsMessage: must be at most 140 characters once Cognito substitutes the code and user name, got 147',
       ]);
     });
 
@@ -281,9 +281,9 @@ describe('response rules', () => {
       expect(responseProblems('DefineAuthChallenge', event, event)).toEqual([]);
     });
 
-    it('create: a custom challenge needs its private parameters', () => {
+    it('create: parameters must be string maps', () => {
       const event = buildEvent('CreateAuthChallenge');
-      event.response.publicChallengeParameters = { hint: 'check your inbox' };
+      (event.response as Record<string, unknown>).publicChallengeParameters = 'check your inbox';
       expect(() => checkResponse('CreateAuthChallenge', event, event)).toThrow(ResponseValidationError);
     });
 
@@ -302,7 +302,7 @@ describe('response rules', () => {
       event.response.userAttributesToMap = {
         email: 'jane@example.com',
         'custom:department': 'Eng',
-        sub: 'x',
+        sub: '7a1f5c2e9b',
         department: 'Eng',
         bio: '😀'.repeat(2048),
         notes: 'x'.repeat(2049),
@@ -311,13 +311,53 @@ describe('response rules', () => {
         'response.userAttributesToMap.notes: longer than 2048 characters',
       ]);
     });
+
+    it("accepts the guide's examples: every provider attribute merged, and {} (keep everything)", () => {
+      const event = buildEvent('InboundFederation');
+      const { userInfo, idToken } = event.request.attributes;
+      event.response.userAttributesToMap = Object.fromEntries(
+        Object.entries({ ...userInfo, ...idToken }).map(([name, value]) => [name, String(value)]),
+      );
+      expect(responseProblems('InboundFederation', event, event)).toEqual([]);
+      event.response.userAttributesToMap = {};
+      expect(responseProblems('InboundFederation', event, event)).toEqual([]);
+    });
+
+    it("refuses an answer that drops or changes the provider's sub", () => {
+      const event = buildEvent('InboundFederation');
+      event.response.userAttributesToMap = { email: 'jane@example.com' };
+      expect(responseProblems('InboundFederation', event, event)).toEqual([
+        "response.userAttributesToMap.sub: required: the provider's sub identifies the federated user and would be dropped",
+      ]);
+      event.response.userAttributesToMap = { email: 'jane@example.com', sub: 'someone-else' };
+      expect(responseProblems('InboundFederation', event, event)).toEqual([
+        "response.userAttributesToMap.sub: must be the provider's sub as sent: another value would change the user's identity",
+      ]);
+    });
+
+    it('asks nothing of a SAML answer when the assertion carries no sub', () => {
+      const event = buildEvent('InboundFederation', {
+        request: {
+          providerName: 'CorporateAD',
+          providerType: 'SAML',
+          attributes: {
+            tokenResponse: undefined,
+            idToken: undefined,
+            userInfo: undefined,
+            samlResponse: { email: 'john.doe@company.com', department: 'Engineering' },
+          },
+        },
+      });
+      event.response.userAttributesToMap = { email: 'john.doe@company.com' };
+      expect(responseProblems('InboundFederation', event, event)).toEqual([]);
+    });
   });
 
   it('names every problem in the thrown error', () => {
     const event = buildEvent('CustomMessage');
     event.response.smsMessage = 'no';
     expect(() => checkResponse('CustomMessage', event, event)).toThrow(
-      "CustomMessage response breaks Cognito's rules: response.smsMessage: must be at least 6 characters, got 2; response.smsMessage: must contain the code placeholder {####}",
+      "CustomMessage response breaks Cognito's rules: response.smsMessage: must be at least 6 characters once Cognito substitutes the code and user name, got 2; response.smsMessage: must contain the code placeholder {####}",
     );
   });
 });

@@ -7,51 +7,66 @@ import {
   decideFederation,
   parseSource,
 } from '../../../functions/inbound-federation/mapping.ts';
+import { buildEvent, responseProblems } from '../../../shared/events/index.ts';
 
-describe('federation attribute mapping', () => {
+const EMAIL_URI = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress';
+
+describe('federation attribute mapping (provider attribute names)', () => {
   const raw = {
     CorpOIDC: {
       email: 'idToken.email',
       given_name: ['userInfo.given_name', 'idToken.given_name'],
-      'custom:department': 'userInfo.department',
+      department: 'userInfo.department',
       email_verified: 'idToken.email_verified',
     },
-    CorpSAML: { email: 'samlResponse.http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' },
+    CorpSAML: { email: `samlResponse.${EMAIL_URI}` },
     '*': { email: 'idToken.email' },
   };
   const mappings = compileMappings(raw);
 
   it('accepts a valid configuration', () => {
-    expect(mappingProblems(raw, ['department'])).toEqual([]);
+    expect(mappingProblems(raw)).toEqual([]);
   });
 
-  it('rejects mappings onto attributes the pool cannot accept, and bad sources', () => {
+  it('accepts the names the provider and the guide use: raw claims, sub, custom: names, claim URIs', () => {
     expect(
-      mappingProblems(
-        {
+      mappingProblems({
+        P: {
+          sub: 'idToken.sub',
+          department: 'userInfo.department',
+          employee_id: 'samlResponse.employee_id',
+          'custom:user_groups': 'samlResponse.groups',
+          [EMAIL_URI]: `samlResponse.${EMAIL_URI}`,
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  it('refuses bad sources, blank and prototype names, and sub taken from another claim', () => {
+    const problems = mappingProblems(
+      JSON.parse(
+        JSON.stringify({
           P: {
-            sub: 'idToken.sub',
-            'cognito:groups': 'idToken.g',
-            department: 'userInfo.department',
-            'custom:team': 'userInfo.team',
+            sub: 'userInfo.email',
             email: 'headers.email',
             name: [],
+            ' ': 'idToken.x',
           },
-        },
-        ['department'],
+        }).replace('"name"', '"__proto__"'),
       ),
-    ).toEqual([
-      'P.sub: set by Cognito, cannot be mapped onto',
-      'P.cognito:groups: set by Cognito, cannot be mapped onto',
-      'P.department: not a standard or custom: attribute',
-      'P.custom:team: the pool declares no such custom attribute',
+    );
+    expect(problems).toEqual([
+      "P.sub: the provider's sub is always kept as sent and cannot come from another claim",
       'P.email: source must be "<tokenResponse|idToken|userInfo|samlResponse>.<claim>"',
-      'P.name: no source',
+      'P.__proto__: not a usable attribute name',
+      'P. : not a usable attribute name',
     ]);
     expect(mappingProblems([])).toEqual(['expected an object of provider mappings']);
-    // A pool that declares no custom attributes accepts none.
-    expect(mappingProblems({ P: { 'custom:department': 'userInfo.department' } })).toEqual([
-      'P.custom:department: the pool declares no such custom attribute',
+    expect(mappingProblems({ P: { name: [] } })).toEqual(['P.name: no source']);
+    // sub is kept anyway: a mapping with nothing else would refuse every sign-in.
+    expect(mappingProblems({ P: { sub: 'idToken.sub' }, Q: {} })).toEqual([
+      'P: names no attribute besides sub',
+      'Q: names no attribute besides sub',
     ]);
   });
 
@@ -68,7 +83,7 @@ describe('federation attribute mapping', () => {
     expect(result.attributes).toEqual({
       email: 'jane@example.com',
       given_name: 'J',
-      'custom:department': 'Engineering',
+      department: 'Engineering',
       email_verified: 'true',
     });
   });
@@ -80,7 +95,7 @@ describe('federation attribute mapping', () => {
 
   it('leaves out values over the attribute limit', () => {
     const result = mapAttributes(mappingFor(mappings, 'CorpSAML') ?? {}, {
-      samlResponse: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'x'.repeat(3000) },
+      samlResponse: { [EMAIL_URI]: 'x'.repeat(3000) },
     });
     expect(result).toEqual({ attributes: {}, tooLong: ['email'] });
   });
@@ -99,12 +114,30 @@ describe('federation attribute mapping', () => {
   });
 
   describe('decision', () => {
-    it('answers the mapped attributes, leaves an unmapped provider to the pool', () => {
+    it("never drops the provider's sub: the answer carries it as sent, whatever the mapping names", () => {
       expect(decideFederation(mappings, 'CorpOIDC', { idToken: { email: 'jane@example.com', sub: 'x' } })).toEqual({
+        kind: 'mapped',
+        attributes: { sub: 'x', email: 'jane@example.com' },
+        tooLong: [],
+      });
+      // The UserInfo endpoint's sub when the ID token has none; a mapped sub cannot override it.
+      const withSub = compileMappings({ P: { sub: 'idToken.sub', email: 'userInfo.email' } });
+      expect(decideFederation(withSub, 'P', { userInfo: { sub: 42, email: 'a@example.com' } })).toEqual({
+        kind: 'mapped',
+        attributes: { sub: '42', email: 'a@example.com' },
+        tooLong: [],
+      });
+    });
+
+    it('answers a SAML mapping without sub when the assertion has none', () => {
+      expect(decideFederation(mappings, 'CorpSAML', { samlResponse: { [EMAIL_URI]: 'jane@example.com' } })).toEqual({
         kind: 'mapped',
         attributes: { email: 'jane@example.com' },
         tooLong: [],
       });
+    });
+
+    it('leaves an unmapped provider to answer {} (every provider attribute kept)', () => {
       expect(decideFederation(compileMappings({ A: { email: 'idToken.email' } }), 'B', {})).toEqual({
         kind: 'unmapped',
       });
@@ -117,16 +150,26 @@ describe('federation attribute mapping', () => {
       });
       expect(
         decideFederation(mappings, 'CorpSAML', {
-          samlResponse: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': '😀'.repeat(2049) },
+          samlResponse: { [EMAIL_URI]: '😀'.repeat(2049) },
         }),
       ).toEqual({ kind: 'nothing-mapped', tooLong: ['email'] });
     });
 
     it('counts characters, not UTF-16 units, against the limit', () => {
       const result = mapAttributes(mappingFor(mappings, 'CorpSAML') ?? {}, {
-        samlResponse: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': '😀'.repeat(2048) },
+        samlResponse: { [EMAIL_URI]: '😀'.repeat(2048) },
       });
       expect(result.tooLong).toEqual([]);
+    });
+
+    it("answers what the library's response rules accept for the sample event", () => {
+      const event = buildEvent('InboundFederation');
+      const decision = decideFederation(mappings, event.request.providerName, event.request.attributes);
+      expect(decision.kind).toBe('mapped');
+      if (decision.kind !== 'mapped') return;
+      event.response.userAttributesToMap = decision.attributes;
+      expect(event.response.userAttributesToMap.sub).toBe(event.request.attributes.idToken?.sub);
+      expect(responseProblems('InboundFederation', event, event)).toEqual([]);
     });
   });
 });

@@ -102,3 +102,145 @@ describe('redaction', () => {
     expect(redactLogValue('count', 3)).toBe(3);
   });
 });
+
+describe('personal attributes in logs, by name wherever they appear', () => {
+  it.each([
+    'given_name',
+    'family_name',
+    'middle_name',
+    'nickname',
+    'address',
+    'birthdate',
+    'gender',
+    'picture',
+    'profile',
+    'website',
+    'zoneinfo',
+    'locale',
+    'name',
+    'sub',
+    'givenName',
+    'custom:department',
+    'custom:dépt',
+    'custom:org/unit',
+    'dev:custom:tier',
+    'IP_ADDRESS',
+    'CITY',
+    'COUNTRY',
+    'DEVICE_NAME',
+    'ONE_CLICK_LINK_VALID',
+    'ONE_CLICK_LINK_INVALID',
+    'sourceIp',
+    'userAgent',
+    'userAttributesToMap',
+    'providerAttributes',
+    'attributes',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+    'https://aws.amazon.com/SAML/Attributes/RoleSessionName',
+    'urn:oid:2.5.4.42',
+  ])('treats %s as personal', (key) => expect(isSecretKey(key)).toBe(true));
+
+  it.each([
+    'triggerSource',
+    'userPoolId',
+    'region',
+    'reason',
+    'outcome',
+    'providerName',
+    'providerType',
+    'tooLong',
+    'kind',
+    'clientId',
+    'userRef',
+    'Invocations',
+    'Allowed',
+    'Denied',
+    'Errors',
+    'Duration',
+    'NothingMapped',
+    'AttributesTooLong',
+    'ACCOUNT_TAKE_OVER_ACTION',
+    'EVENT_ID',
+    'function_name',
+    'cold_start',
+    'level',
+    'message',
+    'service',
+    'location',
+  ])('keeps %s readable', (key) => expect(isSecretKey(key)).toBe(false));
+
+  it("keeps an error's name, not a person's", () => {
+    expect(redactLogValue('name', 'Jane Doe')).toBe(REDACTED);
+    expect(redactLogValue('name', 'Jane')).toBe(REDACTED);
+    for (const errorName of [
+      'Error',
+      'TypeError',
+      'ConditionalCheckFailedException',
+      'TriggerFailure',
+      'TimeoutError',
+    ]) {
+      expect(redactLogValue('name', errorName)).toBe(errorName);
+    }
+  });
+
+  it('leaves no personal value of a logged event in the line', () => {
+    const personal = {
+      given: 'Evangeline',
+      family: 'Featherstonehaugh',
+      street: '17 Rosemary Lane',
+      born: '1987-03-14',
+      department: 'Cryptozoology',
+      ip: '203.0.113.77',
+      city: 'Ballyvaughan',
+      country: 'Ireland',
+      device: 'Firefox on Linux',
+      employee: 'EMP12345',
+      link: 'https://example.com/feedback?t=valid-link-secret',
+    };
+    const logged = {
+      triggerSource: 'InboundFederation_ExternalProvider',
+      userPoolId: 'eu-west-1_Example1',
+      region: 'eu-west-1',
+      reason: 'nothing-mapped',
+      request: {
+        providerName: 'CorpSAML',
+        attributes: {
+          samlResponse: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname': personal.given },
+        },
+      },
+      response: {
+        userAttributesToMap: { given_name: personal.given, department: personal.department },
+      },
+      // A policy that logs pieces of the maps under their own names.
+      given_name: personal.given,
+      family_name: personal.family,
+      address: personal.street,
+      birthdate: personal.born,
+      'custom:department': personal.department,
+      'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname': personal.family,
+      employee: { name: `${personal.given} ${personal.family}`, 'urn:oid:2.16.840.1.113730.3.1.3': personal.employee },
+      takeOver: {
+        IP_ADDRESS: personal.ip,
+        CITY: personal.city,
+        COUNTRY: personal.country,
+        DEVICE_NAME: personal.device,
+        ONE_CLICK_LINK_VALID: personal.link,
+        ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
+      },
+      metrics: { Invocations: 1, Denied: 1 },
+    };
+    const line = JSON.stringify(logged, redactLogValue);
+    for (const value of Object.values(personal)) expect(line).not.toContain(value);
+    for (const kept of [
+      'InboundFederation_ExternalProvider',
+      'eu-west-1_Example1',
+      'nothing-mapped',
+      'CorpSAML',
+      'BLOCK',
+    ]) {
+      expect(line).toContain(kept);
+    }
+    expect(JSON.parse(line).metrics).toEqual({ Invocations: 1, Denied: 1 });
+  });
+});
