@@ -69,8 +69,8 @@ export function addressHeldByOther(users: readonly DirectoryUser[], email: strin
 
 export type FederatedPlan =
   /** The identity is linked already (Cognito retried after a successful link): end as the first call did. */
-  | { action: 'already-linked' }
-  | { action: 'link'; target: DirectoryUser }
+  | { action: 'already-linked'; identity: FederatedIdentity }
+  | { action: 'link'; identity: FederatedIdentity; target: DirectoryUser }
   /** No link: Cognito creates the federated user, with its address verified only if nobody else holds it. */
   | { action: 'create'; autoVerifyEmail: boolean; addressHeld: boolean };
 
@@ -80,9 +80,9 @@ export function planFederatedSignUp(
   check: FederatedCheck & { userName: string },
 ): FederatedPlan {
   const { link } = check;
-  if (link && users.some((user) => hasIdentity(user, link))) return { action: 'already-linked' };
+  if (link && users.some((user) => hasIdentity(user, link))) return { action: 'already-linked', identity: link };
   const target = link ? chooseLinkTarget(users, check.email) : undefined;
-  if (target) return { action: 'link', target };
+  if (link && target) return { action: 'link', identity: link, target };
   const addressHeld = addressHeldByOther(users, check.email, check.userName);
   return { action: 'create', autoVerifyEmail: check.verifyEmail && !addressHeld, addressHeld };
 }
@@ -126,7 +126,6 @@ export async function settleFederatedSignUp(
   }
 
   const plan = planFederatedSignUp(users, request);
-  const { link } = request;
   if (plan.action === 'create') {
     return {
       linked: undefined,
@@ -134,12 +133,12 @@ export async function settleFederatedSignUp(
       ...(request.verifyEmail && plan.addressHeld ? { withheld: 'address-held' as const } : {}),
     };
   }
-  if (!link) throw new Error('a link plan without an identity'); // planFederatedSignUp links only with one
-  if (plan.action === 'already-linked') return { linked: link, repeated: true };
+  const { identity } = plan;
+  if (plan.action === 'already-linked') return { linked: identity, repeated: true };
 
   try {
     await directory.linkProviderUser(
-      { userPoolId: request.userPoolId, nativeUsername: plan.target.username, ...link },
+      { userPoolId: request.userPoolId, nativeUsername: plan.target.username, ...identity },
       signal,
     );
   } catch (error) {
@@ -147,10 +146,10 @@ export async function settleFederatedSignUp(
     // answer does not say to whom the identity is linked: only the directory's word settles it.
     if (!isAlreadyLinkedError(error)) throw error;
     const linkedNow = (await lookup()).some(
-      (user) => user.username === plan.target.username && hasIdentity(user, link),
+      (user) => user.username === plan.target.username && hasIdentity(user, identity),
     );
     if (!linkedNow) throw error;
-    return { linked: link, repeated: true };
+    return { linked: identity, repeated: true };
   }
-  return { linked: link, repeated: false };
+  return { linked: identity, repeated: false };
 }

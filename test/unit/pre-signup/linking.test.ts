@@ -109,15 +109,18 @@ describe('planFederatedSignUp', () => {
   });
 
   it('links to the one native owner of the verified address', () => {
-    expect(planFederatedSignUp([user()], check())).toEqual({ action: 'link', target: user() });
+    expect(planFederatedSignUp([user()], check())).toEqual({ action: 'link', identity: GOOGLE, target: user() });
   });
 
   it('finds the identity linked already, on a retry, in any spelling of the provider', () => {
-    expect(planFederatedSignUp([linkedUser()], check())).toEqual({ action: 'already-linked' });
-    expect(planFederatedSignUp([linkedUser('google')], check())).toEqual({ action: 'already-linked' });
+    expect(planFederatedSignUp([linkedUser()], check())).toEqual({ action: 'already-linked', identity: GOOGLE });
+    expect(planFederatedSignUp([linkedUser('google')], check())).toEqual({
+      action: 'already-linked',
+      identity: GOOGLE,
+    });
     // Another identity of the same provider is not this one.
     const other = user({ attributes: { identities: identities({ providerName: 'Google', userId: '43' }) } });
-    expect(planFederatedSignUp([other], check())).toEqual({ action: 'link', target: other });
+    expect(planFederatedSignUp([other], check())).toEqual({ action: 'link', identity: GOOGLE, target: other });
   });
 
   it('never marks verified an address another user holds verified: the alias would move to the newcomer', () => {
