@@ -29,7 +29,8 @@ const normalAddress = (email: string) => email.trim().toLowerCase();
  *
  * `email_verified` is trusted as the owner's proof because nothing in this suite sets it for a native
  * user any more: a self sign-up's address is never auto-verified (README, "Security notes"), so it is
- * true only after a code or link reached the owner, or where an administrator said so.
+ * true only after a code or link reached the owner, where an administrator said so, or where a user
+ * migration carried it over from the system the pool replaces.
  */
 export function chooseLinkTarget(users: readonly DirectoryUser[], email: string): DirectoryUser | undefined {
   const wanted = normalAddress(email);
