@@ -1,40 +1,68 @@
 /** Pre sign-up configuration, from the function's environment (see README, "pre-signup"). */
-import { defineConfig } from '../../shared/config.ts';
+import { defineConfig, type EnvReader } from '../../shared/config.ts';
+import { normalizeDomainRule } from './email-domain.ts';
 import { DEFAULT_POLICY, type SignUpPolicy } from './policy.ts';
 
 export interface PreSignUpConfig {
   policy: SignUpPolicy;
   /** Shown after a federated identity was linked, asking the user to sign in once more. */
   linkedMessage: string;
+  /**
+   * Settings this function no longer reads that are still set (README, "Security notes"): the handler
+   * warns about them, so that a deployment that still relies on one learns it does nothing now.
+   */
+  removedSettings: string[];
 }
 
-export const loadConfig = defineConfig<PreSignUpConfig>((env) => ({
-  policy: {
-    allowedDomains: env.list('SIGNUP_ALLOWED_DOMAINS', DEFAULT_POLICY.allowedDomains),
-    deniedDomains: env.list('SIGNUP_DENIED_DOMAINS', DEFAULT_POLICY.deniedDomains),
-    blockDisposable: env.bool('SIGNUP_BLOCK_DISPOSABLE', DEFAULT_POLICY.blockDisposable),
-    autoConfirmDomains: env.list('SIGNUP_AUTO_CONFIRM_DOMAINS', DEFAULT_POLICY.autoConfirmDomains),
-    autoVerifyDomains: env.list('SIGNUP_AUTO_VERIFY_DOMAINS', DEFAULT_POLICY.autoVerifyDomains),
-    domainRulesForAdminCreated: env.bool(
-      'SIGNUP_DOMAIN_RULES_FOR_ADMIN_CREATED',
-      DEFAULT_POLICY.domainRulesForAdminCreated,
-    ),
-    adminCreatedAutoVerifyEmail: env.bool(
-      'SIGNUP_ADMIN_CREATED_AUTO_VERIFY_EMAIL',
-      DEFAULT_POLICY.adminCreatedAutoVerifyEmail,
-    ),
-    adminCreatedAutoVerifyPhone: env.bool(
-      'SIGNUP_ADMIN_CREATED_AUTO_VERIFY_PHONE',
-      DEFAULT_POLICY.adminCreatedAutoVerifyPhone,
-    ),
-    federatedAutoConfirm: env.bool('SIGNUP_FEDERATED_AUTO_CONFIRM', DEFAULT_POLICY.federatedAutoConfirm),
-    federatedEmailVerification: env.oneOf(
-      'SIGNUP_FEDERATED_EMAIL_VERIFICATION',
-      ['never', 'if-provider-verified', 'always'],
-      DEFAULT_POLICY.federatedEmailVerification,
-    ),
-    linkFederatedToNative: env.bool('SIGNUP_LINK_FEDERATED_TO_NATIVE', DEFAULT_POLICY.linkFederatedToNative),
-    linkTrustedProviders: env.list('SIGNUP_LINK_TRUSTED_PROVIDERS', DEFAULT_POLICY.linkTrustedProviders),
-  },
-  linkedMessage: env.string('SIGNUP_LINKED_MESSAGE', 'Your sign-in method has been connected. Please sign in again.'),
-}));
+/**
+ * Variables this function used to read. `SIGNUP_AUTO_VERIFY_DOMAINS` let a self sign-up's address be
+ * marked verified without its owner proving it (account takeover through linking); the
+ * `SIGNUP_ADMIN_CREATED_AUTO_VERIFY_*` pair answered flags Cognito ignores for AdminCreateUser.
+ */
+export const REMOVED_SETTINGS = [
+  'SIGNUP_AUTO_VERIFY_DOMAINS',
+  'SIGNUP_ADMIN_CREATED_AUTO_VERIFY_EMAIL',
+  'SIGNUP_ADMIN_CREATED_AUTO_VERIFY_PHONE',
+] as const;
+
+/**
+ * A list of domain rules in the one form they are compared in (lower-case ASCII, IDNs as punycode:
+ * `bücher.example` and `xn--bcher-kva.example` are one rule). An entry that is no domain name is a
+ * configuration error, reported by position (values are never echoed).
+ */
+function domainList(env: EnvReader, name: string, fallback: readonly string[]): string[] {
+  const rules: string[] = [];
+  env.list(name, fallback).forEach((entry, index) => {
+    const rule = normalizeDomainRule(entry);
+    if (rule) rules.push(rule);
+    else env.problems.push(`${name}: entry ${index + 1} is not a domain name`);
+  });
+  return rules;
+}
+
+export function readPreSignUpConfig(env: EnvReader): PreSignUpConfig {
+  return {
+    policy: {
+      allowedDomains: domainList(env, 'SIGNUP_ALLOWED_DOMAINS', DEFAULT_POLICY.allowedDomains),
+      deniedDomains: domainList(env, 'SIGNUP_DENIED_DOMAINS', DEFAULT_POLICY.deniedDomains),
+      blockDisposable: env.bool('SIGNUP_BLOCK_DISPOSABLE', DEFAULT_POLICY.blockDisposable),
+      autoConfirmDomains: domainList(env, 'SIGNUP_AUTO_CONFIRM_DOMAINS', DEFAULT_POLICY.autoConfirmDomains),
+      domainRulesForAdminCreated: env.bool(
+        'SIGNUP_DOMAIN_RULES_FOR_ADMIN_CREATED',
+        DEFAULT_POLICY.domainRulesForAdminCreated,
+      ),
+      federatedAutoConfirm: env.bool('SIGNUP_FEDERATED_AUTO_CONFIRM', DEFAULT_POLICY.federatedAutoConfirm),
+      federatedEmailVerification: env.oneOf(
+        'SIGNUP_FEDERATED_EMAIL_VERIFICATION',
+        ['never', 'if-provider-verified', 'always'],
+        DEFAULT_POLICY.federatedEmailVerification,
+      ),
+      linkFederatedToNative: env.bool('SIGNUP_LINK_FEDERATED_TO_NATIVE', DEFAULT_POLICY.linkFederatedToNative),
+      linkTrustedProviders: env.list('SIGNUP_LINK_TRUSTED_PROVIDERS', DEFAULT_POLICY.linkTrustedProviders),
+    },
+    linkedMessage: env.string('SIGNUP_LINKED_MESSAGE', 'Your sign-in method has been connected. Please sign in again.'),
+    removedSettings: REMOVED_SETTINGS.filter((name) => env.string(name) !== undefined),
+  };
+}
+
+export const loadConfig = defineConfig<PreSignUpConfig>(readPreSignUpConfig);

@@ -1,19 +1,27 @@
 /**
- * Pre sign-up: domain rules and disposable addresses, auto-confirm and auto-verify rules, and linking of
- * federated sign-ups to the native account that already owns the verified address.
+ * Pre sign-up: domain rules and disposable addresses, auto-confirm rules, and for federated sign-ups
+ * linking to the native account that already owns the verified address, or auto-verifying an address
+ * nobody else holds.
  */
-import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
+import { asError, cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
 import { cognitoDirectory } from '../../shared/aws/cognito.ts';
 import { loadConfig } from './config.ts';
 import { decideSignUp } from './policy.ts';
 import { isDisposableDomain } from './disposable.ts';
-import { linkToNativeAccount } from './linking.ts';
+import { settleFederatedSignUp } from './linking.ts';
 
 const directory = cognitoDirectory();
+let removedSettingsReported = false;
 
 export const handler = cognitoTrigger(
   'PreSignUp',
   async (event, { config, log, metrics, budget }) => {
+    if (!removedSettingsReported && config.removedSettings.length > 0) {
+      removedSettingsReported = true;
+      log.warn('settings no longer read are set; they do nothing (README, pre-signup)', {
+        settings: config.removedSettings,
+      });
+    }
     const { userAttributes } = event.request;
     const verdict = decideSignUp(
       { triggerSource: event.triggerSource, userName: event.userName, userAttributes },
@@ -22,20 +30,32 @@ export const handler = cognitoTrigger(
     );
     if (!verdict.allowed) throw new UserFacingError(verdict.message, verdict.reason);
 
-    if (verdict.link) {
-      const request = { userPoolId: event.userPoolId, ...verdict.link };
-      const linked = await linkToNativeAccount(directory, request, budget.signal);
-      if (linked) {
-        log.info('federated identity linked to native user', { provider: linked.providerName });
-        metrics.addMetric('IdentitiesLinked', MetricUnit.Count, 1);
+    let { autoVerifyEmail } = verdict;
+    if (verdict.federated) {
+      const request = { userPoolId: event.userPoolId, userName: event.userName, ...verdict.federated };
+      const outcome = await settleFederatedSignUp(directory, request, budget.signal);
+      if (outcome.linked) {
+        const { providerName: provider } = outcome.linked;
+        if (outcome.repeated) log.info('federated identity found linked already (a repeated delivery)', { provider });
+        else {
+          log.info('federated identity linked to native user', { provider });
+          metrics.addMetric('IdentitiesLinked', MetricUnit.Count, 1);
+        }
         // Cognito would still create a second user from this sign-up; refusing it makes the next
-        // federated sign-in land on the linked native account instead.
+        // federated sign-in land on the linked native account instead. A retry ends the same way.
         throw new UserFacingError(config.linkedMessage, 'identity-linked');
       }
+      if (outcome.withheld === 'directory-unavailable') {
+        log.error('user directory unavailable: address not auto-verified', asError(outcome.lookupError));
+        metrics.addMetric('DirectoryLookupFailures', MetricUnit.Count, 1);
+      } else if (outcome.withheld === 'address-held') {
+        log.info('address held by another user: not auto-verified');
+      }
+      autoVerifyEmail = outcome.autoVerifyEmail;
     }
 
     event.response.autoConfirmUser = verdict.autoConfirmUser;
-    event.response.autoVerifyEmail = verdict.autoVerifyEmail;
+    event.response.autoVerifyEmail = autoVerifyEmail;
     event.response.autoVerifyPhone = verdict.autoVerifyPhone;
     return event;
   },

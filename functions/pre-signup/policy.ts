@@ -1,6 +1,7 @@
 /**
- * The pre sign-up decision, free of I/O: who may sign up, who is confirmed or verified without a code,
- * and whether a federated sign-up should be linked to an existing native account.
+ * The pre sign-up decision, free of I/O: who may sign up, who is confirmed without a code, and what a
+ * federated sign-up must ask the directory before it is linked to a native account or its address is
+ * marked verified (linking.ts).
  */
 import type { PreSignUpSource } from '../../shared/events/index.ts';
 import { emailDomain, matchesAny } from './email-domain.ts';
@@ -8,19 +9,20 @@ import { parseFederatedUserName, type FederatedIdentity } from './federated-user
 
 export type FederatedEmailVerification = 'never' | 'if-provider-verified' | 'always';
 
+/** Domain rules are compared in one form, whatever form they are given in (email-domain.ts). */
 export interface SignUpPolicy {
   /** When non-empty, only these domains (and their subdomains) may sign up. */
   allowedDomains: readonly string[];
   deniedDomains: readonly string[];
   blockDisposable: boolean;
-  /** Domains whose users are confirmed without a code. */
+  /**
+   * Domains whose users are confirmed without a code. Confirmed is not verified: the address stays
+   * unverified until its owner enters a code, so such an account never becomes a link target on an
+   * address it has not proved (README, "Security notes").
+   */
   autoConfirmDomains: readonly string[];
-  /** Domains whose users' e-mail is marked verified without a code: only for domains you control. */
-  autoVerifyDomains: readonly string[];
   /** Whether users an administrator creates must pass the domain rules too. */
   domainRulesForAdminCreated: boolean;
-  adminCreatedAutoVerifyEmail: boolean;
-  adminCreatedAutoVerifyPhone: boolean;
   federatedAutoConfirm: boolean;
   federatedEmailVerification: FederatedEmailVerification;
   /** Link a federated sign-up to the native user with the same verified e-mail instead of creating another. */
@@ -37,10 +39,7 @@ export const DEFAULT_POLICY: SignUpPolicy = {
   deniedDomains: [],
   blockDisposable: true,
   autoConfirmDomains: [],
-  autoVerifyDomains: [],
   domainRulesForAdminCreated: false,
-  adminCreatedAutoVerifyEmail: false,
-  adminCreatedAutoVerifyPhone: false,
   federatedAutoConfirm: true,
   federatedEmailVerification: 'if-provider-verified',
   linkFederatedToNative: true,
@@ -62,15 +61,31 @@ export const DENIAL_MESSAGES: Readonly<Record<DenialReason, string>> = {
   'disposable-domain': 'Disposable email addresses are not accepted. Please use a permanent address.',
 };
 
+/** What a federated sign-up must ask the directory (users holding its address) before it is answered. */
+export interface FederatedCheck {
+  /** The address as the policy read it (trimmed). */
+  email: string;
+  /**
+   * Link this identity to the native account that owns the address, verified: set only when a trusted
+   * provider vouches for the address.
+   */
+  link: FederatedIdentity | undefined;
+  /**
+   * Mark the address verified, provided no other user holds it: auto-verifying another user's address
+   * would move the alias to this user (developer guide, pre sign-up).
+   */
+  verifyEmail: boolean;
+}
+
 export type SignUpVerdict =
   | { allowed: false; reason: DenialReason; message: string }
   | {
       allowed: true;
       autoConfirmUser: boolean;
+      /** False until the directory was asked; for a federated sign-up see `federated.verifyEmail`. */
       autoVerifyEmail: boolean;
       autoVerifyPhone: boolean;
-      /** Look for a native account with this (trimmed, provider-verified) address to link the identity to. */
-      link: { email: string; identity: FederatedIdentity } | undefined;
+      federated: FederatedCheck | undefined;
     };
 
 export interface SignUpRequest {
@@ -108,7 +123,6 @@ export function decideSignUp(
   const { triggerSource, userName, userAttributes } = request;
   const email = userAttributes.email?.trim();
   const hasEmail = Boolean(email);
-  const hasPhone = Boolean(userAttributes.phone_number);
   const domain = email ? emailDomain(email) : undefined;
   const adminCreated = triggerSource === 'PreSignUp_AdminCreateUser';
 
@@ -120,12 +134,14 @@ export function decideSignUp(
   }
 
   if (adminCreated) {
+    // Cognito ignores all three flags for AdminCreateUser: the administrator sets email_verified /
+    // phone_number_verified in the request itself.
     return {
       allowed: true,
       autoConfirmUser: false,
-      autoVerifyEmail: policy.adminCreatedAutoVerifyEmail && hasEmail,
-      autoVerifyPhone: policy.adminCreatedAutoVerifyPhone && hasPhone,
-      link: undefined,
+      autoVerifyEmail: false,
+      autoVerifyPhone: false,
+      federated: undefined,
     };
   }
 
@@ -133,31 +149,32 @@ export function decideSignUp(
     const identity = parseFederatedUserName(userName);
     const providerVerified = userAttributes.email_verified === 'true';
     const verifyEmail =
-      hasEmail &&
-      (policy.federatedEmailVerification === 'always' ||
-        (policy.federatedEmailVerification === 'if-provider-verified' && providerVerified));
+      policy.federatedEmailVerification === 'always' ||
+      (policy.federatedEmailVerification === 'if-provider-verified' && providerVerified);
+    // Only an address a trusted provider vouches for may take over an existing account's identity.
+    const link =
+      policy.linkFederatedToNative &&
+      providerVerified &&
+      identity &&
+      isTrustedProvider(identity, policy.linkTrustedProviders)
+        ? identity
+        : undefined;
     return {
       allowed: true,
       autoConfirmUser: policy.federatedAutoConfirm,
-      autoVerifyEmail: verifyEmail,
+      autoVerifyEmail: false,
       autoVerifyPhone: false,
-      // Only an address a trusted provider vouches for may take over an existing account's identity.
-      link:
-        policy.linkFederatedToNative &&
-        email &&
-        providerVerified &&
-        identity &&
-        isTrustedProvider(identity, policy.linkTrustedProviders)
-          ? { email, identity }
-          : undefined,
+      federated: email && (link || verifyEmail) ? { email, link, verifyEmail } : undefined,
     };
   }
 
+  // A self sign-up's address is never marked verified here: nothing but a code (or link) its owner
+  // received proves it, and a verified address is what makes an account a link target.
   return {
     allowed: true,
     autoConfirmUser: Boolean(domain && matchesAny(domain, policy.autoConfirmDomains)),
-    autoVerifyEmail: Boolean(domain && matchesAny(domain, policy.autoVerifyDomains)),
+    autoVerifyEmail: false,
     autoVerifyPhone: false,
-    link: undefined,
+    federated: undefined,
   };
 }

@@ -26,6 +26,53 @@ export function toDirectoryUser(user: UserType): DirectoryUser {
   };
 }
 
+/** A provider identity linked to a user, as its `identities` attribute lists it. */
+export interface LinkedIdentity {
+  providerName: string;
+  userId: string;
+}
+
+/**
+ * The identities a user's `identities` attribute lists: Cognito keeps there, as a JSON array
+ * (`[{"userId":"1170...","providerName":"Google","providerType":"Google","issuer":null,"primary":false,
+ * "dateCreated":1700000000000}]`), every provider identity linked to the user. Anything unreadable counts
+ * as no identity.
+ */
+export function linkedIdentities(user: DirectoryUser): LinkedIdentity[] {
+  const raw = user.attributes.identities;
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { providerName, userId } = entry as Record<string, unknown>;
+    return typeof providerName === 'string' && typeof userId === 'string' ? [{ providerName, userId }] : [];
+  });
+}
+
+/**
+ * Whether AdminLinkProviderForUser refused because the source identity is linked already, as on a
+ * retry after a successful link. Cognito answers InvalidParameterException "SourceUser is already linked
+ * to DestinationUser" (since mid-2024, aws/aws-sdk#766); before that the same case answered "Invalid
+ * SourceUser: Cognito users with a username/password may not be passed in as a SourceUser, only as a
+ * DestinationUser" (aws-sdk-js-v3#5281, boto3#4163). Neither says to which user: the caller confirms
+ * the link in the directory before it relies on this.
+ */
+export function isAlreadyLinkedError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return (
+    name === 'InvalidParameterException' &&
+    typeof message === 'string' &&
+    /already linked|may not be passed in as a SourceUser/iu.test(message)
+  );
+}
+
 /** ListUsers filters quote values with double quotes; a quote or backslash in the value must be escaped. */
 export function filterValue(value: string): string {
   return `"${value.replace(/["\\]/gu, (c) => `\\${c}`)}"`;

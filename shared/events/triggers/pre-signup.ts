@@ -31,6 +31,10 @@ export type PreSignUpEvent = WithResponse<v.InferOutput<typeof event>, PreSignUp
 
 function rules(evt: PreSignUpEvent, answer: PreSignUpResponse): Violation[] {
   const found: Violation[] = [];
+  // Cognito ignores autoConfirmUser, autoVerifyEmail and autoVerifyPhone for AdminCreateUser (the
+  // administrator sets the *_verified attributes in the request): an ignored flag fails nobody, so
+  // nothing here refuses it.
+  if (evt.triggerSource === 'PreSignUp_AdminCreateUser') return found;
   const attributes = evt.request.userAttributes;
   if (answer.autoVerifyEmail && !attributes.email) {
     found.push(violation('response.autoVerifyEmail', 'requires an email attribute'));
