@@ -29,19 +29,21 @@ export const handler = cognitoTrigger(
     const writes: ReadonlyArray<readonly [failureMetric: string, write: Promise<void>]> = [
       [
         'AuditWriteFailures',
-        auditStore(config.auditTable).recordSignIn(
-          {
-            sub,
-            at,
-            requestId: lambda.awsRequestId,
-            userPoolId: event.userPoolId,
-            clientId,
-            newDeviceUsed,
-            triggerSource: event.triggerSource,
-            expiresAt: expiresAtSeconds(now, config.auditRetentionDays * DAY_SECONDS),
-          },
-          budget.signal,
-        ),
+        auditStore(config.auditTable)
+          .recordSignIn(
+            {
+              sub,
+              requestId: lambda.awsRequestId,
+              userPoolId: event.userPoolId,
+              clientId,
+              newDeviceUsed,
+              triggerSource: event.triggerSource,
+              expiresAt: expiresAtSeconds(now, config.auditRetentionDays * DAY_SECONDS),
+            },
+            now,
+            budget.signal,
+          )
+          .then(() => undefined),
       ],
       [
         'ProfileWriteFailures',
@@ -69,7 +71,7 @@ export const handler = cognitoTrigger(
     });
 
     const notice = config.notifyNewDevice
-      ? newSignInNotice({ sub, newDeviceUsed: newDeviceUsed === true, userAttributes: attributes, now })
+      ? newSignInNotice({ sub, newDeviceUsed: newDeviceUsed === true, userAttributes: attributes })
       : undefined;
     if (notice) {
       await sendNotice(

@@ -33,10 +33,7 @@ export const handler = cognitoTrigger(
       log.info('profile', { outcome });
     }
 
-    const message = confirmationMessage(
-      { triggerSource: event.triggerSource, sub, userAttributes: attributes, now },
-      config,
-    );
+    const message = confirmationMessage({ triggerSource: event.triggerSource, sub, userAttributes: attributes }, config);
     if (message) {
       await sendNotice(
         { store: notificationStore(config.notificationsTable), sender, log, metrics, remainingMs: budget.remainingMs },
