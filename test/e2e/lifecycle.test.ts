@@ -388,6 +388,21 @@ describe('lock-out after too many attempts without a success', () => {
     );
     expectRefused(await preAuthentication(user.sub, user.attributes));
   });
+
+  it('refuses a blocked account from its first attempt, where an unknown name is let through to the password check (README: what this tells)', async () => {
+    const user = await confirmedUser('blocked-first');
+    await db.send(
+      new UpdateCommand({
+        TableName: table('profiles'),
+        Key: { sub: user.sub },
+        UpdateExpression: 'SET blocked = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+    expectRefused(await preAuthentication(user.sub, user.attributes));
+    // Cognito then answers an unknown name with "Incorrect username or password", until it is locked.
+    expectAllowed(await preAuthentication(uniqueEmail('nobody-first'), {}, true));
+  });
 });
 
 describe('new-device notice', () => {
