@@ -33,7 +33,10 @@ export const handler = cognitoTrigger(
       log.info('profile', { outcome });
     }
 
-    const message = confirmationMessage({ triggerSource: event.triggerSource, sub, userAttributes: attributes }, config);
+    const message = confirmationMessage(
+      { triggerSource: event.triggerSource, sub, userAttributes: attributes },
+      config,
+    );
     if (message) {
       await sendNotice(
         { store: notificationStore(config.notificationsTable), sender, log, metrics, remainingMs: budget.remainingMs },

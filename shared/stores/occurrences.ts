@@ -22,7 +22,10 @@ import { documentClient, isConditionFailure, type DocumentClient } from '../aws/
 /** Four times the span of Cognito's attempts (3 x 5 s), and well under "minutes apart". */
 export const RETRY_SPAN_MS = 60_000;
 
-/** Whether a call at `now` opens a new occurrence, given when the last one opened. Pure; the store's condition says the same. */
+/**
+ * Whether a call at `now` opens a new occurrence, given when the last one opened. Pure; the store's
+ * condition says the same.
+ */
 export function opensOccurrence(lastOpenedAt: number | undefined, now: number, spanMs = RETRY_SPAN_MS): boolean {
   return lastOpenedAt === undefined || now - lastOpenedAt >= spanMs;
 }

@@ -389,7 +389,7 @@ describe('lock-out after too many attempts without a success', () => {
     expectRefused(await preAuthentication(user.sub, user.attributes));
   });
 
-  it('refuses a blocked account from its first attempt, where an unknown name is let through to the password check (README: what this tells)', async () => {
+  it('refuses a blocked account at its first attempt, where an unknown name goes on to the password check', async () => {
     const user = await confirmedUser('blocked-first');
     await db.send(
       new UpdateCommand({
@@ -406,7 +406,7 @@ describe('lock-out after too many attempts without a success', () => {
 });
 
 describe('new-device notice', () => {
-  it('sends one "New sign-in" e-mail for a verified address, and a retried sign-in neither mails nor audits twice', async () => {
+  it('sends one "New sign-in" e-mail to a verified address; a retry neither mails nor audits twice', async () => {
     const user = await confirmedUser('device');
     const attributes = { ...user.attributes, email_verified: 'true' };
 

@@ -275,7 +275,9 @@ describe('audit store', () => {
   it('attempts of one sign-in running at once leave one row', async () => {
     const sub = unique('sub');
     const at = time('2024-01-01T10:00:00.000Z');
-    await Promise.all(Array.from({ length: 5 }, (_, i) => store().recordSignIn(audit(sub, `req-${i}`), at + i * 1_000)));
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => store().recordSignIn(audit(sub, `req-${i}`), at + i * 1_000)),
+    );
     expect(await rowsOf(sub)).toHaveLength(1);
   });
 
@@ -453,7 +455,15 @@ describe('DynamoDB failures', () => {
     await expectMissingTable(signInAttemptStore(missing).reset('k'));
     await expectMissingTable(
       auditStore(missing).recordSignIn(
-        { sub: 's', requestId: 'r', userPoolId: 'p', clientId: null, newDeviceUsed: false, triggerSource: 't', expiresAt: 1 },
+        {
+          sub: 's',
+          requestId: 'r',
+          userPoolId: 'p',
+          clientId: null,
+          newDeviceUsed: false,
+          triggerSource: 't',
+          expiresAt: 1,
+        },
         1,
       ),
     );

@@ -7,7 +7,10 @@ const attributes = { email: 'jane@example.com', email_verified: 'true', given_na
 describe('confirmation messages', () => {
   it('welcomes once per user: the id carries no time and does not recur', () => {
     expect(
-      confirmationMessage({ triggerSource: 'PostConfirmation_ConfirmSignUp', sub: 's1', userAttributes: attributes }, rules),
+      confirmationMessage(
+        { triggerSource: 'PostConfirmation_ConfirmSignUp', sub: 's1', userAttributes: attributes },
+        rules,
+      ),
     ).toEqual({ kind: 'welcome', id: 's1#welcome', to: 'jane@example.com', name: 'Jane' });
   });
 
@@ -17,7 +20,13 @@ describe('confirmation messages', () => {
         { triggerSource: 'PostConfirmation_ConfirmForgotPassword', sub: 's1', userAttributes: attributes },
         rules,
       ),
-    ).toEqual({ kind: 'password-changed', id: 's1#password-changed', recurs: true, to: 'jane@example.com', name: 'Jane' });
+    ).toEqual({
+      kind: 'password-changed',
+      id: 's1#password-changed',
+      recurs: true,
+      to: 'jane@example.com',
+      name: 'Jane',
+    });
   });
 
   it('writes to no unverified address unless told to', () => {
