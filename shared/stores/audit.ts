@@ -37,7 +37,8 @@ export interface AuditStore {
 
 /** What a retry of a sign-in repeats, besides the user: the app client and the device flag. */
 export function signInSeries(audit: Pick<SignInAudit, 'clientId' | 'newDeviceUsed'>): string {
-  return `${audit.clientId ?? '-'}#${audit.newDeviceUsed === undefined ? '-' : String(audit.newDeviceUsed)}`;
+  const device: unknown = audit.newDeviceUsed;
+  return `${audit.clientId ?? '-'}#${typeof device === 'boolean' ? String(device) : '-'}`;
 }
 
 /** Occurrence rows live in a partition of their own, out of the way of a query for a user's sign-ins. */
