@@ -26,24 +26,22 @@ export const handler = cognitoTrigger(
     const { newDeviceUsed } = event.request;
 
     const clientId = event.callerContext.clientId ?? null;
-    const writes: ReadonlyArray<readonly [failureMetric: string, write: Promise<void>]> = [
+    const writes: ReadonlyArray<readonly [failureMetric: string, write: Promise<unknown>]> = [
       [
         'AuditWriteFailures',
-        auditStore(config.auditTable)
-          .recordSignIn(
-            {
-              sub,
-              requestId: lambda.awsRequestId,
-              userPoolId: event.userPoolId,
-              clientId,
-              newDeviceUsed,
-              triggerSource: event.triggerSource,
-              expiresAt: expiresAtSeconds(now, config.auditRetentionDays * DAY_SECONDS),
-            },
-            now,
-            budget.signal,
-          )
-          .then(() => undefined),
+        auditStore(config.auditTable).recordSignIn(
+          {
+            sub,
+            requestId: lambda.awsRequestId,
+            userPoolId: event.userPoolId,
+            clientId,
+            newDeviceUsed,
+            triggerSource: event.triggerSource,
+            expiresAt: expiresAtSeconds(now, config.auditRetentionDays * DAY_SECONDS),
+          },
+          now,
+          budget.signal,
+        ),
       ],
       [
         'ProfileWriteFailures',
