@@ -26,13 +26,12 @@ export const handler = cognitoTrigger(
     const { newDeviceUsed } = event.request;
 
     const clientId = event.callerContext.clientId ?? null;
-    const writes: ReadonlyArray<readonly [failureMetric: string, write: Promise<void>]> = [
+    const writes: ReadonlyArray<readonly [failureMetric: string, write: Promise<unknown>]> = [
       [
         'AuditWriteFailures',
         auditStore(config.auditTable).recordSignIn(
           {
             sub,
-            at,
             requestId: lambda.awsRequestId,
             userPoolId: event.userPoolId,
             clientId,
@@ -40,6 +39,7 @@ export const handler = cognitoTrigger(
             triggerSource: event.triggerSource,
             expiresAt: expiresAtSeconds(now, config.auditRetentionDays * DAY_SECONDS),
           },
+          now,
           budget.signal,
         ),
       ],
@@ -69,7 +69,7 @@ export const handler = cognitoTrigger(
     });
 
     const notice = config.notifyNewDevice
-      ? newSignInNotice({ sub, newDeviceUsed: newDeviceUsed === true, userAttributes: attributes, now })
+      ? newSignInNotice({ sub, newDeviceUsed: newDeviceUsed === true, userAttributes: attributes })
       : undefined;
     if (notice) {
       await sendNotice(

@@ -1,24 +1,26 @@
-/** Whether a sign-in earns a "new sign-in" notice, and its id. Pure. */
+/** Whether a sign-in earns a "new sign-in" notice, and its series. Pure. */
 import { displayName } from '../../shared/mail/templates.ts';
 
 export interface SignInFacts {
   sub: string;
   newDeviceUsed: boolean;
   userAttributes: Readonly<Record<string, string>>;
-  now: number;
 }
 
-/** Retries of one sign-in land in the same minute; two new devices in one minute share a notice. */
-const NOTICE_WINDOW_MS = 60_000;
-
+/**
+ * One notice per sign-in from a new device: the id names the user's series, and each occurrence of it
+ * (a sign-in and Cognito's retries of it; shared/stores/occurrences.ts) is one message. Two new devices
+ * within a minute share a notice.
+ */
 export function newSignInNotice(
   facts: SignInFacts,
-): { kind: 'new-sign-in'; id: string; to: string; name: string | undefined } | undefined {
+): { kind: 'new-sign-in'; id: string; recurs: true; to: string; name: string | undefined } | undefined {
   const { email, email_verified: verified } = facts.userAttributes;
   if (!facts.newDeviceUsed || !email || verified !== 'true') return undefined;
   return {
     kind: 'new-sign-in',
-    id: `${facts.sub}#new-sign-in#${Math.floor(facts.now / NOTICE_WINDOW_MS)}`,
+    id: `${facts.sub}#new-sign-in`,
+    recurs: true,
     to: email,
     name: displayName(facts.userAttributes),
   };

@@ -34,7 +34,7 @@ export const handler = cognitoTrigger(
     }
 
     const message = confirmationMessage(
-      { triggerSource: event.triggerSource, sub, userAttributes: attributes, now },
+      { triggerSource: event.triggerSource, sub, userAttributes: attributes },
       config,
     );
     if (message) {

@@ -3,7 +3,10 @@ import { displayName, type MessageKind } from '../../shared/mail/templates.ts';
 
 export interface ConfirmationMessage {
   kind: MessageKind & ('welcome' | 'password-changed');
+  /** The welcome's id; for a password notice, the series whose occurrences are the messages. */
   id: string;
+  /** Set for the password notice: a password can be reset again, and each reset is one message. */
+  recurs?: true;
   to: string;
   name: string | undefined;
 }
@@ -12,8 +15,6 @@ export interface ConfirmationFacts {
   triggerSource: 'PostConfirmation_ConfirmSignUp' | 'PostConfirmation_ConfirmForgotPassword';
   sub: string;
   userAttributes: Readonly<Record<string, string>>;
-  /** Now, in epoch milliseconds. */
-  now: number;
 }
 
 export interface MessageRules {
@@ -21,9 +22,6 @@ export interface MessageRules {
   sendWelcome: boolean;
   sendPasswordChanged: boolean;
 }
-
-/** A password can be reset many times; retries of one reset fall in the same 10-minute window. */
-const PASSWORD_NOTICE_WINDOW_MS = 10 * 60_000;
 
 export function confirmationMessage(facts: ConfirmationFacts, rules: MessageRules): ConfirmationMessage | undefined {
   const { email, email_verified: verified } = facts.userAttributes;
@@ -34,6 +32,8 @@ export function confirmationMessage(facts: ConfirmationFacts, rules: MessageRule
     return rules.sendWelcome ? { kind: 'welcome', id: `${facts.sub}#welcome`, to: email, name } : undefined;
   }
   if (!rules.sendPasswordChanged) return undefined;
-  const window = Math.floor(facts.now / PASSWORD_NOTICE_WINDOW_MS);
-  return { kind: 'password-changed', id: `${facts.sub}#password-changed#${window}`, to: email, name };
+  // Nothing in the event tells a second reset from a Cognito retry of the first (the event is the same,
+  // and the request id is new on every attempt): the message is the reset's occurrence, opened by its
+  // first attempt and joined by the retries that follow within seconds (shared/stores/occurrences.ts).
+  return { kind: 'password-changed', id: `${facts.sub}#password-changed`, recurs: true, to: email, name };
 }

@@ -1,7 +1,9 @@
 /**
  * Pre authentication: refuse blocked accounts and accounts locked by too many attempts without a
  * success. A user name that does not exist (`userNotFound`, with "prevent user existence errors") takes
- * the same path, the same reads and writes and the same answer, so nothing tells the two apart.
+ * the same path, the same reads and writes and the same answer as an account that is not blocked, so
+ * nothing tells those two apart. A blocked account is refused from its first attempt, an unknown name
+ * only once locked: that difference cannot be hidden before the password check (README).
  */
 import { cognitoTrigger, UserFacingError } from '../../shared/runtime/index.ts';
 import { profileStore } from '../../shared/stores/profiles.ts';

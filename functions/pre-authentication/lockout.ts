@@ -29,5 +29,8 @@ export function decideAttempt(
   return { allowed: true };
 }
 
-/** Shown for a lock and for a blocked account alike: the answer must not tell which, or whether the user exists. */
+/**
+ * Shown for a lock and for a blocked account alike, and for a lock of a name that does not exist: the
+ * text tells none of them apart (when it comes can: README, pre-authentication).
+ */
 export const SIGN_IN_REFUSED_MESSAGE = 'Sign-in is not possible right now. Please try again later or contact support.';

@@ -7,6 +7,7 @@ import { MetricUnit } from '../runtime/observability.ts';
 import { redactText } from '../runtime/redact.ts';
 import { asError } from '../runtime/errors.ts';
 import { DAY_SECONDS, expiresAtSeconds } from '../stores/expiry.ts';
+import { occurrenceId, RETRY_SPAN_MS } from '../stores/occurrences.ts';
 import type { MailConfig } from './config.ts';
 import type { NotificationKind, NotificationStore } from '../stores/notifications.ts';
 import type { MailSender } from './sender.ts';
@@ -101,8 +102,17 @@ export async function notifyOnce(
 /** A notice a trigger decided to send (pure decision in the function, e.g. post-confirmation/messages.ts). */
 export interface Notice {
   kind: NotificationKind;
-  /** Identifies the message: a retry of the same trigger must produce the same id. */
+  /**
+   * Identifies the message: a retry of the same trigger must produce the same id. For a notice that
+   * recurs, the series, whose occurrences are the messages.
+   */
   id: string;
+  /**
+   * The notice may be due again later (a password changed, a new sign-in), and nothing in the event
+   * tells a second one from a retry of the first: each occurrence of the series is one message, the
+   * calls within RETRY_SPAN_MS of its first call joining it (shared/stores/occurrences.ts).
+   */
+  recurs?: boolean;
   to: string;
   name: string | undefined;
 }
@@ -120,10 +130,13 @@ export async function sendNotice(
 ): Promise<NotifyOutcome> {
   const now = (deps.now ?? Date.now)();
   try {
+    const id = notice.recurs
+      ? occurrenceId(notice.id, await deps.store.occurrence(notice.id, now, RETRY_SPAN_MS, signal))
+      : notice.id;
     return await notifyOnce(
       deps,
       {
-        id: notice.id,
+        id,
         sub: notice.sub,
         kind: notice.kind,
         to: notice.to,

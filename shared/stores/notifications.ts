@@ -5,6 +5,7 @@
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionHeld, documentClient, type DocumentClient } from '../aws/dynamodb.ts';
+import { occurrenceStore, type OccurrenceStore } from './occurrences.ts';
 import type { MessageKind, MessageParams } from '../mail/templates.ts';
 
 /** The kinds and their parameters are the templates' (types only: the store renders nothing). */
@@ -33,7 +34,11 @@ export interface FailedNotification extends NotificationClaim {
   attempts: number;
 }
 
-export interface NotificationStore {
+/**
+ * Also the occurrences of notices that recur (a password changed, a new sign-in): a row per series, keyed
+ * by the series itself (`<sub>#password-changed`), apart from the messages (`<series>#<opening time>`).
+ */
+export interface NotificationStore extends OccurrenceStore {
   /**
    * Claims the right to send. False when the message was sent, or is being sent by a live invocation;
    * a claim older than `staleAfterMs`, or a failed one, may be taken again.
@@ -64,6 +69,7 @@ export function notificationStore(tableName: string, client: () => DocumentClien
       { abortSignal: signal },
     );
   return {
+    ...occurrenceStore(tableName, (series) => ({ id: series }), client),
     async claim(claim, now, staleAfterMs, signal) {
       return conditionHeld(
         client().send(

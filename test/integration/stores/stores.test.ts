@@ -7,7 +7,8 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, clientSettings } from '../../../shared/aws/client-config.ts';
 import { documentClient } from '../../../shared/aws/dynamodb.ts';
-import { auditStore, type SignInAuditRecord } from '../../../shared/stores/audit.ts';
+import { auditStore, type SignInAudit } from '../../../shared/stores/audit.ts';
+import { occurrenceStore, RETRY_SPAN_MS } from '../../../shared/stores/occurrences.ts';
 import { notificationStore, type NotificationClaim } from '../../../shared/stores/notifications.ts';
 import { profileAttributes, profileStore, type Profile } from '../../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../../shared/stores/sign-in-attempts.ts';
@@ -237,43 +238,83 @@ describe('sign-in attempt store', () => {
 
 describe('audit store', () => {
   const store = () => auditStore(table('audit'));
-  const record = (sub: string, at: string, requestId: string): SignInAuditRecord => ({
+  const audit = (sub: string, requestId: string, clientId: string | null = null): SignInAudit => ({
     sub,
-    at,
     requestId,
     userPoolId: 'us-east-1_local',
-    clientId: null,
+    clientId,
     newDeviceUsed: true,
     triggerSource: 'PostAuthentication_Authentication',
     expiresAt: 2_000_000_000,
   });
   const rowsOf = (sub: string) => auditRecordsOf(documentClient(), sub);
+  const time = (iso: string) => Date.parse(iso);
 
-  it('writes one row per sign-in, sorted by time and request id', async () => {
+  it('writes one row per sign-in, keyed by its time, client and device flag', async () => {
     const sub = unique('sub');
-    const first = record(sub, '2024-01-01T10:00:00.000Z', 'req-1');
-    await store().recordSignIn(first);
-    expect(await rowsOf(sub)).toEqual([{ ...first, sk: '2024-01-01T10:00:00.000Z#req-1' }]);
+    expect(await store().recordSignIn(audit(sub, 'req-1'), time('2024-01-01T10:00:00.000Z'))).toBe(
+      '2024-01-01T10:00:00.000Z',
+    );
+    expect(await rowsOf(sub)).toEqual([
+      { ...audit(sub, 'req-1'), at: '2024-01-01T10:00:00.000Z', sk: '2024-01-01T10:00:00.000Z#-#true' },
+    ]);
   });
 
-  it('writing the same record twice (a retry) leaves one row', async () => {
+  it('a Cognito retry (new request id, seconds later, across a minute) leaves one row, the first', async () => {
     const sub = unique('sub');
-    const first = record(sub, '2024-01-01T10:00:00.000Z', 'req-1');
-    await store().recordSignIn(first);
-    await store().recordSignIn(first);
+    await store().recordSignIn(audit(sub, 'req-1'), time('2024-01-01T09:59:58.000Z'));
+    expect(await store().recordSignIn(audit(sub, 'req-2'), time('2024-01-01T10:00:03.000Z'))).toBe(
+      '2024-01-01T09:59:58.000Z',
+    );
+    await store().recordSignIn(audit(sub, 'req-3'), time('2024-01-01T10:00:08.000Z'));
+    expect(await rowsOf(sub)).toEqual([
+      expect.objectContaining({ at: '2024-01-01T09:59:58.000Z', requestId: 'req-1' }),
+    ]);
+  });
+
+  it('attempts of one sign-in running at once leave one row', async () => {
+    const sub = unique('sub');
+    const at = time('2024-01-01T10:00:00.000Z');
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => store().recordSignIn(audit(sub, `req-${i}`), at + i * 1_000)),
+    );
     expect(await rowsOf(sub)).toHaveLength(1);
   });
 
-  it('keeps separate sign-ins apart, also two in the same millisecond', async () => {
+  it('keeps separate sign-ins apart: minutes apart, or through another client at the same moment', async () => {
     const sub = unique('sub');
-    await store().recordSignIn(record(sub, '2024-01-01T10:00:00.000Z', 'req-2'));
-    await store().recordSignIn(record(sub, '2024-01-01T10:00:00.000Z', 'req-1'));
-    await store().recordSignIn(record(sub, '2024-01-02T10:00:00.000Z', 'req-3'));
+    await store().recordSignIn(audit(sub, 'req-1', 'web'), time('2024-01-01T10:00:00.000Z'));
+    await store().recordSignIn(audit(sub, 'req-2', 'mobile'), time('2024-01-01T10:00:00.000Z'));
+    await store().recordSignIn(audit(sub, 'req-3', 'web'), time('2024-01-01T10:02:00.000Z'));
     expect((await rowsOf(sub)).map((item) => item.sk)).toEqual([
-      '2024-01-01T10:00:00.000Z#req-1',
-      '2024-01-01T10:00:00.000Z#req-2',
-      '2024-01-02T10:00:00.000Z#req-3',
+      '2024-01-01T10:00:00.000Z#mobile#true',
+      '2024-01-01T10:00:00.000Z#web#true',
+      '2024-01-01T10:02:00.000Z#web#true',
     ]);
+  });
+});
+
+describe('occurrences', () => {
+  const occurrences = () => occurrenceStore(table('notifications'), (series) => ({ id: series }));
+
+  it('opens at the first call, joins calls within the span, opens again after it', async () => {
+    const series = unique('sub#password-changed');
+    expect(await occurrences().occurrence(series, 1_000_000)).toBe(1_000_000);
+    expect(await occurrences().occurrence(series, 1_000_000 + RETRY_SPAN_MS - 1)).toBe(1_000_000);
+    expect(await occurrences().occurrence(series, 1_000_000 + RETRY_SPAN_MS)).toBe(1_000_000 + RETRY_SPAN_MS);
+    expect(await row('notifications', { id: series })).toEqual({
+      id: series,
+      openedAt: 1_000_000 + RETRY_SPAN_MS,
+      expiresAt: Math.ceil((1_000_000 + 2 * RETRY_SPAN_MS) / 1000),
+    });
+  });
+
+  it('concurrent calls agree on one opening', async () => {
+    const series = unique('sub#password-changed');
+    const openings = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => occurrences().occurrence(series, 5_000_000 + i * 100)),
+    );
+    expect(new Set(openings).size).toBe(1);
   });
 });
 
@@ -413,18 +454,21 @@ describe('DynamoDB failures', () => {
     await expectMissingTable(signInAttemptStore(missing).lock('k', 1));
     await expectMissingTable(signInAttemptStore(missing).reset('k'));
     await expectMissingTable(
-      auditStore(missing).recordSignIn({
-        sub: 's',
-        at: 'a',
-        requestId: 'r',
-        userPoolId: 'p',
-        clientId: null,
-        newDeviceUsed: false,
-        triggerSource: 't',
-        expiresAt: 1,
-      }),
+      auditStore(missing).recordSignIn(
+        {
+          sub: 's',
+          requestId: 'r',
+          userPoolId: 'p',
+          clientId: null,
+          newDeviceUsed: false,
+          triggerSource: 't',
+          expiresAt: 1,
+        },
+        1,
+      ),
     );
     await expectMissingTable(notificationStore(missing).claim(claimFor('x'), 1, 1));
+    await expectMissingTable(notificationStore(missing).occurrence('x', 1));
     await expectMissingTable(notificationStore(missing).markSent('x', 'm', 1));
     await expectMissingTable(notificationStore(missing).markFailed('x', 'r', 1));
   });
