@@ -186,10 +186,10 @@ const BCRYPT_MAX_BYTES = 72;
 export async function matches(password: string, parsed: ParsedHash): Promise<boolean> {
   checkVerifiable(parsed);
   const secret = Buffer.from(password, 'utf8');
+  // hash-wasm refuses an empty password, and Cognito never sends one.
+  if (secret.length === 0) return false;
   switch (parsed.algorithm) {
     case 'bcrypt': {
-      // hash-wasm refuses an empty password; no legacy system we migrate from accepts one either.
-      if (secret.length === 0) return false;
       const encoded = await bcrypt({
         password: secret.subarray(0, BCRYPT_MAX_BYTES),
         salt: parsed.salt,
