@@ -1,5 +1,11 @@
 import { defineConfig, type EnvReader } from '../../shared/config.ts';
-import { dummyHash, hashParameters, BUILT_IN_VERIFIERS, verifierFor, type PasswordVerifier } from '../../shared/passwords/verify.ts';
+import {
+  dummyHash,
+  hashParameters,
+  BUILT_IN_VERIFIERS,
+  verifierFor,
+  type PasswordVerifier,
+} from '../../shared/passwords/verify.ts';
 import { remoteVerifier } from '../../shared/passwords/remote.ts';
 import { DAY_SECONDS } from '../../shared/stores/expiry.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
@@ -61,7 +67,8 @@ function remoteFrom(env: EnvReader): PasswordVerifier | undefined {
   return remoteVerifier({ url, timeoutMs, name: 'remote' });
 }
 
-export const loadConfig = defineConfig<MigrateUserConfig>((env) => {
+/** Reads the configuration from `env` (exported for tests; the handler uses loadConfig). */
+export function readMigrateUserConfig(env: EnvReader): MigrateUserConfig {
   const lockSeconds = env.int('LOCKOUT_SECONDS', 900, { min: 1, max: 86_400 });
   const remote = remoteFrom(env);
   const dummy = dummyFrom(env);
@@ -85,4 +92,6 @@ export const loadConfig = defineConfig<MigrateUserConfig>((env) => {
     dummy,
     dummyParameters: hashParameters(dummy.hash) ?? '',
   };
-});
+}
+
+export const loadConfig = defineConfig(readMigrateUserConfig);

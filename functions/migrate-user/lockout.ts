@@ -24,5 +24,4 @@ export function decideMigrationAttempt(record: AttemptRecord, now: number, polic
  * Pre authentication's lock message, word for word (a unit test holds them equal): one lock, one
  * message, whichever trigger met it. It says nothing of whether the user exists.
  */
-export const SIGN_IN_LOCKED_MESSAGE =
-  'Sign-in is not possible right now. Please try again later or contact support.';
+export const SIGN_IN_LOCKED_MESSAGE = 'Sign-in is not possible right now. Please try again later or contact support.';

@@ -28,7 +28,10 @@ export interface FoundUser {
   via: 'username' | 'email';
 }
 
-export function pickUser(byUsername: LegacyUserItem | undefined, byEmail: LegacyUserItem | undefined): FoundUser | undefined {
+export function pickUser(
+  byUsername: LegacyUserItem | undefined,
+  byEmail: LegacyUserItem | undefined,
+): FoundUser | undefined {
   if (byUsername) return { item: byUsername, via: 'username' };
   if (byEmail) return { item: byEmail, via: 'email' };
   return undefined;

@@ -36,7 +36,11 @@ export function policyViolations(password: string, policy: PasswordPolicy): Poli
   if (policy.requireLowercase && !/[a-z]/u.test(password)) broken.push('lowercase');
   if (policy.requireNumbers && !/[0-9]/u.test(password)) broken.push('number');
   const inner = password.slice(1, -1);
-  if (policy.requireSymbols && ![...password].some((c) => COGNITO_SPECIAL_CHARACTERS.includes(c)) && !inner.includes(' '))
+  if (
+    policy.requireSymbols &&
+    ![...password].some((c) => COGNITO_SPECIAL_CHARACTERS.includes(c)) &&
+    !inner.includes(' ')
+  )
     broken.push('symbol');
   if (/^\s|\s$/u.test(password)) broken.push('edge-whitespace');
   return broken;

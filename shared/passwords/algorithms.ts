@@ -152,7 +152,8 @@ export function checkVerifiable(parsed: ParsedHash): void {
       // hash-wasm computes version 0x13 (19) only; 0x10 hashes would need another implementation.
       if (parsed.version !== 19) refuse('version other than 19');
       if (parsed.memoryKiB > WORK_LIMITS.argon2MaxMemoryKiB) refuse('memory over limit');
-      if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.argon2MaxIterations) refuse('iterations out of range');
+      if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.argon2MaxIterations)
+        refuse('iterations out of range');
       if (parsed.parallelism < 1 || parsed.parallelism > WORK_LIMITS.argon2MaxParallelism)
         refuse('parallelism out of range');
       if (parsed.memoryKiB < 8 * parsed.parallelism) refuse('memory below 8 KiB per lane');

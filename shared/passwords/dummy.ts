@@ -25,7 +25,10 @@ function candidate(spec: string): string | undefined {
   }
   if (/^pbkdf2_sha256\$\d+$/u.test(prefix)) {
     // Django's salts are 22 letters and digits, used as text.
-    const salt = randomBytes(SALT_BYTES).toString('base64').replace(/[^A-Za-z0-9]/gu, 'x').slice(0, 22);
+    const salt = randomBytes(SALT_BYTES)
+      .toString('base64')
+      .replace(/[^A-Za-z0-9]/gu, 'x')
+      .slice(0, 22);
     return `${prefix}$${salt}$${randomBytes(DIGEST_BYTES).toString('base64')}`;
   }
   return undefined;

@@ -87,11 +87,18 @@ describe('serverless package', () => {
   it('sizes migrate-user for hashing and lets it touch only the legacy directory and the attempts', () => {
     expect(template.Resources.MigrateUserLambdaFunction?.Properties.MemorySize).toBe(1769);
     const role = template.Resources.MigrateUserRole?.Properties as {
-      Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> } }>;
+      Policies: Array<{
+        PolicyName: string;
+        PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> };
+      }>;
     };
     const tables = role.Policies.find((policy) => policy.PolicyName === 'tables')?.PolicyDocument.Statement;
     expect(tables).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
+      },
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],

@@ -32,10 +32,12 @@ beforeEach(() => {
   received.length = 0;
 });
 
-const json = (status: number, body: unknown): Handler => (_request, _body, response) => {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown): Handler =>
+  (_request, _body, response) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  };
 
 const request = { username: 'Jane.Doe', password: 'Correct-Horse-42', hash: undefined };
 
@@ -67,7 +69,9 @@ describe('remoteVerifier', () => {
 
   it('fails (closed) on a server error, a 200 without JSON, or a redirect it does not follow', async () => {
     handle = json(500, {});
-    await expect(verifier().verify(request)).rejects.toThrow(new RemoteVerifierError('the old system answered HTTP 500'));
+    await expect(verifier().verify(request)).rejects.toThrow(
+      new RemoteVerifierError('the old system answered HTTP 500'),
+    );
     handle = (_request, _body, response) => response.end('<html>');
     await expect(verifier().verify(request)).rejects.toBeInstanceOf(RemoteVerifierError);
     handle = (_request, _body, response) => {

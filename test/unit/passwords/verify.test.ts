@@ -34,11 +34,27 @@ const PUBLISHED: Array<[string, string, string]> = [
     '$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc',
   ],
   // passlib's documentation (scrypt) and test suite (pbkdf2_sha256), adapted base64.
-  ['scrypt (passlib docs)', 'password', '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E'],
-  ['pbkdf2-sha256 (passlib tests)', 'password', '$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg.fJPeq1h/gXXY7acBp9/6c.tmQ'],
-  ['pbkdf2-sha256 (passlib tests)', 'password', '$pbkdf2-sha256$6400$0ZrzXitFSGltTQnBWOsdAw$Y11AchqV4b0sUisdZd0Xr97KWoymNE0LNNrnEgY4H9M'],
+  [
+    'scrypt (passlib docs)',
+    'password',
+    '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E',
+  ],
+  [
+    'pbkdf2-sha256 (passlib tests)',
+    'password',
+    '$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg.fJPeq1h/gXXY7acBp9/6c.tmQ',
+  ],
+  [
+    'pbkdf2-sha256 (passlib tests)',
+    'password',
+    '$pbkdf2-sha256$6400$0ZrzXitFSGltTQnBWOsdAw$Y11AchqV4b0sUisdZd0Xr97KWoymNE0LNNrnEgY4H9M',
+  ],
   // Django's test_hashers (make_password("lètmein", "seasalt", "pbkdf2_sha256"), Django 5.0).
-  ['Django pbkdf2_sha256 (Django tests)', 'lètmein', 'pbkdf2_sha256$720000$seasalt$eDupbcisD1UuIiou3hMuMu8oe/XwnpDw45r6AA5iv0E='],
+  [
+    'Django pbkdf2_sha256 (Django tests)',
+    'lètmein',
+    'pbkdf2_sha256$720000$seasalt$eDupbcisD1UuIiou3hMuMu8oe/XwnpDw45r6AA5iv0E=',
+  ],
 ];
 
 describe('published vectors', () => {
@@ -59,7 +75,14 @@ async function bcryptHash(prefix: '$2a$' | '$2b$' | '$2y$', password: string, co
 }
 
 async function pbkdf2Digest(password: string, saltBytes: Uint8Array, iterations: number): Promise<Uint8Array> {
-  return pbkdf2({ password, salt: saltBytes, iterations, hashLength: 32, hashFunction: createSHA256(), outputType: 'binary' });
+  return pbkdf2({
+    password,
+    salt: saltBytes,
+    iterations,
+    hashLength: 32,
+    hashFunction: createSHA256(),
+    outputType: 'binary',
+  });
 }
 
 describe('hashes made by another implementation, in each notation', () => {
@@ -95,7 +118,15 @@ describe('hashes made by another implementation, in each notation', () => {
 
   it('scrypt, passlib notation (adapted base64)', async () => {
     const s = salt();
-    const digest = await scrypt({ password: PASSWORD, salt: s, costFactor: 2 ** 10, blockSize: 8, parallelism: 1, hashLength: 32, outputType: 'binary' });
+    const digest = await scrypt({
+      password: PASSWORD,
+      salt: s,
+      costFactor: 2 ** 10,
+      blockSize: 8,
+      parallelism: 1,
+      hashLength: 32,
+      outputType: 'binary',
+    });
     const hash = `$scrypt$ln=10,r=8,p=1$${phcBase64Encode(s, { adapted: true })}$${phcBase64Encode(digest, { adapted: true })}`;
     expect(hashFormatOf(hash)?.algorithm).toBe('scrypt');
     expect(await verifyPassword(PASSWORD, hash)).toBe(true);
