@@ -230,3 +230,20 @@ export async function matches(password: string, parsed: ParsedHash): Promise<boo
     }
   }
 }
+
+/**
+ * Why a stored hash cannot be verified here, or undefined when it can: "unknown format", or a
+ * UnverifiableHashError reason ("version other than 19", "cost over limit", ...). For the import, to
+ * reject rows migrate-user would refuse; safe to write to a rejects file (it never quotes the hash).
+ */
+export function hashProblem(hash: string): string | undefined {
+  const parsed = parseHash(hash);
+  if (!parsed) return 'unknown format';
+  try {
+    checkVerifiable(parsed);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UnverifiableHashError) return error.reason;
+    throw error;
+  }
+}

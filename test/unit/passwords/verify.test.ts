@@ -11,6 +11,7 @@ import { hashFormatOf } from '../../../shared/passwords/formats.ts';
 import {
   BUILT_IN_VERIFIERS,
   dummyHash,
+  hashProblem,
   hashParameters,
   timedVerify,
   UnverifiableHashError,
@@ -162,6 +163,14 @@ describe('limits and unknown formats', () => {
     for (const hash of [bcrypt20, argonHuge, scryptHuge, argonOld]) {
       await expect(verifyPassword('x', hash)).rejects.toBeInstanceOf(UnverifiableHashError);
     }
+    expect([bcrypt20, argonHuge, scryptHuge, argonOld].map(hashProblem)).toEqual([
+      'cost over limit',
+      'memory over limit',
+      'memory out of range',
+      'version other than 19',
+    ]);
+    expect(hashProblem('5f4dcc3b5aa765d61d8327deb882cf99')).toBe('unknown format');
+    expect(hashProblem(PUBLISHED[0]![2])).toBeUndefined();
   });
 
   it('has no verifier for formats it does not know, or for a missing hash', () => {
