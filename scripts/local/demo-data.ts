@@ -1,6 +1,6 @@
 /**
- * Demo data for the local stack and local invoke: a native user to sign in with, and profiles that the
- * sample events in events/ refer to (the sample user, and a blocked one).
+ * Demo data for the local stack and local invoke: a native user to sign in with, profiles that the
+ * sample events in events/ refer to (the sample user, and a blocked one), and a legacy user to migrate.
  */
 import {
   AdminCreateUserCommand,
@@ -10,10 +10,44 @@ import {
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SAMPLE } from '../../shared/events/index.ts';
+import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../../shared/stores/legacy-user.ts';
+import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
 import { dynamoDbClientFor } from './dynamodb.ts';
 
 export const DEMO_USER = { email: 'demo.user@example.com', password: 'Demo-Password-42', givenName: 'Demo' } as const;
 export const BLOCKED_SUB = '0b10c4ed-0000-4000-8000-000000000000';
+
+/**
+ * A user of the legacy directory, not yet in any pool: the user of the migrate-user sample events
+ * (events/migrate-user, user name = the sample e-mail), whose old password is `password` (README).
+ * The hash is bcrypt cost 10 of that password, as a legacy system stored it.
+ */
+export const DEMO_LEGACY_USER = {
+  username: 'jane.doe',
+  email: SAMPLE.email,
+  password: 'Correct-Horse-42',
+  passwordHash: '$2a$10$f5fMeYtRVTCTNnXvUI4wnO0.B6HeuBIHQU3rps2Xk8VKuWK5VN8iy',
+} as const;
+
+export function demoLegacyUserItem(): LegacyUserItem {
+  return {
+    username: normaliseUsername(DEMO_LEGACY_USER.username),
+    usernameAsGiven: DEMO_LEGACY_USER.username,
+    email: normaliseEmail(DEMO_LEGACY_USER.email),
+    attributes: {
+      email: DEMO_LEGACY_USER.email,
+      email_verified: 'true',
+      phone_number: SAMPLE.phoneNumber,
+      phone_number_verified: 'false',
+      given_name: SAMPLE.givenName,
+      family_name: SAMPLE.familyName,
+      locale: SAMPLE.locale,
+    },
+    passwordHash: DEMO_LEGACY_USER.passwordHash,
+    mfaEnabled: false,
+    importedAt: '2026-01-01T00:00:00.000Z',
+  };
+}
 
 /** Profiles: the user of the sample events, and a blocked account. */
 export async function seedTables(endpoint: string, tables: Record<string, string>): Promise<void> {
@@ -43,6 +77,7 @@ export async function seedTables(endpoint: string, tables: Record<string, string
     },
   ];
   for (const profile of profiles) await client.send(new PutCommand({ TableName: tables.profiles, Item: profile }));
+  if (tables.legacyUsers) await legacyUserStore(tables.legacyUsers, () => client).putAll([demoLegacyUserItem()]);
 }
 
 /** A confirmed native user with a verified e-mail, to sign in with or to link a federated identity to. */

@@ -85,4 +85,35 @@ describe('npm run invoke', () => {
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ triggerSource: source, response });
   });
+
+  // The embedded directory holds the demo legacy user of the samples (scripts/local/demo-data.ts).
+  it.each([
+    ['UserMigration_Authentication', 'CONFIRMED'],
+    ['UserMigration_ForgotPassword', null],
+  ])('migrates the demo legacy user with the sample %s', (source, finalUserStatus) => {
+    const run = invoke('migrate-user', `events/migrate-user/${source}.json`);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({
+      triggerSource: source,
+      response: {
+        userAttributes: { email: 'jane.doe@example.com', email_verified: 'true', given_name: 'Jane' },
+        finalUserStatus,
+        messageAction: 'SUPPRESS',
+      },
+    });
+    expect(result.response.userAttributes.sub).toBeUndefined();
+  });
+
+  it('refuses a wrong password of the demo legacy user with Cognito’s words, exit 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'invoke-'));
+    const file = join(dir, 'wrong.json');
+    const event = JSON.parse(readFileSync(join(ROOT, 'events/migrate-user/UserMigration_Authentication.json'), 'utf8'));
+    event.request.password = 'Not-The-Password-1';
+    writeFileSync(file, JSON.stringify(event));
+    const run = invoke('migrate-user', file);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run).toMatchObject({ status: 1, stdout: '', stderr: 'error: Incorrect username or password.\n' });
+  });
 });

@@ -33,6 +33,7 @@ describe('serverless package', () => {
     postConfirmation: 'PostConfirmation',
     preAuthentication: 'PreAuthentication',
     postAuthentication: 'PostAuthentication',
+    migrateUser: 'UserMigration',
   } as const;
 
   it('writes one zip per declared function', () => {
@@ -42,6 +43,7 @@ describe('serverless package', () => {
         .sort(),
     ).toEqual([
       'inboundFederation.zip',
+      'migrateUser.zip',
       'postAuthentication.zip',
       'postConfirmation.zip',
       'preAuthentication.zip',
@@ -68,6 +70,44 @@ describe('serverless package', () => {
       (template.Resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     expect(environment('PreSignUpLambdaFunction').SIGNUP_LINK_TRUSTED_PROVIDERS).toBe('Google,SignInWithApple');
     expect(environment('InboundFederationLambdaFunction')).toMatchObject({ FEDERATION_ATTRIBUTE_MAPPINGS: '{}' });
+    expect(environment('MigrateUserLambdaFunction')).toMatchObject({
+      LEGACY_USERS_TABLE: 'cognito-triggers-dev-legacy-users',
+      SIGN_IN_ATTEMPTS_TABLE: 'cognito-triggers-dev-sign-in-attempts',
+      LOCKOUT_MAX_ATTEMPTS: '5',
+      LOCKOUT_SECONDS: '900',
+      MIGRATION_LOOKUP: 'both',
+      MIGRATION_DUMMY_HASH: '$2b$10$',
+      LEGACY_HASH_TTL_DAYS: '30',
+    });
+  });
+
+  it('sizes migrate-user for hashing and lets it touch only the legacy directory and the attempts', () => {
+    expect(template.Resources.MigrateUserLambdaFunction?.Properties.MemorySize).toBe(1769);
+    const role = template.Resources.MigrateUserRole?.Properties as {
+      Policies: Array<{
+        PolicyName: string;
+        PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> };
+      }>;
+    };
+    const tables = role.Policies.find((policy) => policy.PolicyName === 'tables')?.PolicyDocument.Statement;
+    expect(tables).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] }, '/index/EmailIndex']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['SignInAttemptsTable', 'Arn'] },
+      },
+    ]);
+    expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['logs', 'tables']);
   });
 
   it('gives every function its own role and no shared one', () => {
@@ -91,7 +131,7 @@ describe('serverless package', () => {
         'userPoolId=eu-west-1_Abc123',
       );
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
-      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(4);
+      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(5);
       // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
       expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
         Principal: 'cognito-idp.amazonaws.com',

@@ -1,0 +1,97 @@
+import { defineConfig, type EnvReader } from '../../shared/config.ts';
+import {
+  dummyHash,
+  hashParameters,
+  BUILT_IN_VERIFIERS,
+  verifierFor,
+  type PasswordVerifier,
+} from '../../shared/passwords/verify.ts';
+import { remoteVerifier } from '../../shared/passwords/remote.ts';
+import { DAY_SECONDS } from '../../shared/stores/expiry.ts';
+import { tableName } from '../../shared/stores/table-names.ts';
+import type { LockoutPolicy } from './lockout.ts';
+import { LOOKUP_MODES, type LookupMode } from './lookup.ts';
+import { COGNITO_DEFAULT_POLICY, type PasswordPolicy } from './password-policy.ts';
+import type { Dummy } from './verification.ts';
+
+export interface MigrateUserConfig {
+  legacyUsersTable: string;
+  attemptsTable: string;
+  lockout: LockoutPolicy;
+  attemptsTtlSeconds: number;
+  lookup: LookupMode;
+  /** The pool signs in by user name with the e-mail as an alias: answer `username` for alias sign-ins. */
+  signInAliases: boolean;
+  passwordPolicy: PasswordPolicy;
+  /** How long a migrated row (and its hash) lives after the migration. */
+  hashTtlSeconds: number;
+  /** Answer enableSMSMFA for users the legacy system had MFA on, when they have a phone number. */
+  enableSmsMfa: boolean;
+  /** Tried in order; the first that handles a user's stored hash verifies it. */
+  verifiers: readonly PasswordVerifier[];
+  dummy: Dummy;
+  /** The dummy's parameters, for logs. */
+  dummyParameters: string;
+}
+
+export const DEFAULT_DUMMY_PARAMETERS = '$2b$10$';
+
+function dummyFrom(env: EnvReader): Dummy {
+  const spec = env.string('MIGRATION_DUMMY_HASH', DEFAULT_DUMMY_PARAMETERS);
+  let hash: string;
+  try {
+    hash = dummyHash(spec);
+  } catch (error) {
+    env.problems.push(`MIGRATION_DUMMY_HASH: ${(error as Error).message}`);
+    hash = dummyHash(DEFAULT_DUMMY_PARAMETERS);
+  }
+  return { hash, verifier: verifierFor(BUILT_IN_VERIFIERS, hash) ?? (BUILT_IN_VERIFIERS[0] as PasswordVerifier) };
+}
+
+/** The old system's verification endpoint: HTTPS, or plain HTTP on this machine only (tests, a local stand-in). */
+function remoteFrom(env: EnvReader): PasswordVerifier | undefined {
+  const url = env.string('MIGRATION_REMOTE_VERIFY_URL');
+  const timeoutMs = env.int('MIGRATION_REMOTE_VERIFY_TIMEOUT_MS', 1500, { min: 100, max: 4000 });
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const local = parsed?.hostname === '127.0.0.1' || parsed?.hostname === 'localhost';
+  if (!parsed || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && local))) {
+    env.problems.push('MIGRATION_REMOTE_VERIFY_URL: expected an https:// URL');
+    return undefined;
+  }
+  return remoteVerifier({ url, timeoutMs, name: 'remote' });
+}
+
+/** Reads the configuration from `env` (exported for tests; the handler uses loadConfig). */
+export function readMigrateUserConfig(env: EnvReader): MigrateUserConfig {
+  const lockSeconds = env.int('LOCKOUT_SECONDS', 900, { min: 1, max: 86_400 });
+  const remote = remoteFrom(env);
+  const dummy = dummyFrom(env);
+  return {
+    legacyUsersTable: tableName(env, 'legacyUsers'),
+    attemptsTable: tableName(env, 'signInAttempts'),
+    lockout: { maxAttempts: env.int('LOCKOUT_MAX_ATTEMPTS', 5, { min: 1, max: 100 }), lockMs: lockSeconds * 1000 },
+    attemptsTtlSeconds: Math.max(lockSeconds * 4, 86_400),
+    lookup: env.oneOf('MIGRATION_LOOKUP', LOOKUP_MODES, 'both'),
+    signInAliases: env.bool('MIGRATION_SIGN_IN_ALIASES', false),
+    passwordPolicy: {
+      minLength: env.int('MIGRATION_PASSWORD_MIN_LENGTH', COGNITO_DEFAULT_POLICY.minLength, { min: 6, max: 99 }),
+      requireUppercase: env.bool('MIGRATION_PASSWORD_REQUIRE_UPPERCASE', COGNITO_DEFAULT_POLICY.requireUppercase),
+      requireLowercase: env.bool('MIGRATION_PASSWORD_REQUIRE_LOWERCASE', COGNITO_DEFAULT_POLICY.requireLowercase),
+      requireNumbers: env.bool('MIGRATION_PASSWORD_REQUIRE_NUMBERS', COGNITO_DEFAULT_POLICY.requireNumbers),
+      requireSymbols: env.bool('MIGRATION_PASSWORD_REQUIRE_SYMBOLS', COGNITO_DEFAULT_POLICY.requireSymbols),
+    },
+    hashTtlSeconds: env.int('LEGACY_HASH_TTL_DAYS', 30, { min: 1, max: 3650 }) * DAY_SECONDS,
+    enableSmsMfa: env.bool('MIGRATION_ENABLE_SMS_MFA', false),
+    verifiers: remote ? [...BUILT_IN_VERIFIERS, remote] : BUILT_IN_VERIFIERS,
+    dummy,
+    dummyParameters: hashParameters(dummy.hash) ?? '',
+  };
+}
+
+export const loadConfig = defineConfig(readMigrateUserConfig);

@@ -1,0 +1,249 @@
+/**
+ * The built-in hash algorithms: parse a stored string into its parameters, and compute the digest of a
+ * password under those parameters. Pure JavaScript and WebAssembly only (hash-wasm for bcrypt and Argon2,
+ * node:crypto, which is built into Node, for scrypt and PBKDF2): native addons built here would not load
+ * on Lambda's arm64.
+ */
+import { pbkdf2 as pbkdf2Callback, scrypt as scryptCallback, type ScryptOptions } from 'node:crypto';
+import { promisify } from 'node:util';
+import { argon2i, argon2id, bcrypt } from 'hash-wasm';
+import { bcryptBase64Decode, digestsEqual, phcBase64Decode } from './encoding.ts';
+import { hashFormatOf, type HashAlgorithm } from './formats.ts';
+
+const pbkdf2 = promisify(pbkdf2Callback);
+const scrypt = promisify(scryptCallback) as (
+  password: Buffer,
+  salt: Buffer,
+  length: number,
+  options: ScryptOptions,
+) => Promise<Buffer>;
+
+/** A stored hash we recognise but will not verify: parameters outside the limits, or a version we lack. */
+export class UnverifiableHashError extends Error {
+  override readonly name = 'UnverifiableHashError';
+  constructor(
+    readonly algorithm: HashAlgorithm,
+    /** Stable and free of the hash itself: fit for logs and metrics. */
+    readonly reason: string,
+  ) {
+    super(`${algorithm} hash not verifiable: ${reason}`);
+  }
+}
+
+/**
+ * Work limits. A row with absurd parameters (an export error, or a planted row) must not make one
+ * sign-in take minutes or gigabytes; the costs in use today are well inside them.
+ */
+export const WORK_LIMITS = {
+  bcryptMaxCost: 15,
+  argon2MaxMemoryKiB: 256 * 1024,
+  argon2MaxIterations: 16,
+  argon2MaxParallelism: 16,
+  scryptMaxMemoryBytes: 256 * 1024 * 1024,
+  scryptMaxParallelism: 16,
+  pbkdf2MaxIterations: 5_000_000,
+} as const;
+
+export type ParsedHash =
+  | { algorithm: 'bcrypt'; cost: number; salt: Buffer; checksum: string }
+  | {
+      algorithm: 'argon2id' | 'argon2i';
+      version: number;
+      memoryKiB: number;
+      iterations: number;
+      parallelism: number;
+      salt: Buffer;
+      digest: Buffer;
+    }
+  | { algorithm: 'scrypt'; logN: number; blockSize: number; parallelism: number; salt: Buffer; digest: Buffer }
+  | {
+      algorithm: 'pbkdf2-sha256';
+      notation: 'phc' | 'django';
+      iterations: number;
+      salt: Buffer;
+      digest: Buffer;
+    };
+
+function parameters(text: string): Record<string, number> {
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [key = '', value = ''] = pair.split('=');
+      return [key, Number(value)];
+    }),
+  );
+}
+
+/** The parameters of a stored hash, or undefined when it is no format we know (see formats.ts). */
+export function parseHash(hash: string): ParsedHash | undefined {
+  const format = hashFormatOf(hash);
+  if (!format) return undefined;
+  const parts = hash.split('$');
+  switch (format.algorithm) {
+    case 'bcrypt': {
+      // $2b$12$<22 salt><31 checksum>
+      const body = parts[3] ?? '';
+      return {
+        algorithm: 'bcrypt',
+        cost: Number(parts[2]),
+        salt: bcryptBase64Decode(body.slice(0, 22)).subarray(0, 16),
+        checksum: body.slice(22),
+      };
+    }
+    case 'argon2id':
+    case 'argon2i': {
+      // $argon2id$v=19$m=65536,t=3,p=4$<salt>$<digest>
+      const { m = 0, t = 0, p = 0 } = parameters(parts[3] ?? '');
+      return {
+        algorithm: format.algorithm,
+        version: Number((parts[2] ?? '').slice(2)),
+        memoryKiB: m,
+        iterations: t,
+        parallelism: p,
+        salt: phcBase64Decode(parts[4] ?? ''),
+        digest: phcBase64Decode(parts[5] ?? ''),
+      };
+    }
+    case 'scrypt': {
+      // passlib: $scrypt$ln=17,r=8,p=1$<salt>$<digest>, adapted base64
+      const { ln = 0, r = 0, p = 0 } = parameters(parts[2] ?? '');
+      return {
+        algorithm: 'scrypt',
+        logN: ln,
+        blockSize: r,
+        parallelism: p,
+        salt: phcBase64Decode(parts[3] ?? ''),
+        digest: phcBase64Decode(parts[4] ?? ''),
+      };
+    }
+    case 'pbkdf2-sha256': {
+      if (format.notation === 'django') {
+        // pbkdf2_sha256$600000$<salt, used as text>$<digest, standard base64>
+        return {
+          algorithm: 'pbkdf2-sha256',
+          notation: 'django',
+          iterations: Number(parts[1]),
+          salt: Buffer.from(parts[2] ?? '', 'utf8'),
+          digest: Buffer.from(parts[3] ?? '', 'base64'),
+        };
+      }
+      // passlib: $pbkdf2-sha256$600000$<salt>$<digest>, adapted base64 (the PHC form writes i=600000)
+      return {
+        algorithm: 'pbkdf2-sha256',
+        notation: 'phc',
+        iterations: Number((parts[2] ?? '').replace(/^i=/u, '')),
+        salt: phcBase64Decode(parts[3] ?? ''),
+        digest: phcBase64Decode(parts[4] ?? ''),
+      };
+    }
+  }
+}
+
+/** Throws UnverifiableHashError when the parameters are outside WORK_LIMITS or otherwise unusable. */
+export function checkVerifiable(parsed: ParsedHash): void {
+  const refuse = (reason: string) => {
+    throw new UnverifiableHashError(parsed.algorithm, reason);
+  };
+  switch (parsed.algorithm) {
+    case 'bcrypt':
+      if (parsed.cost > WORK_LIMITS.bcryptMaxCost) refuse('cost over limit');
+      return;
+    case 'argon2id':
+    case 'argon2i':
+      // hash-wasm computes version 0x13 (19) only; 0x10 hashes would need another implementation.
+      if (parsed.version !== 19) refuse('version other than 19');
+      if (parsed.memoryKiB > WORK_LIMITS.argon2MaxMemoryKiB) refuse('memory over limit');
+      if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.argon2MaxIterations)
+        refuse('iterations out of range');
+      if (parsed.parallelism < 1 || parsed.parallelism > WORK_LIMITS.argon2MaxParallelism)
+        refuse('parallelism out of range');
+      if (parsed.memoryKiB < 8 * parsed.parallelism) refuse('memory below 8 KiB per lane');
+      if (parsed.salt.length < 8) refuse('salt shorter than 8 bytes');
+      if (parsed.digest.length < 4) refuse('digest shorter than 4 bytes');
+      return;
+    case 'scrypt': {
+      const memory = 128 * parsed.blockSize * 2 ** parsed.logN;
+      if (parsed.logN < 1 || parsed.blockSize < 1 || memory > WORK_LIMITS.scryptMaxMemoryBytes)
+        refuse('memory out of range');
+      if (parsed.parallelism < 1 || parsed.parallelism > WORK_LIMITS.scryptMaxParallelism)
+        refuse('parallelism out of range');
+      if (parsed.digest.length < 1) refuse('empty digest');
+      return;
+    }
+    case 'pbkdf2-sha256':
+      if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.pbkdf2MaxIterations)
+        refuse('iterations out of range');
+      if (parsed.digest.length < 1) refuse('empty digest');
+      return;
+  }
+}
+
+/** bcrypt reads at most 72 bytes of the password ($2b$ and $2y$ truncate there; $2a$ the same below 256). */
+const BCRYPT_MAX_BYTES = 72;
+
+/**
+ * True when `password` hashes to the stored digest under the stored parameters. The digest comparison
+ * is constant-time. Throws UnverifiableHashError for parameters outside the limits.
+ */
+export async function matches(password: string, parsed: ParsedHash): Promise<boolean> {
+  checkVerifiable(parsed);
+  const secret = Buffer.from(password, 'utf8');
+  // hash-wasm refuses an empty password, and Cognito never sends one.
+  if (secret.length === 0) return false;
+  switch (parsed.algorithm) {
+    case 'bcrypt': {
+      const encoded = await bcrypt({
+        password: secret.subarray(0, BCRYPT_MAX_BYTES),
+        salt: parsed.salt,
+        costFactor: parsed.cost,
+        outputType: 'encoded',
+      });
+      return digestsEqual(Buffer.from(encoded.slice(-31), 'latin1'), Buffer.from(parsed.checksum, 'latin1'));
+    }
+    case 'argon2id':
+    case 'argon2i': {
+      const compute = parsed.algorithm === 'argon2id' ? argon2id : argon2i;
+      const digest = await compute({
+        password: secret,
+        salt: parsed.salt,
+        iterations: parsed.iterations,
+        parallelism: parsed.parallelism,
+        memorySize: parsed.memoryKiB,
+        hashLength: parsed.digest.length,
+        outputType: 'binary',
+      });
+      return digestsEqual(digest, parsed.digest);
+    }
+    case 'scrypt': {
+      const N = 2 ** parsed.logN;
+      const digest = await scrypt(secret, parsed.salt, parsed.digest.length, {
+        N,
+        r: parsed.blockSize,
+        p: parsed.parallelism,
+        // Node's default ceiling is 32 MiB; N=2^17, r=8 needs 128 MiB (checkVerifiable bounds it).
+        maxmem: 128 * parsed.blockSize * N + 16 * 1024 * 1024,
+      });
+      return digestsEqual(digest, parsed.digest);
+    }
+    case 'pbkdf2-sha256': {
+      const digest = await pbkdf2(secret, parsed.salt, parsed.iterations, parsed.digest.length, 'sha256');
+      return digestsEqual(digest, parsed.digest);
+    }
+  }
+}
+
+/**
+ * Why a stored hash cannot be verified here, or undefined when it can: "unknown format", or a
+ * UnverifiableHashError reason ("version other than 19", "cost over limit", ...). For the import, to
+ * reject rows migrate-user would refuse; safe to write to a rejects file (it never quotes the hash).
+ */
+export function hashProblem(hash: string): string | undefined {
+  const parsed = parseHash(hash);
+  if (!parsed) return 'unknown format';
+  try {
+    checkVerifiable(parsed);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UnverifiableHashError) return error.reason;
+    throw error;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The verifiers against published vectors (OpenBSD/Openwall bcrypt, the Argon2 reference implementation,
+ * passlib's and Django's documentation and tests) and against hashes made by an independent
+ * implementation (hash-wasm's scrypt and PBKDF2, hash-wasm's own encoders) in the notations legacy
+ * systems write.
+ */
+import { createSHA256, argon2id, bcrypt, pbkdf2, scrypt } from 'hash-wasm';
+import { randomBytes } from 'node:crypto';
+import { bcryptBase64Encode, digestsEqual, phcBase64Encode } from '../../../shared/passwords/encoding.ts';
+import { hashFormatOf } from '../../../shared/passwords/formats.ts';
+import {
+  BUILT_IN_VERIFIERS,
+  dummyHash,
+  hashProblem,
+  hashParameters,
+  timedVerify,
+  UnverifiableHashError,
+  verifierFor,
+  verifyPassword,
+  type PasswordVerifier,
+} from '../../../shared/passwords/verify.ts';
+
+const PUBLISHED: Array<[string, string, string]> = [
+  // Openwall's crypt_blowfish test vectors (also in OpenBSD's regress suite).
+  ['bcrypt $2a$ (Openwall)', 'U*U', '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW'],
+  // The Argon2 reference implementation's test.c.
+  [
+    'argon2i (reference test.c)',
+    'password',
+    '$argon2i$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$wWKIMhR9lyDFvRz9YTZweHKfbftvj+qf+YFY4NeBbtA',
+  ],
+  [
+    'argon2id (reference test.c)',
+    'password',
+    '$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc',
+  ],
+  // passlib's documentation (scrypt) and test suite (pbkdf2_sha256), adapted base64.
+  [
+    'scrypt (passlib docs)',
+    'password',
+    '$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E',
+  ],
+  [
+    'pbkdf2-sha256 (passlib tests)',
+    'password',
+    '$pbkdf2-sha256$1212$4vjV83LKPjQzk31VI4E0Vw$hsYF68OiOUPdDZ1Fg.fJPeq1h/gXXY7acBp9/6c.tmQ',
+  ],
+  [
+    'pbkdf2-sha256 (passlib tests)',
+    'password',
+    '$pbkdf2-sha256$6400$0ZrzXitFSGltTQnBWOsdAw$Y11AchqV4b0sUisdZd0Xr97KWoymNE0LNNrnEgY4H9M',
+  ],
+  // Django's test_hashers (make_password("lètmein", "seasalt", "pbkdf2_sha256"), Django 5.0).
+  [
+    'Django pbkdf2_sha256 (Django tests)',
+    'lètmein',
+    'pbkdf2_sha256$720000$seasalt$eDupbcisD1UuIiou3hMuMu8oe/XwnpDw45r6AA5iv0E=',
+  ],
+];
+
+describe('published vectors', () => {
+  it.each(PUBLISHED)('%s: the right password verifies, a wrong one does not', async (_name, password, hash) => {
+    expect(hashFormatOf(hash)).toBeDefined();
+    expect(await verifyPassword(password, hash)).toBe(true);
+    expect(await verifyPassword(`${password}!`, hash)).toBe(false);
+    expect(await verifyPassword(password.slice(1), hash)).toBe(false);
+  });
+});
+
+const PASSWORD = 'Grüße, Jürgen! 42';
+const salt = () => randomBytes(16);
+
+async function bcryptHash(prefix: '$2a$' | '$2b$' | '$2y$', password: string, cost = 5): Promise<string> {
+  const encoded = await bcrypt({ password, salt: salt(), costFactor: cost, outputType: 'encoded' });
+  return prefix + encoded.slice(4);
+}
+
+async function pbkdf2Digest(password: string, saltBytes: Uint8Array, iterations: number): Promise<Uint8Array> {
+  return pbkdf2({
+    password,
+    salt: saltBytes,
+    iterations,
+    hashLength: 32,
+    hashFunction: createSHA256(),
+    outputType: 'binary',
+  });
+}
+
+describe('hashes made by another implementation, in each notation', () => {
+  it.each(['$2a$', '$2b$', '$2y$'] as const)('bcrypt %s', async (prefix) => {
+    const hash = await bcryptHash(prefix, PASSWORD);
+    expect(hashFormatOf(hash)?.algorithm).toBe('bcrypt');
+    expect(await verifyPassword(PASSWORD, hash)).toBe(true);
+    expect(await verifyPassword(PASSWORD.toLowerCase(), hash)).toBe(false);
+  });
+
+  it('bcrypt reads the first 72 bytes, as every bcrypt does', async () => {
+    const long = 'x'.repeat(72);
+    const hash = await bcryptHash('$2b$', long);
+    expect(await verifyPassword(`${long}anything after byte 72`, hash)).toBe(true);
+    expect(await verifyPassword('x'.repeat(71), hash)).toBe(false);
+    expect(await verifyPassword('', hash)).toBe(false);
+  });
+
+  it('argon2id (hash-wasm encoder, standard base64)', async () => {
+    const hash = await argon2id({
+      password: PASSWORD,
+      salt: salt(),
+      iterations: 2,
+      parallelism: 2,
+      memorySize: 1024,
+      hashLength: 32,
+      outputType: 'encoded',
+    });
+    expect(hash.startsWith('$argon2id$v=19$m=1024,t=2,p=2$')).toBe(true);
+    expect(await verifyPassword(PASSWORD, hash)).toBe(true);
+    expect(await verifyPassword('wrong', hash)).toBe(false);
+  });
+
+  it('scrypt, passlib notation (adapted base64)', async () => {
+    const s = salt();
+    const digest = await scrypt({
+      password: PASSWORD,
+      salt: s,
+      costFactor: 2 ** 10,
+      blockSize: 8,
+      parallelism: 1,
+      hashLength: 32,
+      outputType: 'binary',
+    });
+    const hash = `$scrypt$ln=10,r=8,p=1$${phcBase64Encode(s, { adapted: true })}$${phcBase64Encode(digest, { adapted: true })}`;
+    expect(hashFormatOf(hash)?.algorithm).toBe('scrypt');
+    expect(await verifyPassword(PASSWORD, hash)).toBe(true);
+    expect(await verifyPassword('wrong', hash)).toBe(false);
+  });
+
+  it('pbkdf2-sha256, passlib notation and the PHC i= form', async () => {
+    const s = salt();
+    const digest = await pbkdf2Digest(PASSWORD, s, 1000);
+    const body = `${phcBase64Encode(s, { adapted: true })}$${phcBase64Encode(digest, { adapted: true })}`;
+    for (const hash of [`$pbkdf2-sha256$1000$${body}`, `$pbkdf2-sha256$i=1000$${body}`]) {
+      expect(hashFormatOf(hash)?.algorithm).toBe('pbkdf2-sha256');
+      expect(await verifyPassword(PASSWORD, hash)).toBe(true);
+      expect(await verifyPassword('wrong', hash)).toBe(false);
+    }
+  });
+
+  it('pbkdf2-sha256, Django notation (salt used as text, standard base64 digest)', async () => {
+    const digest = await pbkdf2Digest(PASSWORD, new TextEncoder().encode('Na0mISalt2026xyz'), 1000);
+    const hash = `pbkdf2_sha256$1000$Na0mISalt2026xyz$${Buffer.from(digest).toString('base64')}`;
+    expect(hashFormatOf(hash)).toEqual({ algorithm: 'pbkdf2-sha256', notation: 'django' });
+    expect(await verifyPassword(PASSWORD, hash)).toBe(true);
+    expect(await verifyPassword('wrong', hash)).toBe(false);
+  });
+});
+
+describe('limits and unknown formats', () => {
+  it('refuses costs outside the work limits instead of spending minutes on them', async () => {
+    const bcrypt20 = `$2b$20$${bcryptBase64Encode(salt())}${bcryptBase64Encode(randomBytes(23))}`;
+    const argonHuge = `$argon2id$v=19$m=4194304,t=3,p=4$${phcBase64Encode(salt())}$${phcBase64Encode(salt())}`;
+    const scryptHuge = `$scrypt$ln=24,r=8,p=1$${phcBase64Encode(salt())}$${phcBase64Encode(salt())}`;
+    const argonOld = `$argon2i$v=16$m=1024,t=2,p=1$${phcBase64Encode(salt())}$${phcBase64Encode(salt())}`;
+    for (const hash of [bcrypt20, argonHuge, scryptHuge, argonOld]) {
+      await expect(verifyPassword('x', hash)).rejects.toBeInstanceOf(UnverifiableHashError);
+    }
+    expect([bcrypt20, argonHuge, scryptHuge, argonOld].map(hashProblem)).toEqual([
+      'cost over limit',
+      'memory over limit',
+      'memory out of range',
+      'version other than 19',
+    ]);
+    expect(hashProblem('5f4dcc3b5aa765d61d8327deb882cf99')).toBe('unknown format');
+    expect(hashProblem(PUBLISHED[0]![2])).toBeUndefined();
+  });
+
+  it('has no verifier for formats it does not know, or for a missing hash', () => {
+    expect(verifierFor(BUILT_IN_VERIFIERS, '5f4dcc3b5aa765d61d8327deb882cf99')).toBeUndefined();
+    expect(verifierFor(BUILT_IN_VERIFIERS, '$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0')).toBeUndefined();
+    expect(verifierFor(BUILT_IN_VERIFIERS, undefined)).toBeUndefined();
+  });
+
+  it('puts a team verifier first when listed first, and names who decided', async () => {
+    const mine: PasswordVerifier = { name: 'legacy-md5', handles: (h) => h?.length === 32, verify: async () => true };
+    const chain = [mine, ...BUILT_IN_VERIFIERS];
+    const verifier = verifierFor(chain, '5f4dcc3b5aa765d61d8327deb882cf99');
+    expect(verifier?.name).toBe('legacy-md5');
+    const result = await timedVerify(verifier!, { password: 'p', hash: 'h', username: 'u' });
+    expect(result).toMatchObject({ matched: true, verifier: 'legacy-md5' });
+    expect(result.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('compares digests of different lengths as unequal', () => {
+    expect(digestsEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true);
+    expect(digestsEqual(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false);
+    expect(digestsEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2, 3]))).toBe(false);
+  });
+});
+
+describe('dummy hashes', () => {
+  const SPECS = [
+    '$2b$05$',
+    '$2y$06',
+    '$argon2id$v=19$m=1024,t=2,p=1',
+    '$argon2i$v=19$m=1024,t=2,p=2',
+    '$scrypt$ln=10,r=8,p=1',
+    '$pbkdf2-sha256$1000',
+    'pbkdf2_sha256$1000',
+  ];
+
+  it.each(SPECS)('%s: a valid hash of exactly those parameters that no password matches', async (spec) => {
+    const hash = dummyHash(spec);
+    const format = hashFormatOf(hash);
+    expect(format).toBeDefined();
+    expect(hashParameters(hash)).toBe(spec.startsWith('$2') ? spec.replace(/\$?$/u, '$') : spec);
+    expect(dummyHash(spec)).not.toBe(hash);
+    expect(await verifyPassword('', hash)).toBe(false);
+    expect(await verifyPassword('Correct-Horse-42', hash)).toBe(false);
+  });
+
+  it('refuses parameters it cannot verify, naming the accepted forms', () => {
+    expect(() => dummyHash('md5')).toThrow(/\$2b\$12\$/u);
+    expect(() => dummyHash('$2b$25$')).toThrow(UnverifiableHashError);
+  });
+});
