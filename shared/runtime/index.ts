@@ -3,6 +3,7 @@ export {
   type Policy,
   type TriggerContext,
   type TriggerHandler,
+  type DeclaredTriggerHandler,
   type TriggerOptions,
   type FailureMode,
   type Outcome,

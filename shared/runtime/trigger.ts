@@ -87,6 +87,12 @@ function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> 
 
 export type TriggerHandler = (event: unknown, context: Context) => Promise<unknown>;
 
+/** A handler made by cognitoTrigger: it also says which trigger it serves and how it fails (for tests and tools). */
+export type DeclaredTriggerHandler = TriggerHandler & {
+  readonly trigger: TriggerName;
+  readonly failureMode: FailureMode;
+};
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -110,7 +116,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
   trigger: N,
   policy: Policy<N, Config>,
   options: TriggerOptions<Config>,
-): TriggerHandler {
+): DeclaredTriggerHandler {
   const failsOpen = options.failureMode === 'open';
   const service = FUNCTION_FOLDERS[trigger];
   const log = createLogger(service);
@@ -189,7 +195,8 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
     }
   };
 
-  return middy(run)
+  const handler = middy(run)
     .use(injectLambdaContext(log, { resetKeys: true }))
     .use(logMetrics(metrics)) as unknown as TriggerHandler;
+  return Object.assign(handler, { trigger, failureMode: options.failureMode });
 }
