@@ -23,7 +23,15 @@ import {
   tableEnvironment,
 } from '../../scripts/local/index.ts';
 import { captureOutput, type CapturedOutput } from '../helpers/capture-output.ts';
-import { FAULTS, pointAt, startStandIn, type Fault, type Service, type StandIn } from '../helpers/faults.ts';
+import {
+  FAULTS,
+  pointAt,
+  setEnvironment,
+  startStandIn,
+  type Fault,
+  type Service,
+  type StandIn,
+} from '../helpers/faults.ts';
 import { stack, tableName } from '../helpers/stack.ts';
 
 interface Case {
@@ -123,14 +131,8 @@ beforeAll(async () => {
     ...LOCAL_MAIL_ENVIRONMENT,
     POWERTOOLS_LOG_LEVEL: 'INFO',
   };
-  for (const [key, value] of Object.entries(env)) {
-    const previous = process.env[key];
-    process.env[key] = value;
-    restores.push(() => (previous === undefined ? delete process.env[key] : (process.env[key] = previous)));
-  }
-  const outbox = process.env.MAIL_OUTBOX_DIR;
-  delete process.env.MAIL_OUTBOX_DIR; // mail must go to SES (the stand-in), not to files
-  restores.push(() => outbox !== undefined && (process.env.MAIL_OUTBOX_DIR = outbox));
+  // Mail must go to SES (the stand-in), not to files.
+  restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined }));
   // Environment first, then the handlers: each makes its configuration and clients once.
   for (const name of Object.keys(FUNCTIONS)) {
     const module = (await import(`../../functions/${name}/handler.ts`)) as { handler: DeclaredTriggerHandler };

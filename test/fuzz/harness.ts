@@ -35,7 +35,7 @@ import {
   tableEnvironment,
 } from '../../scripts/local/index.ts';
 import { captureOutput } from '../helpers/capture-output.ts';
-import { pointAt, startStandIn, type Fault, type Service, type StandIn } from '../helpers/faults.ts';
+import { pointAt, setEnvironment, startStandIn, type Fault, type Service, type StandIn } from '../helpers/faults.ts';
 import { FAKE_RESPONDERS } from './fake-aws.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -78,19 +78,8 @@ export async function startFuzzEnvironment(): Promise<FuzzEnvironment> {
     // Everything the functions would log, at every level, is scanned for secrets.
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
   };
-  for (const [key, value] of Object.entries(env)) {
-    const previous = process.env[key];
-    process.env[key] = value;
-    restores.push(() => {
-      if (previous === undefined) delete process.env[key];
-      else process.env[key] = previous;
-    });
-  }
-  const outbox = process.env.MAIL_OUTBOX_DIR;
-  delete process.env.MAIL_OUTBOX_DIR;
-  restores.push(() => {
-    if (outbox !== undefined) process.env.MAIL_OUTBOX_DIR = outbox;
-  });
+  // Mail goes to SES (the stand-in), not to files.
+  restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined }));
   return {
     standIns,
     async stop() {
@@ -291,9 +280,14 @@ function parentOf(root: Json, path: readonly PathKey[]): Record<PathKey, Json> |
 const isObject = (value: Json | undefined): value is { [key: string]: Json } =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Sets a key as an own property, whatever its name (an assignment to `__proto__` would change the prototype). */
+/**
+ * Sets a key as an own property, whatever its name (an assignment to `__proto__` would change the
+ * prototype), to a copy of the value: fast-check keeps generated values to replay and shrink them, and
+ * a later mutation of the event must not change them (or make them cyclic).
+ */
 function define(target: Record<PathKey, Json>, key: PathKey, value: Json): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  const copy = JSON.parse(JSON.stringify(value)) as Json;
+  Object.defineProperty(target, key, { value: copy, enumerable: true, writable: true, configurable: true });
 }
 
 function applyMutation(event: Json, change: Mutation): void {

@@ -157,13 +157,22 @@ export async function startStandIn(service: Service, options: StandInOptions = {
 /** A stand-in that always fails with `fault`. */
 export const startFaultServer = (service: Service, fault: Fault) => startStandIn(service, { behaviour: fault });
 
-/** Points this process's (future) SDK clients of `service` at `endpoint`; returns how to undo it. */
-export function pointAt(service: Service, endpoint: string, env: NodeJS.ProcessEnv = process.env): () => void {
-  const variable = ENDPOINT_VARIABLES[service];
-  const previous = env[variable];
-  env[variable] = endpoint;
-  return () => {
-    if (previous === undefined) delete env[variable];
-    else env[variable] = previous;
+/** Sets (or, for undefined, removes) environment variables; returns how to undo it. */
+export function setEnvironment(
+  variables: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv = process.env,
+): () => void {
+  const previous = Object.fromEntries(Object.keys(variables).map((key) => [key, env[key]]));
+  const apply = (values: Readonly<Record<string, string | undefined>>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
   };
+  apply(variables);
+  return () => apply(previous);
 }
+
+/** Points this process's (future) SDK clients of `service` at `endpoint`; returns how to undo it. */
+export const pointAt = (service: Service, endpoint: string, env: NodeJS.ProcessEnv = process.env): (() => void) =>
+  setEnvironment({ [ENDPOINT_VARIABLES[service]]: endpoint }, env);
