@@ -104,8 +104,15 @@ const PHONE_KEYS = /phone_number$|^phone$/iu;
 const NAME_KEYS =
   /^(given_name|family_name|middle_name|name|nickname|preferred_username|address|birthdate|CITY|IP_ADDRESS)$/u;
 const SECRET_KEYS = /password|token|secret|^code$|answer|^session$/iu;
-/** Maps whose every value is the user's or the app's: client metadata, validation data, private parameters. */
-const SECRET_MAPS = /^(clientMetadata|validationData|privateChallengeParameters)$/u;
+/**
+ * Maps whose every value is the user's or the app's: user attributes, client metadata, validation data,
+ * private challenge parameters, what an identity provider sent...
+ */
+const SECRET_MAPS =
+  /^(userAttributes|clientMetadata|validationData|privateChallengeParameters|tokenResponse|idToken|userInfo|samlResponse)$/u;
+/** ...but for the values that say nothing about the person and that the functions' logic turns on. */
+const NOT_PERSONAL =
+  /^(sub|email_verified|phone_number_verified|cognito:.*|locale|zoneinfo|updated_at|token_type|expires_in|scope)$/u;
 
 const NAME_STEMS = ['Jörg', 'Zoë', 'Ольга', '李小龍', "O'Brien", 'Ngozi', 'Åsa-Maria', 'José Luis'];
 const DOMAINS = [
@@ -151,7 +158,11 @@ function secretMaker(salt: number): SecretMaker {
 function plantSecrets(value: Json, make: SecretMaker, key = '', inSecretMap = false): Json {
   if (typeof value === 'string') {
     const secret =
-      inSecretMap || EMAIL_KEYS.test(key) || PHONE_KEYS.test(key) || NAME_KEYS.test(key) || SECRET_KEYS.test(key);
+      (inSecretMap && !NOT_PERSONAL.test(key)) ||
+      EMAIL_KEYS.test(key) ||
+      PHONE_KEYS.test(key) ||
+      NAME_KEYS.test(key) ||
+      SECRET_KEYS.test(key);
     return secret && value !== '' ? make(key) : value;
   }
   if (Array.isArray(value)) return value.map((item) => plantSecrets(item, make, key, inSecretMap));
