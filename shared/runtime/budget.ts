@@ -4,11 +4,13 @@
  * invoked asynchronously (Cognito does not wait for them), so the only limit is the Lambda's own timeout.
  * Either way a margin is kept for answering, logging and flushing metrics after the budget runs out.
  */
+import type { TriggerName } from '../events/index.ts';
+
 export const COGNITO_TRIGGER_TIMEOUT_MS = 5_000;
 export const SAFETY_MARGIN_MS = 250;
 
 /** Triggers Cognito invokes asynchronously: no 5-second limit, only the Lambda's timeout. */
-const ASYNCHRONOUS_TRIGGERS: ReadonlySet<string> = new Set(['CustomEmailSender', 'CustomSMSSender']);
+const ASYNCHRONOUS_TRIGGERS: ReadonlySet<string> = new Set<TriggerName>(['CustomEmailSender', 'CustomSMSSender']);
 
 export function isAsynchronousTrigger(trigger: string): boolean {
   return ASYNCHRONOUS_TRIGGERS.has(trigger);
