@@ -29,5 +29,5 @@ export const handler = cognitoTrigger(
     event.response.userAttributesToMap = decision.attributes;
     return event;
   },
-  { config: loadConfig },
+  { config: loadConfig, failureMode: 'closed' },
 );

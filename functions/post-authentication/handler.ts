@@ -81,5 +81,5 @@ export const handler = cognitoTrigger(
     }
     return event;
   },
-  { config: loadConfig },
+  { config: loadConfig, failureMode: 'open' },
 );

@@ -36,5 +36,5 @@ export const handler = cognitoTrigger(
     }
     throw new UserFacingError(SIGN_IN_REFUSED_MESSAGE, verdict.reason);
   },
-  { config: loadConfig },
+  { config: loadConfig, failureMode: 'closed' },
 );

@@ -59,5 +59,5 @@ export const handler = cognitoTrigger(
     event.response.autoVerifyPhone = verdict.autoVerifyPhone;
     return event;
   },
-  { config: loadConfig },
+  { config: loadConfig, failureMode: 'closed' },
 );

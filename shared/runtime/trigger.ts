@@ -1,13 +1,21 @@
 /**
  * The one wrapper every handler uses. A policy receives a checked, typed event and a context (config,
- * logger, metrics, the time left of Cognito's budget); the wrapper checks what the policy answers,
- * maps errors to what a user may see, and records metrics per trigger and outcome.
+ * logger, metrics, the time left of its budget); the wrapper checks what the policy answers, maps errors
+ * to what a user may see, and records metrics per trigger and outcome. Each function declares what a
+ * failure of its own means for the user (`failureMode`): refused (closed) or let through (open).
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import { FUNCTION_FOLDERS, checkResponse, parseEvent, type TriggerEvents, type TriggerName } from '../events/index.ts';
+import {
+  FUNCTION_FOLDERS,
+  checkResponse,
+  parseEvent,
+  responseProblems,
+  type TriggerEvents,
+  type TriggerName,
+} from '../events/index.ts';
 import { startBudget, type Budget } from './budget.ts';
 import { asError, TriggerFailure, UserFacingError } from './errors.ts';
 import { createLogger, createMetrics, MetricUnit, userNameHash, type Logger, type Metrics } from './observability.ts';
@@ -16,7 +24,10 @@ export interface TriggerContext<Config> {
   readonly config: Config;
   readonly log: Logger;
   readonly metrics: Metrics;
-  /** Time left of Cognito's 5-second budget, and a signal that aborts when it runs out. */
+  /**
+   * Time left of the invocation's budget (Cognito's 5 seconds; the Lambda's own remaining time for the
+   * asynchronous custom senders), and a signal that aborts when it runs out.
+   */
   readonly budget: Pick<Budget, 'remainingMs' | 'signal'>;
   readonly lambda: Context;
 }
@@ -26,14 +37,61 @@ export type Policy<N extends TriggerName, Config> = (
   context: TriggerContext<Config>,
 ) => Promise<TriggerEvents[N]> | TriggerEvents[N];
 
+/**
+ * What a failure of the function itself (not a deliberate refusal) does to the user's flow:
+ * - `closed`: the user's request fails with the generic message (a guard that cannot decide refuses);
+ * - `open`: the user goes on as if the function were not attached. The answer is the event exactly as
+ *   Cognito sent it (never one the policy half-built), with an error log and a `FailedOpen` metric.
+ * "Failure" covers an event the library cannot fully check, an invalid configuration, a store that is
+ * down, hangs or throttles, a policy that overruns its budget: everything but a UserFacingError.
+ */
+export type FailureMode = 'open' | 'closed';
+
 export interface TriggerOptions<Config> {
   /** Reads the function's configuration; called once per container and cached by the reader. */
   config?: () => Config;
+  /** Required, with no default: every function states what its failure means for the user. */
+  failureMode: FailureMode;
 }
 
 export type Outcome = 'allowed' | 'denied' | 'error';
 
+/** The policy ran past its budget and margin, ignoring the budget's signal. */
+class BudgetOverrun extends Error {
+  override readonly name = 'BudgetOverrun';
+}
+
+/**
+ * A copy of the event as received, taken before anything can change it: JSON, because that is how the
+ * event arrived (a `__proto__` key comes back as an own property), and because a fail-open answer must
+ * be what Cognito sent and nothing else. Undefined if the value cannot be copied (never for a Lambda
+ * event, which is parsed JSON).
+ */
+function snapshot(event: unknown): string | undefined {
+  try {
+    return JSON.stringify(event);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Settles with the policy's result, or rejects once the deadline has passed. */
+function beforeDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
+  if (deadline.aborted) return Promise.reject(new BudgetOverrun('the budget ran out before the policy started'));
+  return new Promise<T>((resolve, reject) => {
+    const overrun = () => reject(new BudgetOverrun('the policy overran its budget, ignoring the budget signal'));
+    deadline.addEventListener('abort', overrun, { once: true });
+    work.then(resolve, reject).finally(() => deadline.removeEventListener('abort', overrun));
+  });
+}
+
 export type TriggerHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** A handler made by cognitoTrigger: it also says which trigger it serves and how it fails (for tests and tools). */
+export type DeclaredTriggerHandler = TriggerHandler & {
+  readonly trigger: TriggerName;
+  readonly failureMode: FailureMode;
+};
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -57,8 +115,9 @@ function correlationKeys(event: unknown): Record<string, string | undefined> {
 export function cognitoTrigger<N extends TriggerName, Config = undefined>(
   trigger: N,
   policy: Policy<N, Config>,
-  options: TriggerOptions<Config> = {},
-): TriggerHandler {
+  options: TriggerOptions<Config>,
+): DeclaredTriggerHandler {
+  const failsOpen = options.failureMode === 'open';
   const service = FUNCTION_FOLDERS[trigger];
   const log = createLogger(service);
   const metrics = createMetrics(service, trigger);
@@ -73,16 +132,45 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
     metrics.addMetric('Duration', MetricUnit.Milliseconds, Math.round((performance.now() - startedAt) * 100) / 100);
   };
 
+  /**
+   * The event as received, if it is an answer Cognito accepts (it is, for every trigger that fails
+   * open: none of them has rules on an untouched event); undefined otherwise, and the function fails
+   * closed after all.
+   */
+  const untouchedAnswer = (pristine: string | undefined): unknown => {
+    if (pristine === undefined) return undefined;
+    try {
+      const answer: unknown = JSON.parse(pristine);
+      const problems = responseProblems(trigger, answer as TriggerEvents[N], answer);
+      if (problems.length === 0) return answer;
+      log.error('cannot fail open: the event as received is not an answer Cognito accepts', { problems });
+    } catch (error) {
+      log.error('cannot fail open: the event as received could not be checked', asError(error));
+    }
+    return undefined;
+  };
+
   const run = async (rawEvent: unknown, lambda: Context): Promise<unknown> => {
     const startedAt = performance.now();
-    const budget = startBudget(lambda.getRemainingTimeInMillis?.());
+    const budget = startBudget(trigger, lambda.getRemainingTimeInMillis?.());
     log.appendKeys(correlationKeys(rawEvent));
+    const pristine = failsOpen ? snapshot(rawEvent) : undefined;
     try {
       const config = options.config ? options.config() : (undefined as Config);
       const event = parseEvent(trigger, rawEvent);
       // The custom senders' events arrive without a response object; give the policy one to fill.
       (event as { response?: object }).response ??= {};
-      const result = await policy(event, { config, log, metrics, budget, lambda });
+      const context = {
+        config,
+        log,
+        metrics,
+        budget: { remainingMs: budget.remainingMs, signal: budget.signal },
+        lambda,
+      };
+      const result = await beforeDeadline(
+        Promise.resolve().then(() => policy(event, context)),
+        budget.deadline,
+      );
       checkResponse(trigger, event, result);
       record('allowed', startedAt);
       return result;
@@ -92,6 +180,13 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
         record('denied', startedAt);
         throw error;
       }
+      const answer = failsOpen ? untouchedAnswer(pristine) : undefined;
+      if (answer !== undefined) {
+        log.error('trigger failed; the user goes on (this function fails open)', asError(error));
+        metrics.addMetric('FailedOpen', MetricUnit.Count, 1);
+        record('error', startedAt);
+        return answer;
+      }
       log.error('trigger failed', asError(error));
       record('error', startedAt);
       throw new TriggerFailure();
@@ -100,7 +195,8 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
     }
   };
 
-  return middy(run)
+  const handler = middy(run)
     .use(injectLambdaContext(log, { resetKeys: true }))
     .use(logMetrics(metrics)) as unknown as TriggerHandler;
+  return Object.assign(handler, { trigger, failureMode: options.failureMode });
 }

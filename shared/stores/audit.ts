@@ -16,8 +16,8 @@ export interface SignInAudit {
   requestId: string;
   userPoolId: string;
   clientId: string | null;
-  /** Absent where the pool does not remember devices and Cognito cannot tell. */
-  newDeviceUsed?: boolean;
+  /** Absent (or null, as Cognito may send it) where the pool does not remember devices. */
+  newDeviceUsed?: boolean | null;
   triggerSource: string;
   /** Epoch seconds at which DynamoDB deletes the row. */
   expiresAt: number;

@@ -41,8 +41,11 @@ const preAuthenticationEvent = eventOf(
     userAttributes: stringMap(),
     validationData: optionalStringMap(),
     clientMetadata: optionalStringMap(),
-    /** Set when the pool prevents user-existence errors and no such user exists. */
-    userNotFound: v.optional(v.boolean()),
+    /**
+     * Set when the pool prevents user-existence errors and no such user exists. Nullish: a flag Cognito
+     * sends as null must not fail a sign-in (null reads as false).
+     */
+    userNotFound: v.nullish(v.boolean()),
   }),
 );
 export type PreAuthenticationEvent = WithResponse<v.InferOutput<typeof preAuthenticationEvent>, EmptyResponse>;
@@ -67,8 +70,11 @@ const postAuthenticationEvent = eventOf(
   VERSION_1,
   v.looseObject({
     userAttributes: stringMap(),
-    /** Present only where the pool remembers devices (always or user opt-in). */
-    newDeviceUsed: v.optional(v.boolean()),
+    /**
+     * Present only where the pool remembers devices (always or user opt-in); null or absent where
+     * Cognito cannot tell, which must not fail a sign-in that has already succeeded.
+     */
+    newDeviceUsed: v.nullish(v.boolean()),
     clientMetadata: optionalStringMap(),
   }),
 );

@@ -1,0 +1,198 @@
+/**
+ * Every function against every fault of every service it calls: DynamoDB, SES or Cognito hangs, resets
+ * the connection, answers 500 or throttles. Each function must answer by its declared failure mode
+ * (open: the event as received; closed: the generic failure) within its budget (the SDK timeouts, the
+ * budget's abort signal and, last, the wrapper's deadline end every wait: no test here measures time,
+ * jest's timeout is the outer bound), and keep what it promised to keep (a notice SES did not take
+ * stays in the notifications table as `failed`, for the retry).
+ *
+ * The handlers run in this process (functions/<fn>/handler.ts), their endpoints pointed at stand-ins
+ * (test/helpers/faults.ts) that pass requests to the test stack's servers when healthy. Adding a
+ * function: one entry in FUNCTIONS (the test fails until it has one).
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { buildEvent } from '../../shared/events/index.ts';
+import { GENERIC_FAILURE_MESSAGE, lambdaContext, type DeclaredTriggerHandler } from '../../shared/runtime/index.ts';
+import { notificationStore, type FailedNotification } from '../../shared/stores/notifications.ts';
+import { functionNames } from '../../scripts/build.ts';
+import {
+  dynamoDbClientFor,
+  LOCAL_CREDENTIALS,
+  LOCAL_MAIL_ENVIRONMENT,
+  LOCAL_REGION,
+  tableEnvironment,
+} from '../../scripts/local/index.ts';
+import { captureOutput, type CapturedOutput } from '../helpers/capture-output.ts';
+import {
+  FAULTS,
+  pointAt,
+  setEnvironment,
+  startStandIn,
+  type Fault,
+  type Service,
+  type StandIn,
+} from '../helpers/faults.ts';
+import { stack, tableName } from '../helpers/stack.ts';
+
+interface Case {
+  /** The event Cognito would send, for a user of its own, that makes the function call `services`. */
+  event(user: { sub: string; email: string }): unknown;
+  /** The services the function calls on that event; an empty list: it calls none, nothing to inject. */
+  services: readonly Service[];
+  /** What must survive the fault of `service` (the other services healthy). */
+  kept?(user: { sub: string; email: string }, service: Service, fault: Fault): Promise<void>;
+}
+
+const db = DynamoDBDocumentClient.from(dynamoDbClientFor(stack.dynamodb.endpoint));
+
+const failedNotices = async (sub: string): Promise<FailedNotification[]> => {
+  const failed: FailedNotification[] = [];
+  for await (const row of notificationStore(tableName('notifications'), () => db).failed({ now: Date.now(), sub }))
+    failed.push(row);
+  return failed;
+};
+
+/** When SES fails and DynamoDB works: the notice is recorded as failed, ready for notifications:retry. */
+async function noticeStaysRetryable(user: { sub: string; email: string }, service: Service): Promise<void> {
+  if (service !== 'ses') return;
+  const failed = await failedNotices(user.sub);
+  expect(failed).toHaveLength(1);
+  expect(failed[0]).toMatchObject({ status: 'failed', sub: user.sub, message: { to: user.email } });
+}
+
+const FUNCTIONS: Readonly<Record<string, Case>> = {
+  'pre-signup': {
+    // A federated sign-up by a trusted provider with a verified address: the one that looks for a
+    // native account to link to.
+    event: ({ sub, email }) =>
+      buildEvent('PreSignUp', {
+        triggerSource: 'PreSignUp_ExternalProvider',
+        userName: `Google_${sub.replace(/-/gu, '')}`,
+        request: { userAttributes: { email, email_verified: 'true' } },
+      }),
+    services: ['cognito'],
+  },
+  'post-confirmation': {
+    event: ({ sub, email }) =>
+      buildEvent('PostConfirmation', {
+        userName: sub,
+        request: { userAttributes: { sub, email, email_verified: 'true' } },
+      }),
+    services: ['dynamodb', 'ses'],
+    async kept(user, service) {
+      if (service !== 'ses') return;
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName('profiles'), Key: { sub: user.sub }, ConsistentRead: true }),
+      );
+      expect(Item).toMatchObject({ sub: user.sub });
+      await noticeStaysRetryable(user, service);
+    },
+  },
+  'pre-authentication': {
+    event: ({ sub, email }) =>
+      buildEvent('PreAuthentication', { userName: sub, request: { userAttributes: { sub, email } } }),
+    services: ['dynamodb'],
+  },
+  'post-authentication': {
+    // A new device and a verified address: the function also sends the "new sign-in" notice.
+    event: ({ sub, email }) =>
+      buildEvent('PostAuthentication', {
+        userName: sub,
+        request: { userAttributes: { sub, email, email_verified: 'true' }, newDeviceUsed: true },
+      }),
+    services: ['dynamodb', 'ses'],
+    kept: noticeStaysRetryable,
+  },
+  // Inbound federation maps attributes from the event alone: it calls no service, so there is no fault
+  // to inject (its failure mode is covered by the fuzz harness: events it cannot check).
+  'inbound-federation': { event: () => buildEvent('InboundFederation'), services: [] },
+};
+
+const standIns = {} as Record<Service, StandIn>;
+const handlers: Record<string, DeclaredTriggerHandler> = {};
+const restores: Array<() => void> = [];
+let output: CapturedOutput;
+
+beforeAll(async () => {
+  const targets: Record<Service, string> = {
+    dynamodb: stack.dynamodb.endpoint,
+    ses: stack.ses.endpoint,
+    cognito: stack.cognito.endpoint,
+  };
+  for (const service of Object.keys(targets) as Service[]) {
+    standIns[service] = await startStandIn(service, { target: targets[service] });
+    restores.push(pointAt(service, standIns[service].endpoint));
+  }
+  const env: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ...tableEnvironment(stack.tables),
+    ...LOCAL_MAIL_ENVIRONMENT,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+  // Mail must go to SES (the stand-in), not to files.
+  restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined }));
+  // Environment first, then the handlers: each makes its configuration and clients once.
+  for (const name of Object.keys(FUNCTIONS)) {
+    const module = (await import(`../../functions/${name}/handler.ts`)) as { handler: DeclaredTriggerHandler };
+    handlers[name] = module.handler;
+  }
+});
+
+afterAll(async () => {
+  for (const restore of restores.reverse()) restore();
+  await Promise.all(Object.values(standIns).map((standIn) => standIn.stop()));
+  db.destroy();
+});
+
+beforeEach(() => {
+  output = captureOutput();
+  for (const standIn of Object.values(standIns)) {
+    standIn.behaviour = 'healthy';
+    standIn.requests = 0;
+  }
+});
+afterEach(() => output.restore());
+
+it('has a fault case for every function in functions/', () => {
+  expect(Object.keys(FUNCTIONS).sort()).toEqual(functionNames());
+});
+
+const cases = Object.entries(FUNCTIONS).flatMap(([name, fn]) =>
+  fn.services.flatMap((service) => FAULTS.map((fault) => ({ name, fn, service, fault }))),
+);
+
+// A hang costs the whole 5-second budget; jest's timeout is only the outer bound.
+it.each(cases)(
+  '$name, $service $fault: answers by its failure mode and keeps what it promised',
+  async (c) => {
+    const handler = handlers[c.name];
+    if (!handler) throw new Error(`no handler loaded for ${c.name}`);
+    const user = { sub: randomUUID(), email: `fault.${randomUUID().slice(0, 8)}@example.com` };
+    const event = c.fn.event(user);
+    const asSent = structuredClone(event);
+    standIns[c.service].behaviour = c.fault;
+
+    const outcome = await handler(event, lambdaContext(c.name, 6_000)).then(
+      (answer) => ({ answer }),
+      (error: unknown) => ({ error: error as Error }),
+    );
+
+    // The fault was met: the function did call the service under test.
+    expect(standIns[c.service].requests).toBeGreaterThan(0);
+    if (handler.failureMode === 'open') {
+      expect(outcome).toEqual({ answer: asSent });
+    } else {
+      expect('error' in outcome && outcome.error.name).toBe('TriggerFailure');
+      expect('error' in outcome && outcome.error.message).toBe(GENERIC_FAILURE_MESSAGE);
+    }
+    // The failure was noticed, not swallowed in silence.
+    expect(output.records().some((record) => record.level === 'ERROR' || record.level === 'WARN')).toBe(true);
+
+    standIns[c.service].behaviour = 'healthy';
+    await c.fn.kept?.(user, c.service, c.fault);
+  },
+  30_000,
+);

@@ -1,0 +1,216 @@
+/**
+ * Plausible, fast, in-memory answers for the AWS calls the functions make, served by the fault stand-ins
+ * (test/helpers/faults.ts) so that the fuzz harness runs thousands of events a minute without DynamoDB
+ * Local: the functions talk HTTP to 127.0.0.1 through their real SDK clients, unchanged.
+ *
+ * This is not DynamoDB: items are kept per table and key, the update expressions the stores write
+ * (SET a = :v, SET a = if_not_exists(a, :v), ADD n :one, REMOVE a) are applied, and condition
+ * expressions are honoured only for `attribute_not_exists(<key>)` on puts (a profile written once).
+ * Every store path of the functions is reached; the real semantics are tested against DynamoDB Local.
+ */
+import type { ErrorAnswer, Responder, Service } from '../helpers/faults.ts';
+
+type AttributeValue = Record<string, unknown>;
+type Item = Record<string, AttributeValue>;
+
+const json = (body: unknown, contentType: string): ErrorAnswer => ({
+  status: 200,
+  headers: { 'content-type': contentType },
+  body: JSON.stringify(body),
+});
+
+const dynamoError = (type: string, message: string): ErrorAnswer => ({
+  status: 400,
+  headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type },
+  body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }),
+});
+
+/** Splits at commas outside parentheses: `a = :a, b = if_not_exists(b, :b)`. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of text) {
+    if (char === '(') depth += 1;
+    if (char === ')') depth -= 1;
+    if (char === ',' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else current += char;
+  }
+  if (current.trim()) parts.push(current.trim());
+  return parts;
+}
+
+/** The clauses of an update expression, by keyword. */
+function clauses(expression: string): Array<{ keyword: string; body: string }> {
+  const found: Array<{ keyword: string; body: string }> = [];
+  const pattern = /\b(SET|ADD|REMOVE|DELETE)\b/giu;
+  const marks = [...expression.matchAll(pattern)];
+  marks.forEach((mark, index) => {
+    const start = (mark.index ?? 0) + mark[0].length;
+    const end = marks[index + 1]?.index ?? expression.length;
+    found.push({ keyword: mark[0].toUpperCase(), body: expression.slice(start, end) });
+  });
+  return found;
+}
+
+function applyUpdate(
+  item: Item,
+  expression: string,
+  names: Record<string, string>,
+  values: Record<string, AttributeValue>,
+): void {
+  const name = (token: string) => names[token.trim()] ?? token.trim();
+  const value = (token: string) => values[token.trim()];
+  for (const { keyword, body } of clauses(expression)) {
+    for (const part of splitTopLevel(body)) {
+      if (keyword === 'SET') {
+        const [left = '', right = ''] = part.split(/=(.*)/su);
+        const target = name(left);
+        const ifNotExists = /^if_not_exists\(\s*([^,]+),\s*([^)]+)\)$/u.exec(right.trim());
+        if (ifNotExists) {
+          const fallback = value(ifNotExists[2] ?? '');
+          if (!(target in item) && fallback) item[target] = fallback;
+        } else {
+          const assigned = value(right);
+          if (assigned) item[target] = assigned;
+        }
+      } else if (keyword === 'ADD') {
+        const [left = '', right = ''] = part.split(/\s+/u);
+        const added = Number((value(right) as { N?: string } | undefined)?.N ?? 0);
+        const current = Number((item[name(left)] as { N?: string } | undefined)?.N ?? 0);
+        item[name(left)] = { N: String(current + added) };
+      } else if (keyword === 'REMOVE') {
+        delete item[name(part)];
+      }
+    }
+  }
+}
+
+/** An in-memory DynamoDB (JSON 1.0 protocol) for the calls the stores make. */
+export function fakeDynamoDb(): Responder {
+  const tables = new Map<string, Map<string, Item>>();
+  const table = (name: string) => {
+    let found = tables.get(name);
+    if (!found) tables.set(name, (found = new Map()));
+    return found;
+  };
+  return ({ headers, body }) => {
+    const operation = String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const input = JSON.parse(body || '{}') as {
+      TableName?: string;
+      Key?: Item;
+      Item?: Item;
+      UpdateExpression?: string;
+      ConditionExpression?: string;
+      ExpressionAttributeNames?: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, AttributeValue>;
+      ReturnValues?: string;
+    };
+    const rows = table(input.TableName ?? '');
+    const key = JSON.stringify(input.Key ?? {});
+    const type = 'application/x-amz-json-1.0';
+    switch (operation) {
+      case 'GetItem': {
+        const item = rows.get(key);
+        return json(item ? { Item: item } : {}, type);
+      }
+      case 'PutItem': {
+        const item = input.Item ?? {};
+        const itemKey = JSON.stringify(
+          Object.fromEntries(
+            Object.entries(item)
+              .filter(([k]) => ['sub', 'id', 'username'].includes(k))
+              .slice(0, 1),
+          ),
+        );
+        if (/attribute_not_exists/u.test(input.ConditionExpression ?? '') && rows.has(itemKey)) {
+          return dynamoError('ConditionalCheckFailedException', 'The conditional request failed');
+        }
+        rows.set(itemKey, item);
+        return json({}, type);
+      }
+      case 'UpdateItem': {
+        const item: Item = { ...(rows.get(key) ?? input.Key ?? {}) };
+        applyUpdate(
+          item,
+          input.UpdateExpression ?? '',
+          input.ExpressionAttributeNames ?? {},
+          input.ExpressionAttributeValues ?? {},
+        );
+        rows.set(key, item);
+        return json(input.ReturnValues === 'ALL_NEW' ? { Attributes: item } : {}, type);
+      }
+      case 'DeleteItem':
+        rows.delete(key);
+        return json({}, type);
+      case 'Query':
+      case 'Scan':
+        return json({ Items: [], Count: 0, ScannedCount: 0 }, type);
+      case 'BatchWriteItem':
+        return json({ UnprocessedItems: {} }, type);
+      case 'TransactWriteItems':
+        return json({}, type);
+      case 'BatchGetItem':
+        return json({ Responses: {}, UnprocessedKeys: {} }, type);
+      default:
+        // An operation a store starts to use: an empty success is the most plausible answer we can give.
+        return json({}, type);
+    }
+  };
+}
+
+/** SES (v1 query protocol): every message accepted, with a message id. */
+export function fakeSes(): Responder {
+  let sent = 0;
+  return () => {
+    sent += 1;
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        '<SendEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendEmailResult>' +
+        `<MessageId>fuzz-${sent}</MessageId></SendEmailResult><ResponseMetadata><RequestId>fuzz-${sent}</RequestId>` +
+        '</ResponseMetadata></SendEmailResponse>',
+    };
+  };
+}
+
+/**
+ * Cognito (JSON 1.1): ListUsers finds one confirmed native user with the address asked for when the
+ * address's length is even (so linking is both found and not found), and links succeed.
+ */
+export function fakeCognito(): Responder {
+  return ({ headers, body }) => {
+    const operation = String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const type = 'application/x-amz-json-1.1';
+    if (operation === 'ListUsers') {
+      const { Filter = '' } = JSON.parse(body || '{}') as { Filter?: string };
+      const email = /^email = "(.*)"$/su.exec(Filter)?.[1]?.replace(/\\(.)/gu, '$1');
+      const users =
+        email && email.length % 2 === 0
+          ? [
+              {
+                Username: 'native-user-0001',
+                UserStatus: 'CONFIRMED',
+                Enabled: true,
+                Attributes: [
+                  { Name: 'email', Value: email },
+                  { Name: 'email_verified', Value: 'true' },
+                ],
+              },
+            ]
+          : [];
+      return json({ Users: users }, type);
+    }
+    // AdminLinkProviderForUser, and any operation a function starts to use: an empty success.
+    return json({}, type);
+  };
+}
+
+export const FAKE_RESPONDERS: Readonly<Record<Service, () => Responder>> = {
+  dynamodb: fakeDynamoDb,
+  ses: fakeSes,
+  cognito: fakeCognito,
+};

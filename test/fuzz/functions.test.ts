@@ -1,0 +1,132 @@
+/**
+ * The fuzz harness inside npm test: a few hundred events per function (npm run fuzz runs 10,000), and
+ * the harness's own properties shown to catch what they claim to catch.
+ */
+import { functionNames } from '../../scripts/build.ts';
+import { buildEvent } from '../../shared/events/index.ts';
+import { cognitoTrigger, type DeclaredTriggerHandler } from '../../shared/runtime/index.ts';
+import {
+  buildCase,
+  checkCase,
+  fuzzFunction,
+  loadHandler,
+  startFuzzEnvironment,
+  type FuzzCase,
+  type FuzzEnvironment,
+} from './harness.ts';
+
+const RUNS = 300;
+
+let environment: FuzzEnvironment;
+const handlers: Record<string, DeclaredTriggerHandler> = {};
+
+beforeAll(async () => {
+  environment = await startFuzzEnvironment();
+  for (const name of functionNames()) handlers[name] = await loadHandler(name);
+});
+afterAll(() => environment.stop());
+
+it.each(functionNames())(
+  `%s: ${RUNS} fuzzed events, every outcome checked, no secret logged`,
+  async (name) => {
+    const handler = handlers[name];
+    if (!handler) throw new Error(`no handler for ${name}`);
+    const figures = await fuzzFunction(name, handler, environment, { runs: RUNS });
+    expect(figures.failure).toBeUndefined();
+    expect(figures.events).toBe(RUNS);
+    // Both kinds of event were met: ones the function checks and decides, ones it cannot check.
+    expect(figures.invalid).toBeGreaterThan(0);
+    expect(figures.invalid).toBeLessThan(RUNS);
+  },
+  180_000,
+);
+
+describe('the harness catches', () => {
+  const intact = (overrides: Partial<FuzzCase> = {}): FuzzCase => ({
+    kind: { trigger: 'PostAuthentication', triggerSource: 'PostAuthentication_Authentication', version: '1' },
+    salt: 12345,
+    emailUserName: false,
+    mutations: [],
+    fault: null,
+    ...overrides,
+  });
+
+  it('plants recognisable secrets in every personal field of the event', () => {
+    const { json, secrets } = buildCase(intact({ emailUserName: true }));
+    const event = JSON.parse(json) as ReturnType<typeof buildEvent<'PostAuthentication'>>;
+    for (const name of ['email', 'phone_number', 'given_name', 'family_name'])
+      expect(secrets).toContain(event.request.userAttributes[name]);
+    expect(secrets).toContain(event.userName);
+  });
+
+  it('a name logged in free text', async () => {
+    const careless = cognitoTrigger(
+      'PostAuthentication',
+      (event, { log }) => {
+        log.info(`welcome back, ${event.request.userAttributes.given_name}`);
+        return event;
+      },
+      { failureMode: 'open' },
+    );
+    await expect(checkCase(careless, 'careless', environment.standIns, intact())).rejects.toThrow(
+      'a secret of the event is in the logs',
+    );
+  });
+
+  it('a refusal that shows a secret to the user', async () => {
+    const careless = cognitoTrigger(
+      'PostAuthentication',
+      async (event) => {
+        const { UserFacingError } = await import('../../shared/runtime/index.ts');
+        throw new UserFacingError(`no entry for ${event.request.userAttributes.family_name}`);
+      },
+      { failureMode: 'closed' },
+    );
+    await expect(checkCase(careless, 'careless', environment.standIns, intact())).rejects.toThrow(
+      'a refusal shows a secret',
+    );
+  });
+
+  it('an untyped failure, from a handler that is not wrapped', async () => {
+    const raw = Object.assign(
+      async () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'email')");
+      },
+      { trigger: 'PostAuthentication' as const, failureMode: 'closed' as const },
+    );
+    await expect(checkCase(raw, 'raw', environment.standIns, intact())).rejects.toThrow('an untyped failure');
+  });
+
+  it('an answer that breaks the response rules', async () => {
+    const wrong = Object.assign(async (event: unknown) => ({ ...(event as object), response: 'yes' }), {
+      trigger: 'PostAuthentication' as const,
+      failureMode: 'closed' as const,
+    });
+    await expect(checkCase(wrong, 'wrong', environment.standIns, intact())).rejects.toThrow('response rules');
+  });
+
+  it('a fail-open function that fails closed on an event it cannot check', async () => {
+    const closedOnParse = Object.assign(
+      async () => {
+        const { TriggerFailure } = await import('../../shared/runtime/index.ts');
+        throw new TriggerFailure();
+      },
+      { trigger: 'PostAuthentication' as const, failureMode: 'open' as const },
+    );
+    const nullFlag = intact({ mutations: [{ op: 'add', pick: 0, key: 'newDeviceUsed', value: 'yes' }] });
+    await expect(checkCase(closedOnParse, 'closed-on-parse', environment.standIns, nullFlag)).rejects.toThrow(
+      'failed closed',
+    );
+  });
+
+  it('an intact event with healthy services that ends in the generic failure', async () => {
+    const broken = cognitoTrigger(
+      'PostAuthentication',
+      () => {
+        throw new Error('bug');
+      },
+      { failureMode: 'closed' },
+    );
+    await expect(checkCase(broken, 'broken', environment.standIns, intact())).rejects.toThrow('an intact event');
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Fault injection: local HTTP servers on 127.0.0.1 that stand in for DynamoDB, SES or Cognito and fail
+ * the way the real services fail (never answering, resetting the connection, 500s, throttling), or pass
+ * requests through to a healthy server (the test stack's DynamoDB Local, SES, cognito-local).
+ *
+ * A function reaches a stand-in through the endpoint variables the SDK reads itself
+ * (AWS_ENDPOINT_URL_DYNAMODB, ..., see shared/aws/client-config.ts); each process makes its clients once
+ * (shared/lazy.ts), so a stand-in's behaviour can be switched between tests while the endpoint stays.
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type Service = 'dynamodb' | 'ses' | 'cognito';
+
+/** The variable each service's SDK client reads its endpoint from. */
+export const ENDPOINT_VARIABLES: Readonly<Record<Service, string>> = {
+  dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
+  ses: 'AWS_ENDPOINT_URL_SES',
+  cognito: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
+};
+
+export type Fault = 'hang' | 'reset' | 'server-error' | 'throttle';
+export const FAULTS: readonly Fault[] = ['hang', 'reset', 'server-error', 'throttle'];
+
+export type Behaviour = Fault | 'healthy';
+
+export interface ErrorAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * The service's own error for a fault, in its protocol: DynamoDB (JSON 1.0) and Cognito (JSON 1.1) name
+ * the error in `x-amzn-ErrorType` and `__type`; SES (the v1 query API the SES client speaks) answers XML.
+ */
+export function errorAnswer(service: Service, fault: 'server-error' | 'throttle'): ErrorAnswer {
+  const requestId = 'fault-injection-0000';
+  if (service === 'ses') {
+    const [status, type, code, message] =
+      fault === 'throttle'
+        ? [400, 'Sender', 'Throttling', 'Maximum sending rate exceeded.']
+        : [500, 'Receiver', 'InternalFailure', 'The request processing has failed because of an unknown error.'];
+    return {
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body:
+        `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>${type}</Type>` +
+        `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
+  const [status, type, message] =
+    service === 'dynamodb'
+      ? fault === 'throttle'
+        ? [
+            400,
+            'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            'The level of configured provisioned throughput for the table was exceeded.',
+          ]
+        : [500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', 'Internal server error']
+      : fault === 'throttle'
+        ? [400, 'TooManyRequestsException', 'Rate exceeded']
+        : [500, 'InternalErrorException', 'Internal error'];
+  const contentType = service === 'dynamodb' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+  return {
+    status,
+    headers: { 'content-type': contentType, 'x-amzn-errortype': type, 'x-amzn-requestid': requestId },
+    body: JSON.stringify({ __type: type, message }),
+  };
+}
+
+/** Answers a request that the stand-in serves itself (the fuzz harness's plausible in-memory answers). */
+export type Responder = (request: { headers: IncomingMessage['headers']; body: string }) => ErrorAnswer;
+
+export interface StandIn {
+  readonly service: Service;
+  readonly endpoint: string;
+  /** What the next requests get; switch it between tests. */
+  behaviour: Behaviour;
+  /** Requests received since start (or since the count was reset). */
+  requests: number;
+  stop(): Promise<void>;
+}
+
+export interface StandInOptions {
+  /** Healthy requests are passed to this server (e.g. the test stack's DynamoDB Local)... */
+  target?: string;
+  /** ...or answered by this function. */
+  respond?: Responder;
+  behaviour?: Behaviour;
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function forward(target: string, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
+  const url = new URL(request.url ?? '/', target);
+  const outgoing = httpRequest(
+    url,
+    { method: request.method, headers: { ...request.headers, host: url.host } },
+    (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    },
+  );
+  outgoing.on('error', () => response.destroy());
+  outgoing.end(body);
+}
+
+/** Starts a stand-in for `service` on 127.0.0.1, on a free port. */
+export async function startStandIn(service: Service, options: StandInOptions = {}): Promise<StandIn> {
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    standIn.requests += 1;
+    const behaviour = standIn.behaviour;
+    if (behaviour === 'hang') return; // read nothing, answer nothing: the client's timeouts must end it
+    if (behaviour === 'reset') {
+      request.socket.resetAndDestroy();
+      return;
+    }
+    void readBody(request).then((body) => {
+      if (behaviour === 'healthy' && options.target) return forward(options.target, request, body, response);
+      const answer =
+        behaviour === 'healthy'
+          ? options.respond?.({ headers: request.headers, body: body.toString('utf8') })
+          : errorAnswer(service, behaviour);
+      if (!answer) throw new Error(`the ${service} stand-in has no healthy target or responder`);
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const standIn: StandIn = {
+    service,
+    endpoint: `http://127.0.0.1:${port}`,
+    behaviour: options.behaviour ?? 'healthy',
+    requests: 0,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  return standIn;
+}
+
+/** A stand-in that always fails with `fault`. */
+export const startFaultServer = (service: Service, fault: Fault) => startStandIn(service, { behaviour: fault });
+
+/** Sets (or, for undefined, removes) environment variables; returns how to undo it. */
+export function setEnvironment(
+  variables: Readonly<Record<string, string | undefined>>,
+  env: NodeJS.ProcessEnv = process.env,
+): () => void {
+  const previous = Object.fromEntries(Object.keys(variables).map((key) => [key, env[key]]));
+  const apply = (values: Readonly<Record<string, string | undefined>>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete env[key];
+      else env[key] = value;
+    }
+  };
+  apply(variables);
+  return () => apply(previous);
+}
+
+/** Points this process's (future) SDK clients of `service` at `endpoint`; returns how to undo it. */
+export const pointAt = (service: Service, endpoint: string, env: NodeJS.ProcessEnv = process.env): (() => void) =>
+  setEnvironment({ [ENDPOINT_VARIABLES[service]]: endpoint }, env);
