@@ -141,5 +141,5 @@ export const handler = cognitoTrigger(
     }
     return event;
   },
-  { config: loadConfig },
+  { config: loadConfig, failureMode: 'closed' },
 );
