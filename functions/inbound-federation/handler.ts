@@ -21,6 +21,11 @@ export const handler = cognitoTrigger(
       metrics.addMetric('AttributesTooLong', MetricUnit.Count, decision.tooLong.length);
       log.warn('provider values over the attribute limit left out', { tooLong: decision.tooLong, providerName });
     }
+    if (decision.kind === 'subject-too-long') {
+      metrics.addMetric('SubjectTooLong', MetricUnit.Count, 1);
+      log.warn("provider's sub is over the attribute limit; sign-in refused", { providerName });
+      throw new UserFacingError(NOTHING_MAPPED_MESSAGE, 'subject-too-long');
+    }
     if (decision.kind === 'nothing-mapped') {
       metrics.addMetric('NothingMapped', MetricUnit.Count, 1);
       log.warn('provider sent none of the mapped claims; sign-in refused', { providerName });

@@ -151,7 +151,12 @@ export type FederationDecision =
    * opposite of what a mapping promises) and `sub` alone would drop everything the pool maps, so the
    * sign-in is refused instead.
    */
-  | { kind: 'nothing-mapped'; tooLong: string[] };
+  | { kind: 'nothing-mapped'; tooLong: string[] }
+  /**
+   * The provider's `sub` is over Cognito's attribute limit: it cannot be answered, and may not be dropped
+   * or shortened (that would change whose sign-in this is), so the sign-in is refused.
+   */
+  | { kind: 'subject-too-long'; tooLong: string[] };
 
 export function decideFederation(
   mappings: Mappings,
@@ -161,8 +166,10 @@ export function decideFederation(
   const mapping = mappingFor(mappings, providerName);
   if (!mapping) return { kind: 'unmapped' };
   const { attributes, tooLong } = mapAttributes(mapping, provided);
-  if (Object.keys(attributes).length === 0) return { kind: 'nothing-mapped', tooLong };
   const subject = providerSubject(provided);
+  if (subject !== undefined && characterCount(subject) > MAX_ATTRIBUTE_VALUE_LENGTH)
+    return { kind: 'subject-too-long', tooLong: [SUBJECT_ATTRIBUTE, ...tooLong] };
+  if (Object.keys(attributes).length === 0) return { kind: 'nothing-mapped', tooLong };
   return {
     kind: 'mapped',
     attributes: subject === undefined ? attributes : { [SUBJECT_ATTRIBUTE]: subject, ...attributes },

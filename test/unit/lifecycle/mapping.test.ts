@@ -155,6 +155,12 @@ describe('federation attribute mapping (provider attribute names)', () => {
       ).toEqual({ kind: 'nothing-mapped', tooLong: ['email'] });
     });
 
+    it("refuses a provider sub over the attribute limit, which can be neither answered nor dropped", () => {
+      const sub = 'x'.repeat(2049);
+      const decision = decideFederation(mappings, 'CorpOIDC', { idToken: { sub, email: 'jane@example.com' } });
+      expect(decision).toEqual({ kind: 'subject-too-long', tooLong: ['sub'] });
+    });
+
     it('counts characters, not UTF-16 units, against the limit', () => {
       const result = mapAttributes(mappingFor(mappings, 'CorpSAML') ?? {}, {
         samlResponse: { [EMAIL_URI]: '😀'.repeat(2048) },
