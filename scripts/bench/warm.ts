@@ -5,10 +5,12 @@
  * data, aws-ses-v2-local, cognito-local behind the link shim) and stops after. Logs and metrics are
  * swallowed. Reports p50 and p99 of the handler's own time per invocation, and how the invocations ended.
  *
- * The samples are replayed as they are: a retried confirmation finds its profile and notice already
- * there, a repeated sign-in attempt may find the account locked. That is the path a warm container takes
- * on retries, and the outcome counts say which one was measured.
+ * Each invocation speaks of a user of its own (the sample's user name and `sub` replaced by a fresh id),
+ * so that it takes the path a first delivery takes: a new profile and welcome notice, a first sign-in
+ * attempt. Replaying one user would time retries and, for pre authentication, a locked account. The
+ * outcome counts say which paths were measured.
  */
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,16 +64,36 @@ function sampleEvents(name: string, userPoolId: string): Array<{ file: string; e
     });
 }
 
+/**
+ * A copy of a sample event about a user of its own: the sample's user name and `sub` replaced. A federated
+ * user name keeps its provider (`Google_<id>`), so that the event still takes the federated path.
+ */
+export function asNewUser(sample: Record<string, unknown>, id: string): Record<string, unknown> {
+  const event = structuredClone(sample);
+  if (typeof event.userName === 'string') {
+    const provider = /^[^_]+_/u.exec(event.userName)?.[0];
+    event.userName = provider ? `${provider}${id.replaceAll('-', '')}` : id;
+  }
+  const attributes = (event.request as { userAttributes?: Record<string, unknown> } | undefined)?.userAttributes;
+  if (attributes && typeof attributes.sub === 'string') attributes.sub = id;
+  return event;
+}
+
+/** One invocation, timed from the handler call to its answer (the event copy is made before). */
 async function invokeOnce(
   handler: TriggerHandler,
   name: string,
-  event: Record<string, unknown>,
-): Promise<keyof Outcomes> {
+  sample: Record<string, unknown>,
+): Promise<{ outcome: keyof Outcomes; ms: number }> {
+  const event = asNewUser(sample, randomUUID());
+  const context = lambdaContext(name);
+  const started = performance.now();
   try {
-    await handler(structuredClone(event), lambdaContext(name));
-    return 'answered';
+    await handler(event, context);
+    return { outcome: 'answered', ms: performance.now() - started };
   } catch (error) {
-    return error instanceof Error && error.message === GENERIC_FAILURE_MESSAGE ? 'failed' : 'refused';
+    const ms = performance.now() - started;
+    return { outcome: error instanceof Error && error.message === GENERIC_FAILURE_MESSAGE ? 'failed' : 'refused', ms };
   }
 }
 
@@ -84,10 +106,8 @@ async function measure(name: string, userPoolId: string): Promise<WarmFigures> {
   await silenced(async () => {
     for (let i = 0; i < WARM_UP; i += 1) await invokeOnce(module.handler, name, events[i % events.length]?.event ?? {});
     for (let i = 0; i < INVOCATIONS; i += 1) {
-      const event = events[i % events.length]?.event ?? {};
-      const started = performance.now();
-      const outcome = await invokeOnce(module.handler, name, event);
-      times.push(performance.now() - started);
+      const { outcome, ms } = await invokeOnce(module.handler, name, events[i % events.length]?.event ?? {});
+      times.push(ms);
       outcomes[outcome] += 1;
     }
   });
