@@ -167,8 +167,8 @@ export function parseImports(fileName: string, source: string): Map<string, Pars
         // the declaration itself
       } else if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
         used.names.add(parent.name.text);
-      } else if (!(ts.isQualifiedName(parent) && parent.left === node)) {
-        // v.Type in a type position is a QualifiedName and costs nothing; any other use takes it all.
+      } else if (!(ts.isQualifiedName(parent) && parent.left === node) && !ts.isTypeQueryNode(parent)) {
+        // `v.Type` and `typeof v` are types and cost nothing at run time; any other use takes it all.
         used.namespace = true;
       }
     }

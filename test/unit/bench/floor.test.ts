@@ -97,6 +97,14 @@ describe('reading import declarations', () => {
     });
   });
 
+  it('takes the members read from a namespace, not the types named through it', () => {
+    const parsed = parseImports(
+      'example.ts',
+      "import * as v from 'valibot';\ntype S = v.GenericSchema;\ntype T = typeof v;\nexport const s = v.string();",
+    );
+    expect(parsed.get('valibot')).toEqual({ names: new Set(['string']), namespace: false });
+  });
+
   it('takes a whole namespace when it is used as a value, not only its members', () => {
     const parsed = parseImports('example.ts', "import * as v from 'valibot';\nexport const all = v;\nv.string();");
     expect(parsed.get('valibot')?.namespace).toBe(true);
