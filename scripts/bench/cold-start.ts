@@ -10,8 +10,9 @@
  *   - the copies of each package in the bundle (target: one copy of every @aws-sdk/* and @smithy/*
  *     package, so the SDK core is bundled once).
  * Every figure is the median of RUNS fresh processes; each round runs the bare handler and each
- * function's floor and bundle back to back, alternating which goes first, so that the load of this shared
- * machine falls on both sides of every ratio alike.
+ * function's floor and bundle back to back, alternating which goes first. Ratios and differences are the
+ * medians of each round's pair (function against the floor run next to it), so that a burst of load on
+ * this shared machine falls on both sides of a pair rather than on one side of two medians.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -223,6 +224,15 @@ export async function run(): Promise<SuiteResult> {
   }
 }
 
+/** The median of a comparison of each round's function run with the floor run beside it. */
+export function pairedMedian(
+  function_: readonly number[],
+  floor: readonly number[],
+  compare: (fn: number, floor: number) => number,
+): number {
+  return median(function_.map((value, round) => compare(value, floor[round] ?? Number.NaN)));
+}
+
 function figuresOf(
   fn: BuiltFunction,
   floor: { bundle: Bundle; imports: FloorImport[] } | undefined,
@@ -246,11 +256,17 @@ function figuresOf(
     bundleRatio: round(fn.bytes / floor.bundle.bytes, 2),
     importMs: round(importMs),
     floorImportMs: round(floorImportMs),
-    importRatio: round(importMs / floorImportMs, 2),
-    importDiffMs: round(importMs - floorImportMs),
+    importRatio: round(
+      pairedMedian(fnRuns.importMs, floorRuns.importMs, (a, b) => a / b),
+      2,
+    ),
+    importDiffMs: round(pairedMedian(fnRuns.importMs, floorRuns.importMs, (a, b) => a - b)),
     importCpuMs: round(median(fnRuns.importCpuMs)),
     floorImportCpuMs: round(median(floorRuns.importCpuMs)),
-    importCpuRatio: round(median(fnRuns.importCpuMs) / median(floorRuns.importCpuMs), 2),
+    importCpuRatio: round(
+      pairedMedian(fnRuns.importCpuMs, floorRuns.importCpuMs, (a, b) => a / b),
+      2,
+    ),
     processMs: round(processMs),
     bareProcessMs: round(bareProcessMs),
     processDiffMs: round(processMs - bareProcessMs),
