@@ -2,9 +2,11 @@
  * Cold start against the floor. For every function: its bundle, and a floor bundle built in the same run
  * from the same third-party imports (./floor.ts), compared on
  *   - bundle size (target: within FLOOR_TARGETS.bundleKiB of the floor);
- *   - module import time, measured inside a fresh node process on the wall clock (target: within
- *     FLOOR_TARGETS.importRatio), and the CPU time of the same import (reported: the steadier figure on a
- *     loaded machine);
+ *   - module import time, measured inside a fresh node process, as CPU time (target: within
+ *     FLOOR_TARGETS.importRatio) and on the wall clock (reported). The target is on CPU time because on
+ *     a machine shared with other work the wall clock mostly measures waiting for a core: on this 2-core
+ *     machine under load the same bundles' wall-clock ratios moved between 0.87x and 1.9x from one run
+ *     to the next, their CPU ratios by a few hundredths;
  *   - whole-process start, node start + import + exit as the parent sees it (what Lambda's init pays),
  *     against a bare handler bundle (reported, no target);
  *   - the copies of each package in the bundle (target: one copy of every @aws-sdk/* and @smithy/*
@@ -26,7 +28,7 @@ import { kib, median, progress, round, type SuiteResult } from './suite.ts';
 
 export const FLOOR_TARGETS = { importRatio: 1.2, bundleKiB: 64 } as const;
 
-const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 11);
+const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 21);
 
 /** The smallest handler there is: what node start and an ESM import cost with nothing in them. */
 const BARE_HANDLER = 'export const handler = async (event) => event;\n';
@@ -106,13 +108,11 @@ export interface ColdStartFigures {
   floorImportMs: number;
   importRatio: number;
   importDiffMs: number;
-  /**
-   * The same imports in CPU time (all threads of the process). On a loaded machine the wall clock mostly
-   * measures waiting for a core; CPU time shows what the import itself costs, and is the steadier figure.
-   */
+  /** The same imports in CPU time (all threads of the process): what the target is checked on. */
   importCpuMs: number;
   floorImportCpuMs: number;
   importCpuRatio: number;
+  importCpuDiffMs: number;
   processMs: number;
   bareProcessMs: number;
   processDiffMs: number;
@@ -180,19 +180,19 @@ export async function run(): Promise<SuiteResult> {
       },
       tables: [
         {
-          title: `Cold start against the floor (median of ${RUNS} fresh processes; targets: import <= ${FLOOR_TARGETS.importRatio}x floor, bundle <= floor + ${FLOOR_TARGETS.bundleKiB} KiB)`,
+          title: `Cold start against the floor (median of ${RUNS} fresh processes; targets: import CPU <= ${FLOOR_TARGETS.importRatio}x floor, bundle <= floor + ${FLOOR_TARGETS.bundleKiB} KiB)`,
           columns: [
             'function',
             'bundle KiB',
             'floor KiB',
             '+KiB',
-            'import ms',
-            'floor ms',
-            'ratio',
-            '+ms',
             'CPU ms',
             'floor CPU',
             'CPU ratio',
+            '+CPU ms',
+            'wall ms',
+            'floor wall',
+            'wall ratio',
             'process ms',
             'bare ms',
             'own KiB',
@@ -203,13 +203,13 @@ export async function run(): Promise<SuiteResult> {
             f.bundleKiB.toFixed(1),
             f.floorKiB.toFixed(1),
             f.bundleDiffKiB.toFixed(1),
-            f.importMs.toFixed(1),
-            f.floorImportMs.toFixed(1),
-            `${f.importRatio.toFixed(2)}x`,
-            f.importDiffMs.toFixed(1),
             f.importCpuMs.toFixed(1),
             f.floorImportCpuMs.toFixed(1),
             `${f.importCpuRatio.toFixed(2)}x`,
+            f.importCpuDiffMs.toFixed(1),
+            f.importMs.toFixed(1),
+            f.floorImportMs.toFixed(1),
+            `${f.importRatio.toFixed(2)}x`,
             f.processMs.toFixed(1),
             f.bareProcessMs.toFixed(1),
             f.ownKiB.toFixed(1),
@@ -267,6 +267,7 @@ function figuresOf(
       pairedMedian(fnRuns.importCpuMs, floorRuns.importCpuMs, (a, b) => a / b),
       2,
     ),
+    importCpuDiffMs: round(pairedMedian(fnRuns.importCpuMs, floorRuns.importCpuMs, (a, b) => a - b)),
     processMs: round(processMs),
     bareProcessMs: round(bareProcessMs),
     processDiffMs: round(processMs - bareProcessMs),
@@ -282,9 +283,9 @@ function figuresOf(
 function missesOf(f: ColdStartFigures): string[] {
   const misses: string[] = [];
   // Ratios and differences are compared as shown, rounded, so the table and the verdict agree.
-  if (f.importRatio > FLOOR_TARGETS.importRatio)
+  if (f.importCpuRatio > FLOOR_TARGETS.importRatio)
     misses.push(
-      `${f.name}: imports in ${f.importRatio}x its floor (${f.importMs} vs ${f.floorImportMs} ms; target ${FLOOR_TARGETS.importRatio}x)`,
+      `${f.name}: imports in ${f.importCpuRatio}x its floor's CPU time (${f.importCpuMs} vs ${f.floorImportCpuMs} ms; target ${FLOOR_TARGETS.importRatio}x)`,
     );
   if (f.bundleDiffKiB > FLOOR_TARGETS.bundleKiB)
     misses.push(`${f.name}: bundle is ${f.bundleDiffKiB} KiB over its floor (target ${FLOOR_TARGETS.bundleKiB} KiB)`);
