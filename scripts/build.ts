@@ -48,6 +48,8 @@ export const BUNDLE_OPTIONS = {
   format: 'esm',
   target: 'node22',
   mainFields: ['module', 'main'],
+  // Metafile paths relative to the repository, wherever the build is started from.
+  absWorkingDir: ROOT,
   minify: true,
   legalComments: 'none',
   logLevel: 'silent',

@@ -47,7 +47,6 @@ export async function buildEntry(label: string, contents: string, outdir: string
   const file = join(outdir, `${label}.mjs`);
   const result = await build({
     ...BUNDLE_OPTIONS,
-    absWorkingDir: ROOT,
     stdin: { contents, resolveDir: ROOT, sourcefile: `${label}.js`, loader: 'js' },
     outfile: file,
     write: true,

@@ -18,7 +18,6 @@ import {
 async function metafileOf(entry: string): Promise<Metafile> {
   const result = await build({
     ...BUNDLE_OPTIONS,
-    absWorkingDir: ROOT,
     entryPoints: [entry],
     outfile: join(tmpdir(), 'floor-test.js'),
     write: false,
