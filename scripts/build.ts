@@ -4,7 +4,7 @@
  *
  *   npm run build [-- <function> ...]
  */
-import { build } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +31,40 @@ function replaceFile(path: string, contents: Uint8Array): void {
   renameSync(temporary, path);
 }
 
+/**
+ * The esbuild options every bundle shares; the bench builds its floors with these too, so that a
+ * function and its floor differ only in the code that is ours.
+ *
+ * Packages resolve module-first: with `platform: 'node'` esbuild would otherwise take `main`, which for
+ * the AWS SDK (and Powertools) is CommonJS that esbuild cannot tree-shake, so every command, model and
+ * serializer of a client would be bundled and evaluated at cold start. The packages' `module` entries
+ * are ESM. Packages with an `exports` map (@smithy/core, @aws-sdk/core, Powertools, middy) ignore
+ * `mainFields`; esbuild's default conditions (`module`, `import`, `node`) already pick their ESM files.
+ * Setting `conditions` would drop the `module` condition, which @smithy/core lists before `node`.
+ */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  // Metafile paths relative to the repository, wherever the build is started from.
+  absWorkingDir: ROOT,
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'silent',
+  // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+} as const satisfies BuildOptions;
+
 export interface BuiltFunction {
   name: string;
   file: string;
   bytes: number;
+  /** esbuild's account of the bundle: which inputs it holds and what each of ours imports. */
+  metafile: Metafile;
 }
 
 export async function buildFunctions(names: readonly string[] = functionNames()): Promise<BuiltFunction[]> {
@@ -50,25 +80,15 @@ export async function buildFunctions(names: readonly string[] = functionNames())
         entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
         outfile: file,
         write: false,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        minify: true,
+        ...BUNDLE_OPTIONS,
         sourcemap: 'linked',
         sourcesContent: false,
         metafile: true,
-        legalComments: 'none',
-        logLevel: 'silent',
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner: {
-          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        },
       });
       for (const output of result.outputFiles) replaceFile(output.path, output.contents);
       replaceFile(join(outdir, 'package.json'), Buffer.from(`${JSON.stringify({ type: 'module' })}\n`));
       const bytes = result.outputFiles.find((output) => output.path === file)?.contents.byteLength ?? 0;
-      return { name, file, bytes };
+      return { name, file, bytes, metafile: result.metafile };
     }),
   );
 }
