@@ -17,6 +17,7 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<SuiteResult> }>> = {
   'cold-start': () => import('./bench/cold-start.ts'),
   warm: () => import('./bench/warm.ts'),
   wrapper: () => import('./bench/wrapper.ts'),
+  'hash-verify': () => import('./bench/hash-verify.ts'),
 };
 
 const requested = process.argv.slice(2);

@@ -4,12 +4,10 @@
  * size must buy within Cognito's 5 s. Median of a few runs after one warm-up (WebAssembly compiles on
  * first use), on one core of this machine.
  *
- *   node --import tsx scripts/bench/hash-verify.ts        prints the figures as JSON
- *   import { run } from './bench/hash-verify.ts'          the same, for the bench suite
+ *   npm run bench -- hash-verify
  */
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BUILT_IN_VERIFIERS, dummyHash, timedVerify, verifierFor } from '../../shared/passwords/verify.ts';
+import { median, progress, round, type SuiteResult } from './suite.ts';
 
 /** Typical production parameters; the dummy hash of each costs exactly a real verification. */
 export const CASES: Readonly<Record<string, string>> = {
@@ -22,9 +20,9 @@ export const CASES: Readonly<Record<string, string>> = {
   'pbkdf2_sha256 600k (Django)': 'pbkdf2_sha256$600000',
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
-export async function run(runs = 5): Promise<Record<string, unknown>> {
+/** Verify time per algorithm; no target (it sizes migrate-user's memory, see README), so never a miss. */
+export async function run(runs = 5): Promise<SuiteResult> {
+  progress('hash-verify: verify time per password hash algorithm');
   const verifyMs: Record<string, number> = {};
   for (const [name, parameters] of Object.entries(CASES)) {
     const hash = dummyHash(parameters);
@@ -34,24 +32,18 @@ export async function run(runs = 5): Promise<Record<string, unknown>> {
     await timedVerify(verifier, request);
     const samples: number[] = [];
     for (let i = 0; i < runs; i++) samples.push((await timedVerify(verifier, request)).ms);
-    verifyMs[name] = Math.round(median(samples) * 10) / 10;
+    verifyMs[name] = round(median(samples));
   }
-  const slowest = Object.entries(verifyMs).sort(([, a], [, b]) => b - a)[0];
   return {
-    runs,
-    verifyMs,
-    slowest: slowest ? { algorithm: slowest[0], ms: slowest[1] } : undefined,
-    note: 'median per verification on one core of this machine; Lambda gives one full vCPU at 1769 MB',
+    targets: {},
+    figures: { runs, verifyMs },
+    tables: [
+      {
+        title: `Password verify time, median of ${runs}, one core (Lambda: one full vCPU at 1769 MB)`,
+        columns: ['algorithm and cost', 'verify ms'],
+        rows: Object.entries(verifyMs).map(([name, ms]) => [name, String(ms)]),
+      },
+    ],
+    misses: [],
   };
-}
-
-const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  run().then(
-    (result) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`),
-    (error: unknown) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }
