@@ -31,7 +31,8 @@ function trustedAttributes(env: EnvReader): Map<string, string> {
     const [attribute = '', claim = attribute.replace(/^(custom|dev):/u, '')] = entry.split('=').map((s) => s.trim());
     if (attribute === '' || attribute === 'sub' || attribute.startsWith('cognito:')) {
       env.problems.push(`PRETOKEN_TRUSTED_ATTRIBUTES: ${attribute || '(blank)'} is no attribute a claim can come from`);
-    } else if (isForbiddenClaim(claim) || (Object.values(CLAIM_NAMES) as string[]).includes(claim)) {
+    } else if (isForbiddenClaim(claim) || claim === CLAIM_NAMES.roles || claim === CLAIM_NAMES.permissions) {
+      // roles and permissions are lists the store decides; a trusted attribute may supply the tenant.
       env.problems.push(`PRETOKEN_TRUSTED_ATTRIBUTES: the claim ${claim || '(blank)'} is reserved`);
     } else trusted.set(attribute, claim);
   }
@@ -45,7 +46,7 @@ function claimTokens(env: EnvReader): Set<TokenKind> {
   return new Set(tokens.filter((token): token is TokenKind => token === 'id' || token === 'access'));
 }
 
-export const loadConfig = defineConfig<PreTokenGenerationConfig>((env) => ({
+export const readPreTokenConfig = (env: EnvReader): PreTokenGenerationConfig => ({
   entitlementsTable: tableName(env, 'entitlements'),
   claimTokens: claimTokens(env),
   maxAnswerBytes: env.int('PRETOKEN_MAX_CLAIM_BYTES', 4096, { min: 256, max: 65_536 }),
@@ -55,4 +56,6 @@ export const loadConfig = defineConfig<PreTokenGenerationConfig>((env) => ({
   trustedAttributes: trustedAttributes(env),
   managedScopePrefixes: env.list('PRETOKEN_MANAGED_SCOPE_PREFIXES', [], { lowerCase: false }),
   requireClientEntry: env.bool('PRETOKEN_REQUIRE_CLIENT_ENTRY', false),
-}));
+});
+
+export const loadConfig = defineConfig(readPreTokenConfig);
