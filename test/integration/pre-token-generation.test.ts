@@ -220,6 +220,62 @@ describe('npm run invoke', () => {
   }, 90_000);
 });
 
+describe('npm run entitlements', () => {
+  const stackFile = process.env.COGNITO_TRIGGERS_TEST_STACK ?? '';
+  const cli = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--no-warnings',
+        '--import',
+        'tsx',
+        join(ROOT, 'scripts', 'entitlements.ts'),
+        ...args,
+        '--stack-file',
+        stackFile,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+
+  it('sets, merges, gets and removes a row, and refuses what a token may not carry', async () => {
+    const sub = randomUUID();
+    const set = cli(
+      'set',
+      '--sub',
+      sub,
+      '--tenant',
+      'acme',
+      '--roles',
+      'a,b',
+      '--scopes',
+      'orders/read',
+      '--claim',
+      'level=3',
+    );
+    expect(set.stderr).toBe('');
+    expect(set.status).toBe(0);
+    expect(cli('set', '--sub', sub, '--permissions', 'x', '--claim', 'team=blue').status).toBe(0);
+    expect(await store.get({ kind: 'sub', id: sub })).toEqual({
+      tenant: 'acme',
+      roles: ['a', 'b'],
+      permissions: ['x'],
+      scopes: ['orders/read'],
+      claims: { level: 3, team: 'blue' },
+    });
+    expect(JSON.parse(cli('get', '--sub', sub).stdout)).toMatchObject({ tenant: 'acme' });
+
+    expect(cli('set', '--sub', sub, '--claim', 'cognito:groups=["admins"]')).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('may not carry'),
+    });
+    expect(cli('set', '--group', 'g', '--scopes', 'two words')).toMatchObject({ status: 1 });
+    expect(cli('get', '--sub', sub, '--group', 'g')).toMatchObject({ status: 1 });
+
+    expect(cli('remove', '--sub', sub)).toMatchObject({ status: 0, stderr: `removed sub ${sub}\n` });
+    expect(cli('get', '--sub', sub)).toMatchObject({ status: 1, stderr: `no entitlements for sub ${sub}\n` });
+  }, 60_000);
+});
+
 describe('when the store fails', () => {
   let standIn: StandIn;
   let handler: DeclaredTriggerHandler;
