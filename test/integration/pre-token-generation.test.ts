@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TOKEN_REFUSED_MESSAGE } from '../../functions/pre-token-generation/handler.ts';
+import { CLIENT_REFUSED_MESSAGE, TOKEN_REFUSED_MESSAGE } from '../../functions/pre-token-generation/handler.ts';
 import { DEMO_ENTITLEMENTS, dynamoDbClientFor, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
 import { USER_TOKEN_SOURCES } from '../../shared/events/triggers/pre-token-generation.ts';
 import { buildEvent, checkResponse, SAMPLE, type PreTokenGenerationEvent } from '../../shared/events/index.ts';
@@ -276,7 +276,7 @@ describe('npm run entitlements', () => {
   }, 60_000);
 });
 
-describe('when the store fails', () => {
+describe('with settings, and when the store fails (the handler in process)', () => {
   let standIn: StandIn;
   let handler: DeclaredTriggerHandler;
   const restores: Array<() => void> = [];
@@ -292,6 +292,10 @@ describe('when the store fails', () => {
         ENTITLEMENTS_TABLE: tableName('entitlements'),
         // Expired at once: every call reads, so a failure meets the stale path.
         ENTITLEMENTS_CACHE_SECONDS: '0',
+        PRETOKEN_TRUSTED_ATTRIBUTES: 'custom:tenant=org',
+        PRETOKEN_MANAGED_SCOPE_PREFIXES: 'orders/',
+        PRETOKEN_REQUIRE_CLIENT_ENTRY: 'true',
+        PRETOKEN_CLAIM_TOKENS: 'access',
         POWERTOOLS_LOG_LEVEL: 'ERROR',
       }),
     );
@@ -304,12 +308,37 @@ describe('when the store fails', () => {
     await standIn.stop();
   });
 
+  it('takes a trusted attribute as a string claim, suppresses unentitled managed scopes, claims in the access token only', async () => {
+    const sub = await userWith({ scopes: ['orders/read'] });
+    const evt = event('2', 'TokenGeneration_HostedAuth', {
+      ...forUser(sub, { 'custom:tenant': '["admin"]', 'custom:plan': 'gold' }),
+    });
+    (evt.request as { scopes?: string[] }).scopes = ['openid', 'orders/admin', 'orders/read'];
+    const answered = (await handler(evt, lambdaContext(FUNCTION))) as PreTokenGenerationEvent;
+    expect(answered.response).toEqual({
+      claimsAndScopeOverrideDetails: {
+        accessTokenGeneration: {
+          claimsToAddOrOverride: { org: '["admin"]' },
+          scopesToAdd: ['orders/read'],
+          scopesToSuppress: ['orders/admin'],
+        },
+      },
+    });
+  });
+
+  it('refuses client credentials for a client without a row when a row is required', async () => {
+    const evt = event('3', 'TokenGeneration_ClientCredentials', {
+      callerContext: { clientId: `noentry${randomUUID().replace(/-/gu, '').slice(0, 19)}` },
+    });
+    await expect(handler(evt, lambdaContext(FUNCTION))).rejects.toThrow(CLIENT_REFUSED_MESSAGE);
+  });
+
   it('serves the entitlements read a moment ago, and fails closed for a user it has none for', async () => {
     const sub = await userWith({ tenant: 'cached', roles: ['r'] });
     const evt = () => event('2', 'TokenGeneration_RefreshTokens', forUser(sub));
     const healthy = (await handler(evt(), lambdaContext(FUNCTION))) as PreTokenGenerationEvent;
     expect(healthy.response).toMatchObject({
-      claimsAndScopeOverrideDetails: { idTokenGeneration: { claimsToAddOrOverride: { tenant: 'cached' } } },
+      claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: { tenant: 'cached' } } },
     });
 
     standIn.behaviour = 'server-error';
