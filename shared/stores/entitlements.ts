@@ -93,25 +93,26 @@ export function entitlementStore(tableName: string, client: () => DocumentClient
       pending = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<{ pk: string }>;
     }
   }
-  return {
-    async getMany(keys, signal) {
-      const unique = [...new Set(keys)];
-      const found = new Map<string, Entitlements | undefined>(unique.map((key) => [key, undefined]));
-      if (unique.length === 1) {
-        const [pk] = unique as [string];
-        const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: { pk } }), {
-          abortSignal: signal,
-        });
-        found.set(pk, Item ? readEntitlements(Item) : undefined);
-        return found;
-      }
-      const chunks: string[][] = [];
-      for (let i = 0; i < unique.length; i += BATCH_SIZE) chunks.push(unique.slice(i, i + BATCH_SIZE));
-      await Promise.all(chunks.map((chunk) => batch(chunk, found, signal)));
+  const getMany: EntitlementStore['getMany'] = async (keys, signal) => {
+    const unique = [...new Set(keys)];
+    const found = new Map<string, Entitlements | undefined>(unique.map((key) => [key, undefined]));
+    if (unique.length === 1) {
+      const [pk] = unique as [string];
+      const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: { pk } }), {
+        abortSignal: signal,
+      });
+      found.set(pk, Item ? readEntitlements(Item) : undefined);
       return found;
-    },
+    }
+    const chunks: string[][] = [];
+    for (let i = 0; i < unique.length; i += BATCH_SIZE) chunks.push(unique.slice(i, i + BATCH_SIZE));
+    await Promise.all(chunks.map((chunk) => batch(chunk, found, signal)));
+    return found;
+  };
+  return {
+    getMany,
     async get(subject, signal) {
-      return (await this.getMany([subjectKey(subject)], signal)).get(subjectKey(subject));
+      return (await getMany([subjectKey(subject)], signal)).get(subjectKey(subject));
     },
     async put(subject, entitlements, signal) {
       const item: EntitlementItem = { ...entitlements, pk: subjectKey(subject), updatedAt: new Date().toISOString() };
