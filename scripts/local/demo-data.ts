@@ -12,9 +12,34 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SAMPLE } from '../../shared/events/index.ts';
 import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../../shared/stores/legacy-user.ts';
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
+import { entitlementStore, type EntitlementStore, type Entitlements } from '../../shared/stores/entitlements.ts';
 import { dynamoDbClientFor } from './dynamodb.ts';
 
 export const DEMO_USER = { email: 'demo.user@example.com', password: 'Demo-Password-42', givenName: 'Demo' } as const;
+/**
+ * The demo user's sub. Cognito chooses subs itself; cognito-local takes one given to AdminCreateUser,
+ * which lets the demo entitlements below be seeded before the user exists.
+ */
+export const DEMO_USER_SUB = 'de300000-0000-4000-8000-00000000d3e0';
+
+/** What pre token generation puts into the demo user's tokens (README, pre-token-generation). */
+export const DEMO_ENTITLEMENTS: {
+  user: Entitlements;
+  group: { name: string; entitlements: Entitlements };
+  client: Entitlements;
+} = {
+  user: {
+    tenant: 'demo-tenant',
+    roles: ['editor'],
+    permissions: ['orders:read', 'orders:write'],
+    scopes: ['orders/write'],
+  },
+  /** The group of the sample events (events/pre-token-generation): its members may read orders. */
+  group: { name: 'readers', entitlements: { roles: ['reader'], scopes: ['orders/read'] } },
+  /** The app client of the sample client-credentials event: a machine client that reads orders. */
+  client: { tenant: 'demo-tenant', roles: ['service'], scopes: ['orders/read'] },
+};
+
 export const BLOCKED_SUB = '0b10c4ed-0000-4000-8000-000000000000';
 
 /**
@@ -78,6 +103,16 @@ export async function seedTables(endpoint: string, tables: Record<string, string
   ];
   for (const profile of profiles) await client.send(new PutCommand({ TableName: tables.profiles, Item: profile }));
   if (tables.legacyUsers) await legacyUserStore(tables.legacyUsers, () => client).putAll([demoLegacyUserItem()]);
+  if (tables.entitlements) await seedEntitlements(entitlementStore(tables.entitlements, () => client));
+}
+
+/** The demo user's entitlements (and the sample events' user's, so that `npm run invoke` shows them). */
+export async function seedEntitlements(store: EntitlementStore): Promise<void> {
+  const { user, group, client } = DEMO_ENTITLEMENTS;
+  await store.put({ kind: 'sub', id: DEMO_USER_SUB }, user);
+  await store.put({ kind: 'sub', id: SAMPLE.sub }, user);
+  await store.put({ kind: 'group', id: group.name }, group.entitlements);
+  await store.put({ kind: 'client', id: SAMPLE.clientId }, client);
 }
 
 /** A confirmed native user with a verified e-mail, to sign in with or to link a federated identity to. */
@@ -91,6 +126,7 @@ export async function seedUserPool(client: CognitoIdentityProviderClient, userPo
         { Name: 'email', Value: DEMO_USER.email },
         { Name: 'email_verified', Value: 'true' },
         { Name: 'given_name', Value: DEMO_USER.givenName },
+        { Name: 'sub', Value: DEMO_USER_SUB },
       ],
     }),
   );

@@ -25,6 +25,7 @@ export function localTableNames(stage = 'local'): Record<string, string> {
     audit: `${service}-${stage}-audit`,
     notifications: `${service}-${stage}-notifications`,
     legacyUsers: `${service}-${stage}-legacy-users`,
+    entitlements: `${service}-${stage}-entitlements`,
   };
 }
 

@@ -7,6 +7,7 @@ export const TABLE_VARIABLES = {
   audit: 'AUDIT_TABLE',
   notifications: 'NOTIFICATIONS_TABLE',
   legacyUsers: 'LEGACY_USERS_TABLE',
+  entitlements: 'ENTITLEMENTS_TABLE',
 } as const;
 
 export type TableKey = keyof typeof TABLE_VARIABLES;

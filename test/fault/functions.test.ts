@@ -104,6 +104,17 @@ const FUNCTIONS: Readonly<Record<string, Case>> = {
     services: ['dynamodb', 'ses'],
     kept: noticeStaysRetryable,
   },
+  // A user of its own: no cached entitlements to serve, so a store failure must fail closed.
+  'pre-token-generation': {
+    event: ({ sub, email }) =>
+      buildEvent('PreTokenGeneration', {
+        version: '2',
+        triggerSource: 'TokenGeneration_Authentication',
+        userName: sub,
+        request: { userAttributes: { sub, email }, groupConfiguration: { groupsToOverride: ['readers'] } },
+      } as never),
+    services: ['dynamodb'],
+  },
   // Inbound federation maps attributes from the event alone: it calls no service, so there is no fault
   // to inject (its failure mode is covered by the fuzz harness: events it cannot check).
   'inbound-federation': { event: () => buildEvent('InboundFederation'), services: [] },

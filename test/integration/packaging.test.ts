@@ -48,6 +48,7 @@ describe('serverless package', () => {
       'postConfirmation.zip',
       'preAuthentication.zip',
       'preSignUp.zip',
+      'preTokenGeneration.zip',
     ]);
   });
 
@@ -63,7 +64,68 @@ describe('serverless package', () => {
       LambdaArn: { 'Fn::GetAtt': ['InboundFederationLambdaFunction', 'Arn'] },
       LambdaVersion: 'V1_0',
     });
+    // The version is a deploy parameter, V2 by default; osls's own setting would be V1 only.
+    expect(lambdaConfig.PreTokenGenerationConfig).toEqual({
+      LambdaArn: { 'Fn::GetAtt': ['PreTokenGenerationLambdaFunction', 'Arn'] },
+      LambdaVersion: 'V2_0',
+    });
+    expect(lambdaConfig.PreTokenGeneration).toBeUndefined();
+    expect(template.Resources.PreTokenGenerationCognitoPermission?.Properties).toMatchObject({
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': ['CognitoUserPoolUsers', 'Arn'] },
+    });
   });
+
+  it('lets pre-token-generation only read the entitlements table', () => {
+    const role = template.Resources.PreTokenGenerationRole?.Properties as {
+      Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: unknown[] } }>;
+    };
+    expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['logs', 'tables']);
+    expect(role.Policies.find((policy) => policy.PolicyName === 'tables')?.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        Resource: { 'Fn::GetAtt': ['EntitlementsTable', 'Arn'] },
+      },
+    ]);
+    expect(template.Resources.PreTokenGenerationLambdaFunction?.Properties.Role).toEqual({
+      'Fn::GetAtt': ['PreTokenGenerationRole', 'Arn'],
+    });
+    expect(template.Resources.EntitlementsTable?.Properties).toMatchObject({
+      TableName: 'cognito-triggers-dev-entitlements',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    });
+    expect(Object.keys(template.Resources).filter((id) => id.startsWith('ExampleHttpApi'))).toEqual([]);
+  });
+
+  it('adds the example HTTP API, its route requiring an added scope, when asked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sls-api-'));
+    try {
+      const api = packageTo(
+        dir,
+        ...['--param', 'exampleApi=true', '--param', 'userPoolId=eu-west-1_Abc123'],
+        ...['--param', 'exampleApiAudience=exampleclient0000000000001', '--param', 'preTokenGenerationVersion=V3_0'],
+      );
+      expect(api.Resources.ExampleHttpApiAuthorizer?.Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Issuer: { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/eu-west-1_Abc123' },
+          Audience: ['exampleclient0000000000001'],
+        },
+      });
+      expect(api.Resources.ExampleHttpApiOrdersRoute?.Properties).toMatchObject({
+        RouteKey: 'GET /orders',
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: 'ExampleHttpApiAuthorizer' },
+        AuthorizationScopes: ['orders/read'],
+      });
+      const lambdaConfig = api.Resources.CognitoUserPoolUsers?.Properties.LambdaConfig as Record<string, unknown>;
+      expect(lambdaConfig.PreTokenGenerationConfig).toMatchObject({ LambdaVersion: 'V3_0' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('passes the deploy parameters to the functions that read them', () => {
     const environment = (logicalId: string) =>
@@ -134,6 +196,12 @@ describe('serverless package', () => {
       expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(5);
       // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
       expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: {
+          'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+        },
+      });
+      expect(other.Resources.PreTokenGenerationCognitoPermission?.Properties).toMatchObject({
         Principal: 'cognito-idp.amazonaws.com',
         SourceArn: {
           'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',

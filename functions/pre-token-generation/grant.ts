@@ -1,0 +1,164 @@
+/**
+ * What a token gets: the entitlements of the user, of the user's groups and of the app client, merged,
+ * then cleaned of everything Cognito would refuse or that would let a grant change who the token is
+ * about. Pure: the handler reads the store and the event; this decides.
+ */
+import {
+  ID_TOKEN_SCALAR_CLAIMS,
+  isClaimValue,
+  isReservedForAdding,
+  type ClaimValue,
+} from '../../shared/events/claims.ts';
+import type { Entitlements } from '../../shared/stores/entitlements.ts';
+
+/** The claims the entitlements' own fields become. */
+export const CLAIM_NAMES = { tenant: 'tenant', roles: 'roles', permissions: 'permissions' } as const;
+
+/**
+ * Claims that say who the user is (OpenID Connect's standard claims) or who the token is for (`aud`):
+ * a grant may not set them. An administrator's typo in a store row must not turn one user's ID token
+ * into another's e-mail address or mark an address verified; they come from the pool's attributes only.
+ */
+export const IDENTITY_CLAIMS: ReadonlySet<string> = new Set([
+  'aud',
+  'name',
+  'given_name',
+  'family_name',
+  'middle_name',
+  'nickname',
+  'preferred_username',
+  'profile',
+  'picture',
+  'website',
+  'email',
+  'email_verified',
+  'gender',
+  'birthdate',
+  'zoneinfo',
+  'locale',
+  'phone_number',
+  'phone_number_verified',
+  'address',
+  'updated_at',
+  ...ID_TOKEN_SCALAR_CLAIMS,
+]);
+
+/** The claims a grant, or a trusted attribute, may never set. */
+export function isForbiddenClaim(name: string): boolean {
+  return (
+    name.length === 0 ||
+    isReservedForAdding(name) ||
+    IDENTITY_CLAIMS.has(name) ||
+    ['__proto__', 'constructor', 'prototype'].includes(name)
+  );
+}
+
+/** "You can't add scope values that contain one or more blank-space characters" (developer guide). */
+export const isValidScope = (scope: string): boolean => scope.length > 0 && scope.length <= 256 && !/\s/u.test(scope);
+
+export interface Grant {
+  /** Claims to add, in the order they are given up when the size budget is exceeded (see budget.ts). */
+  claims: Record<string, ClaimValue>;
+  scopesToAdd: string[];
+  scopesToSuppress: string[];
+  /** Replaces `cognito:groups` when set. */
+  groups?: string[];
+  /** Claim and scope names the grant held but may not set (logged by name and counted, never applied). */
+  refused: string[];
+}
+
+export interface GrantSources {
+  user?: Entitlements;
+  /** In the order of the event's groups (Cognito sends them by precedence). */
+  groups: ReadonlyArray<Entitlements | undefined>;
+  /** The app client's row: client-credentials tokens only. */
+  client?: Entitlements;
+  /** Claims from attributes configured as trusted (see trustedAttributeClaims). Lowest precedence. */
+  attributeClaims?: Record<string, string>;
+}
+
+const union = (lists: ReadonlyArray<readonly string[] | undefined>): string[] => [
+  ...new Set(lists.flatMap((list) => list ?? [])),
+];
+
+/**
+ * Merges entitlements: lists (roles, permissions, scopes, suppressions) are the union, user first; a
+ * single value (tenant, a further claim) is the user's, else the first group's that has one, else the
+ * client's, else a trusted attribute's.
+ */
+export function mergeGrant(sources: GrantSources): Grant {
+  const ordered = [sources.user, ...sources.groups, sources.client].filter(
+    (entry): entry is Entitlements => entry !== undefined,
+  );
+  const refused: string[] = [];
+  const claims: Record<string, ClaimValue> = {};
+  const set = (name: string, value: ClaimValue) => {
+    if (isForbiddenClaim(name) || !isClaimValue(value)) refused.push(name);
+    else if (!Object.hasOwn(claims, name)) claims[name] = value;
+  };
+
+  const tenant = ordered.find((entry) => entry.tenant !== undefined)?.tenant;
+  if (tenant !== undefined) set(CLAIM_NAMES.tenant, tenant);
+  const roles = union(ordered.map((entry) => entry.roles));
+  if (roles.length) set(CLAIM_NAMES.roles, roles);
+  const permissions = union(ordered.map((entry) => entry.permissions));
+  if (permissions.length) set(CLAIM_NAMES.permissions, permissions);
+  // Further claims may not stand in for the fields above: those are decided by the merge rule.
+  const own = new Set<string>(Object.values(CLAIM_NAMES));
+  for (const entry of ordered) {
+    for (const [name, value] of Object.entries(entry.claims ?? {})) {
+      if (own.has(name)) refused.push(name);
+      else set(name, value);
+    }
+  }
+  for (const [name, value] of Object.entries(sources.attributeClaims ?? {})) set(name, value);
+
+  const scopesToSuppress = union(ordered.map((entry) => entry.suppressScopes)).filter(isValidScope);
+  const suppressed = new Set(scopesToSuppress);
+  const scopesToAdd: string[] = [];
+  for (const scope of union(ordered.map((entry) => entry.scopes))) {
+    if (!isValidScope(scope)) refused.push(`scope:${scope.slice(0, 40)}`);
+    else if (!suppressed.has(scope)) scopesToAdd.push(scope);
+  }
+  const groups = sources.user?.groups;
+  return {
+    claims,
+    scopesToAdd,
+    scopesToSuppress,
+    ...(groups ? { groups: [...new Set(groups)] } : {}),
+    refused: [...new Set(refused)],
+  };
+}
+
+/**
+ * Scopes the request carries that only entitlements may grant: those under a managed prefix (a resource
+ * server's identifier, `orders/`) that the grant does not add are suppressed, so an app client's allowed
+ * scopes do not reach users the store does not entitle.
+ */
+export function unentitledScopes(
+  requested: readonly string[],
+  granted: readonly string[],
+  managedPrefixes: readonly string[],
+): string[] {
+  const grantedSet = new Set(granted);
+  return requested.filter(
+    (scope) => !grantedSet.has(scope) && managedPrefixes.some((prefix) => scope.startsWith(prefix)),
+  );
+}
+
+/**
+ * Claims from user attributes an administrator declared trusted (read-only to every app client), by
+ * attribute name → claim name. Values are taken as the strings they are: JSON in an attribute value
+ * stays a string and never becomes an array or object. Every other attribute is ignored.
+ */
+export function trustedAttributeClaims(
+  attributes: Readonly<Record<string, string>> | undefined,
+  trusted: ReadonlyMap<string, string>,
+): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [attribute, claim] of trusted) {
+    const value = attributes && Object.hasOwn(attributes, attribute) ? attributes[attribute] : undefined;
+    if (typeof value === 'string' && value !== '') claims[claim] = value;
+  }
+  return claims;
+}
