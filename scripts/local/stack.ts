@@ -24,6 +24,7 @@ export function localTableNames(stage = 'local'): Record<string, string> {
     signInAttempts: `${service}-${stage}-sign-in-attempts`,
     audit: `${service}-${stage}-audit`,
     notifications: `${service}-${stage}-notifications`,
+    legacyUsers: `${service}-${stage}-legacy-users`,
   };
 }
 
