@@ -7,7 +7,7 @@
  * machines can supply a shared implementation; the default keeps 64-bit hashes in flat memory.
  */
 import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../stores/legacy-user.ts';
-import { COGNITO_FILE_LIMITS, cognitoFields, csvLine, type CognitoFileLimits } from './cognito-csv.ts';
+import { COGNITO_FILE_LIMITS, cognitoRowPlan, csvLine, type CognitoFileLimits } from './cognito-csv.ts';
 import type { ResolvedColumns } from './columns.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { HashSet64 } from './unique.ts';
@@ -99,6 +99,7 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
   const seen = options.seen ?? seenInMemory();
   const limits = options.limits ?? COGNITO_FILE_LIMITS;
   const contacts = uniqueContacts(settings);
+  const cognitoRow = cognitoRowPlan(settings.csvHeader);
 
   return {
     processBatch(rows) {
@@ -111,7 +112,7 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
           continue;
         }
         const { user } = verdict;
-        const cognitoLine = csvLine(cognitoFields(user, settings.csvHeader));
+        const cognitoLine = csvLine(cognitoRow(user));
         if (cognitoLine.length > limits.maxRowChars) {
           rejected.push({ line, column: '', reason: 'row-too-long', username: user.username });
           continue;
@@ -123,7 +124,7 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
           continue;
         }
         const taken = contacts.find((kind) => {
-          const value = contactKey(kind, user);
+          const value = contactKey(kind, item);
           return value !== undefined && seen.has(kind, value);
         });
         if (taken) {
@@ -132,7 +133,7 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
         }
         seen.add('username', item.username);
         for (const kind of contacts) {
-          const value = contactKey(kind, user);
+          const value = contactKey(kind, item);
           if (value !== undefined) seen.add(kind, value);
         }
         accepted.push({ line, item, cognitoLine });
@@ -142,8 +143,7 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
   };
 }
 
-function contactKey(kind: ContactAttribute, user: ValidUser): string | undefined {
-  const value = user.attributes[kind];
-  if (value === undefined) return undefined;
-  return kind === 'email' ? normaliseEmail(value) : value;
+/** The value compared for uniqueness: the item's normalised e-mail, the phone number as given (E.164 is canonical). */
+function contactKey(kind: ContactAttribute, item: LegacyUserItem): string | undefined {
+  return kind === 'email' ? item.email : item.attributes.phone_number;
 }

@@ -255,11 +255,11 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
 
   const stream = createReadStream(input);
   const parser = stream.pipe(
+    // The record delimiter is detected from the first line break (LF, CRLF or CR); a quoted field may
+    // hold any line break. Empty lines are kept as records so that line numbers can count them.
     parse({
-      raw: true,
       bom: true,
       relax_column_count: true,
-      record_delimiter: ['\r\n', '\n', '\r'],
       skip_empty_lines: false,
       max_record_size: MAX_RECORD_BYTES,
     }),
@@ -294,28 +294,43 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     for (const row of rows) state.rejectedByReason[row.reason] = (state.rejectedByReason[row.reason] ?? 0) + 1;
   }
 
-  async function flush(processor: RowProcessor, rows: RowInput[], records: number): Promise<void> {
-    const { accepted, rejected } = processor.processBatch(rows);
-    if (options.directory && accepted.length > 0) {
-      state.itemsWritten += await options.directory.write(accepted.map((row) => row.item));
+  /** Appends the lines to the current import file, beginning the next one where a limit would be passed. */
+  function appendCognitoLines(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    const text = `${lines.join('\n')}\n`;
+    const bytes = Buffer.byteLength(text);
+    // The common case, one write for the batch: it all fits the current file.
+    if (state.file.index > 0 && state.file.users + lines.length <= limits.maxUsers && state.file.bytes + bytes <= limits.maxBytes) {
+      writeSync(fileFd as number, text);
+      state.file.bytes += bytes;
+      state.file.users += lines.length;
+      return;
     }
     let pending: string[] = [];
     const writePending = () => {
       if (pending.length && fileFd !== undefined) writeSync(fileFd, pending.join(''));
       pending = [];
     };
-    for (const row of accepted) {
-      const text = `${row.cognitoLine}\n`;
-      const bytes = Buffer.byteLength(text);
-      if (state.file.index === 0 || !fitsInFile(state.file, bytes, limits)) {
+    for (const line of lines) {
+      const lineText = `${line}\n`;
+      const lineBytes = Buffer.byteLength(lineText);
+      if (state.file.index === 0 || !fitsInFile(state.file, lineBytes, limits)) {
         writePending();
         openNextFile();
       }
-      pending.push(text);
-      state.file.bytes += bytes;
+      pending.push(lineText);
+      state.file.bytes += lineBytes;
       state.file.users += 1;
     }
     writePending();
+  }
+
+  async function flush(processor: RowProcessor, rows: RowInput[], records: number): Promise<void> {
+    const { accepted, rejected } = processor.processBatch(rows);
+    if (options.directory && accepted.length > 0) {
+      state.itemsWritten += await options.directory.write(accepted.map((row) => row.item));
+    }
+    appendCognitoLines(accepted.map((row) => row.cognitoLine));
     appendRejects(rejected);
     state.rowsRead += rows.length;
     state.accepted += accepted.length;
@@ -332,9 +347,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   let batch: RowInput[] = [];
   let replay: RowInput[] = [];
   try {
-    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+    for await (const record of parser as AsyncIterable<string[]>) {
       records += 1;
-      const line = counter.next(raw);
+      const line = counter.next(record);
       if (!columns) {
         columns = headerColumns(record, input, options.mapping, settings);
         if (columns.ignored.length && !resumed) {

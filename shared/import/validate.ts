@@ -48,6 +48,14 @@ export interface Rejection {
 
 export type RowVerdict = { ok: true; user: ValidUser } | ({ ok: false } & Rejection);
 
+/** trim(), without a new string in the common case of nothing to trim. */
+function trimmed(text: string): string {
+  if (text.length === 0) return text;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? text : text.trim();
+}
+
 const reject = (column: string, reason: RejectReason): RowVerdict => ({ ok: false, column, reason });
 
 /** The row's user name as given (for rejects.csv), whatever else is wrong with it. */
@@ -66,7 +74,7 @@ export function validateRow(fields: readonly string[], columns: ResolvedColumns,
   const declared = settings.customAttributes;
   for (const { name, index } of columns.attributes) {
     // Surrounding whitespace is an export artefact, never part of an address or a name.
-    const value = (fields[index] as string).trim();
+    const value = trimmed(fields[index] as string);
     if (value === '') continue;
     if (value.length > MAX_ATTRIBUTE_LENGTH) return reject(name, 'attribute-too-long');
     if (BOOLEAN_ATTRIBUTES.has(name)) {

@@ -21,8 +21,11 @@ export function parseBoolean(text: string): boolean | undefined | null {
 /** Cognito's user name pattern `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, at most 128 characters: no whitespace, no controls. */
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
 
+/** Printable ASCII without space: the common case, checked without Unicode property classes. */
+const ASCII_USERNAME = /^[\x21-\x7e]{1,128}$/;
+
 export function isValidUsername(username: string): boolean {
-  return USERNAME.test(username);
+  return ASCII_USERNAME.test(username) || USERNAME.test(username);
 }
 
 /**
