@@ -43,6 +43,18 @@ const REJECTS_HEADER = 'line,column,reason,username\n';
 /** Past this a "row" is a runaway quote or not text at all: stop rather than buffer the file. */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
+/**
+ * How the export is parsed. The record delimiter is detected from the first line break (LF, CRLF or
+ * CR); a quoted field may hold any line break. Empty lines are kept as records (one empty field) so
+ * that line numbers count them. A short row is the row's problem (rejected), not the file's.
+ */
+export const CSV_PARSE_OPTIONS = Object.freeze({
+  bom: true,
+  relax_column_count: true,
+  skip_empty_lines: false,
+  max_record_size: MAX_RECORD_BYTES,
+});
+
 /** The input cannot be read, is not CSV, or lacks a required column (the CLI's exit 1). */
 export class ImportInputError extends Error {
   override readonly name = 'ImportInputError';
@@ -255,14 +267,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
 
   const stream = createReadStream(input);
   const parser = stream.pipe(
-    // The record delimiter is detected from the first line break (LF, CRLF or CR); a quoted field may
-    // hold any line break. Empty lines are kept as records so that line numbers can count them.
-    parse({
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: false,
-      max_record_size: MAX_RECORD_BYTES,
-    }),
+    parse(CSV_PARSE_OPTIONS),
   );
   stream.on('error', (error) => parser.destroy(error));
 
