@@ -1,6 +1,6 @@
 /** The streamed run on files in a temporary folder: line numbers, file splitting, outputs, resume. No servers. */
 import { parse } from 'csv-parse/sync';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectoryWriteError, type DirectoryWriter } from '../../../shared/import/directory.ts';
@@ -183,6 +183,11 @@ describe('the run', () => {
     await expect(runImport({ ...options, out, directory: flaky, directoryName: 't', now: () => new Date(0) })).rejects.toThrow(DirectoryWriteError);
     expect(existsSync(join(out, 'checkpoint.json'))).toBe(true);
     await expect(runImport({ ...options, out, directory: flaky, directoryName: 't' })).rejects.toThrow(ImportStateError);
+    // What a kill between the file appends and the checkpoint leaves: lines and a file past the checkpoint.
+    const current = readdirSync(out).filter((name) => name.startsWith('cognito-import-')).sort().at(-1) as string;
+    appendFileSync(join(out, current), 'half a li');
+    appendFileSync(join(out, 'rejects.csv'), '99,email,email-invalid,ghost\n');
+    writeFileSync(join(out, 'cognito-import-0099.csv'), 'x\n');
     await expect(runImport({ ...options, out, resume: true, directory: flaky, directoryName: 'other' })).rejects.toThrow(ImportStateError);
 
     const { summary } = await runImport({ ...options, out, resume: true, directory: flaky, directoryName: 't' });
