@@ -70,7 +70,7 @@ interface RssFigures {
  */
 async function rssOfImport(file: string, dir: string): Promise<{ bundled: RssFigures; tsx: RssFigures }> {
   const bundle = join(dir, 'rss-child.mjs');
-  const entry = join(dir, 'rss-child-entry.ts');
+  const entry = join(dir, 'rss-child-entry.mts');
   await build({
     stdin: { contents: RSS_CHILD, resolveDir: ROOT, loader: 'ts', sourcefile: 'rss-child.ts' },
     bundle: true,
