@@ -40,6 +40,8 @@ export const REJECTS_FILE = 'rejects.csv';
 export const SUMMARY_FILE = 'summary.json';
 export const CHECKPOINT_FILE = 'checkpoint.json';
 const REJECTS_HEADER = 'line,column,reason,username\n';
+/** How often the checkpoint is replaced during a run. */
+const CHECKPOINT_MS = 250;
 /** Past this a "row" is a runaway quote or not text at all: stop rather than buffer the file. */
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
@@ -259,6 +261,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   const replayUntil = state.records;
   const startedAt = performance.now();
   const elapsedBefore = state.elapsedMs;
+  let checkpointedAt = 0;
   const rejectsFd = openSync(join(out, REJECTS_FILE), 'a');
   let fileFd = state.file.index > 0 ? openSync(join(out, cognitoFileName(state.file.index)), 'a') : undefined;
   const headerLine = `${csvLine(settings.csvHeader)}\n`;
@@ -341,7 +344,12 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     state.accepted += accepted.length;
     state.records = records;
     state.elapsedMs = elapsedBefore + (performance.now() - startedAt);
-    writeJsonAtomically(join(out, CHECKPOINT_FILE), state);
+    // Any batch boundary is a valid checkpoint; writing one at most every CHECKPOINT_MS bounds the
+    // cost (a rename each) and the work a resume redoes.
+    if (performance.now() - checkpointedAt >= CHECKPOINT_MS) {
+      writeJsonAtomically(join(out, CHECKPOINT_FILE), state);
+      checkpointedAt = performance.now();
+    }
     progress();
   }
 
