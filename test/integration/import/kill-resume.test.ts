@@ -57,7 +57,9 @@ afterAll(() => db.destroy());
 it('finishes after kill -9 at random points with no row lost and none repeated', async () => {
   // Small batches and files: many checkpoints and file switches for a kill to land between.
   const common = ['--batch-size', '40', '--concurrency', '2'];
+  const wholeStarted = Date.now();
   const whole = await runCli([sample, '--table', TABLES.whole, '--out', join(dir, 'whole'), ...common]);
+  const wholeMs = Date.now() - wholeStarted;
   expect(whole.status).toBe(0);
 
   const out = join(dir, 'killed');
@@ -67,8 +69,9 @@ it('finishes after kill -9 at random points with no row lost and none repeated',
   const killedAt: number[] = [];
   for (let attempt = 0; attempt < 6; attempt += 1) {
     const { child, done } = startImport(args);
-    // Anywhere from start-up (module loading) to the last batches.
-    const delay = 400 + Math.floor(Math.random() * 3_500);
+    // Anywhere from start-up (module loading) to the last batches, scaled to how long a whole run took
+    // on this machine right now, so kills land mid-run however loaded it is.
+    const delay = Math.floor(wholeMs * (0.15 + Math.random() * 0.8));
     const timer = setTimeout(() => child.kill('SIGKILL'), delay);
     const run = await done;
     clearTimeout(timer);
