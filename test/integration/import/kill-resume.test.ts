@@ -4,7 +4,7 @@
  * stack's DynamoDB Local).
  */
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTables, dynamoDbClientFor, loadTableDefinitions, localTableNames } from '../../../scripts/local/index.ts';
@@ -34,6 +34,8 @@ async function scanAll(table: string): Promise<Array<Record<string, unknown>>> {
   return items.sort((a, b) => String(a.username).localeCompare(String(b.username)));
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const outputs = (out: string) =>
   Object.fromEntries(
     readdirSync(out)
@@ -57,36 +59,45 @@ afterAll(() => db.destroy());
 it('finishes after kill -9 at random points with no row lost and none repeated', async () => {
   // Small batches and files: many checkpoints and file switches for a kill to land between.
   const common = ['--batch-size', '40', '--concurrency', '2'];
-  const wholeStarted = Date.now();
   const whole = await runCli([sample, '--table', TABLES.whole, '--out', join(dir, 'whole'), ...common]);
-  const wholeMs = Date.now() - wholeStarted;
   expect(whole.status).toBe(0);
+  const total = summaryOf(join(dir, 'whole')).rowsRead as number;
 
   const out = join(dir, 'killed');
   const args = [sample, '--table', TABLES.killed, '--out', out, '--resume', ...common];
+  const checkpointed = () => {
+    try {
+      return JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).rowsRead as number;
+    } catch {
+      return -1;
+    }
+  };
   let kills = 0;
   /** Rows the checkpoint held after each kill: kills before, between and after checkpoints. */
   const killedAt: number[] = [];
-  for (let attempt = 0; attempt < 6; attempt += 1) {
+  // The first kill during start-up; the others once the run has passed a random point of the file,
+  // then after a random pause (mid-batch, mid-append, mid-checkpoint: wherever it falls).
+  const targets = [-1, 0.15, 0.35, 0.55, 0.75].map((f) => (f < 0 ? -1 : Math.floor((f + Math.random() * 0.15) * total)));
+  for (const target of targets) {
     const { child, done } = startImport(args);
-    // Anywhere from start-up (module loading) to the last batches, scaled to how long a whole run took
-    // on this machine right now, so kills land mid-run however loaded it is.
-    const delay = Math.floor(wholeMs * (0.15 + Math.random() * 0.8));
-    const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-    const run = await done;
-    clearTimeout(timer);
-    if (run.signal === 'SIGKILL') {
+    let exited = false;
+    const run = done.then((result) => ((exited = true), result));
+    if (target < 0) await sleep(Math.random() * 1_500);
+    else while (!exited && checkpointed() < target) await sleep(10);
+    await sleep(Math.random() * 200);
+    if (!exited) child.kill('SIGKILL');
+    const result = await run;
+    if (result.signal === 'SIGKILL') {
       kills += 1;
-      killedAt.push(existsSync(join(out, 'checkpoint.json')) ? JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).rowsRead : -1);
-    }
-    else {
-      expect(run.status).toBe(0);
+      killedAt.push(checkpointed());
+    } else {
+      expect(result.status).toBe(0);
       break;
     }
   }
   const last = await runCli(args);
   expect(last.status).toBe(0);
-  expect(kills).toBeGreaterThan(0);
+  expect(kills).toBeGreaterThan(1);
   // At least one kill landed mid-run, with rows checkpointed and rows still to go.
   expect(killedAt.some((rows) => rows > 0)).toBe(true);
   process.stderr.write(`kill -9 after checkpointed rows: ${killedAt.join(', ')}\n`);
