@@ -50,6 +50,12 @@ describe('line numbers as an editor shows them', () => {
     expect(startLines('h\r\n"a\nb"\r\nc\r\n')).toEqual([1, 2, 4]);
   });
 
+  it('rows ending in CRLF, LF and CR mixed in one file (concatenated exports)', () => {
+    const text = 'h1,h2\na,b\r\nc,"d\ne"\r\n\r\nf,g\rh,"i"\r\nj,k\n';
+    expect(parse(text, CSV_PARSE_OPTIONS)).toEqual([['h1', 'h2'], ['a', 'b'], ['c', 'd\ne'], [''], ['f', 'g'], ['h', 'i'], ['j', 'k']]);
+    expect(startLines(text)).toEqual([1, 2, 3, 5, 6, 7, 8]);
+  });
+
   it('reports rejected rows on the line they start, with a BOM, CRLF and quoted line breaks before them', async () => {
     const rows = [
       HEADER,
