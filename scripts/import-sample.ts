@@ -71,7 +71,15 @@ async function hashOnce(format: SampleFormat, password: string): Promise<string>
     case 'argon2id':
     case 'argon2i': {
       const hash = format === 'argon2id' ? argon2id : argon2i;
-      return hash({ password, salt, parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32, outputType: 'encoded' });
+      return hash({
+        password,
+        salt,
+        parallelism: 1,
+        iterations: 2,
+        memorySize: 19_456,
+        hashLength: 32,
+        outputType: 'encoded',
+      });
     }
     case 'scrypt': {
       const ln = 15;
@@ -103,7 +111,18 @@ export async function sampleHashes(salts = SALTS_PER_FORMAT): Promise<Record<Sam
 }
 
 const GIVEN = ['Ada', 'Grace', 'Linus', 'Margaret', 'Alan', 'Zoë', 'José', 'Björn', 'Chidi', 'Mei'];
-const FAMILY = ['Lovelace', 'Hopper', "O'Brien, Jr.", 'Hamilton', 'Turing', 'Müller', 'García', 'Nakamura', 'Okafor', 'Ivanova'];
+const FAMILY = [
+  'Lovelace',
+  'Hopper',
+  "O'Brien, Jr.",
+  'Hamilton',
+  'Turing',
+  'Müller',
+  'García',
+  'Nakamura',
+  'Okafor',
+  'Ivanova',
+];
 const TRUTHY = ['true', 'TRUE', 'True', '1', 'yes', 'Yes'];
 const LOCALES = ['en', 'de', 'fr-CA', 'ja', 'es'];
 
@@ -161,7 +180,17 @@ export function badRows(hash: string): Array<{ reason: string; row: string[] }> 
   };
   const long = 'x'.repeat(2_000);
   const rowTooLong = base('bad.row-too-long', 'bad.row-too-long@example.com');
-  for (const column of ['given_name', 'family_name', 'name', 'middle_name', 'nickname', 'profile', 'picture', 'website', 'address'] as const) {
+  for (const column of [
+    'given_name',
+    'family_name',
+    'name',
+    'middle_name',
+    'nickname',
+    'profile',
+    'picture',
+    'website',
+    'address',
+  ] as const) {
     set(rowTooLong, column, long);
   }
   return [
@@ -179,7 +208,10 @@ export function badRows(hash: string): Array<{ reason: string; row: string[] }> 
       row: set(base('bad.unverified', 'bad.unverified@example.com'), 'email_verified', 'false'),
     },
     { reason: 'mfa-inconsistent', row: set(base('bad.mfa', 'bad.mfa@example.com'), 'mfa_enabled', 'true') },
-    { reason: 'hash-unrecognised', row: set(base('bad.hash', 'bad.hash@example.com'), 'password_hash', 'md5$5f4dcc3b5aa765d61d8327deb882cf99') },
+    {
+      reason: 'hash-unrecognised',
+      row: set(base('bad.hash', 'bad.hash@example.com'), 'password_hash', 'md5$5f4dcc3b5aa765d61d8327deb882cf99'),
+    },
     { reason: 'email-duplicate', row: base('bad.duplicate-email', sampleEmail(1).toUpperCase()) },
     { reason: 'row-too-long', row: rowTooLong },
     { reason: 'column-count', row: ['bad.short-row', hash, 'bad.short@example.com'] },
@@ -208,7 +240,12 @@ export async function writeSample(file: string, users: number): Promise<SampleRe
     await write(stringify(rows, { record_delimiter: 'unix' }));
   }
   const bad = badRows(hashes['bcrypt-2b'][0] as string);
-  await write(stringify(bad.map((b) => b.row), { record_delimiter: 'unix' }));
+  await write(
+    stringify(
+      bad.map((b) => b.row),
+      { record_delimiter: 'unix' },
+    ),
+  );
   out.end();
   await once(out, 'finish');
   return { users, badRows: bad.length, seconds: Math.round((performance.now() - started) / 10) / 100 };

@@ -16,7 +16,13 @@ import { parseMapping, type ColumnMapping } from '../shared/import/columns.ts';
 import { batchWriter, importDocumentClient } from '../shared/import/directory.ts';
 import { headerFromPool } from '../shared/import/pool-header.ts';
 import { DEFAULT_POOL_SETTINGS, poolSettings, type PoolSettings } from '../shared/import/pool.ts';
-import { runImport, type ImportProgress, type ImportSummary, ImportInputError, ImportStateError } from '../shared/import/run.ts';
+import {
+  runImport,
+  type ImportProgress,
+  type ImportSummary,
+  ImportInputError,
+  ImportStateError,
+} from '../shared/import/run.ts';
 import { REJECT_REASONS } from '../shared/import/validate.ts';
 import { redactText } from '../shared/runtime/redact.ts';
 import { TABLE_VARIABLES } from '../shared/stores/table-names.ts';
@@ -62,13 +68,15 @@ function readJson(file: string, what: string): unknown {
 function wholeNumber(text: string | undefined, name: string, fallback: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
   return value;
 }
 
 function settingsFrom(values: Values): PoolSettings {
   const file = values['pool-config'] ? readJson(values['pool-config'], 'pool config') : {};
-  if (typeof file !== 'object' || file === null || Array.isArray(file)) throw new UsageError('the pool config must be a JSON object');
+  if (typeof file !== 'object' || file === null || Array.isArray(file))
+    throw new UsageError('the pool config must be a JSON object');
   const fromOptions = Object.fromEntries(
     Object.entries({
       requiredAttributes: values.required,
@@ -101,14 +109,19 @@ function progressReporter(): { update(progress: ImportProgress): void; stop(): v
   if (process.stderr.isTTY) {
     const bar = new SingleBar({
       stream: process.stderr,
-      format: 'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {rejected} rejected | ETA {eta_formatted}',
+      format:
+        'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s | {rejected} rejected | ETA {eta_formatted}',
       etaBuffer: 50,
       hideCursor: true,
     });
     let started = false;
     return {
       update(progress) {
-        const payload = { rows: progress.rowsRead.toLocaleString('en'), rate: rate(progress.rowsRead), rejected: progress.rejected };
+        const payload = {
+          rows: progress.rowsRead.toLocaleString('en'),
+          rate: rate(progress.rowsRead),
+          rejected: progress.rejected,
+        };
         if (!started) {
           bar.start(progress.totalBytes, progress.bytesRead, payload);
           started = true;
@@ -137,7 +150,8 @@ function printSummary(summary: ImportSummary, out: string): void {
   const lines = [
     `${summary.dryRun ? 'dry run: ' : ''}${summary.rowsRead} rows read, ${summary.accepted} accepted, ${summary.rejected} rejected in ${summary.seconds} s (${summary.rowsPerSecond} rows/s)`,
     ...Object.entries(summary.rejectedByReason).map(
-      ([reason, count]) => `  ${String(count).padStart(8)} ${reason}: ${REJECT_REASONS[reason as keyof typeof REJECT_REASONS] ?? ''}`,
+      ([reason, count]) =>
+        `  ${String(count).padStart(8)} ${reason}: ${REJECT_REASONS[reason as keyof typeof REJECT_REASONS] ?? ''}`,
     ),
     `directory items written: ${summary.directoryItemsWritten}`,
     `Cognito import files: ${summary.files.map((name) => join(out, name)).join(', ') || 'none'}`,
@@ -158,7 +172,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'name exactly one CSV file' : 'name the CSV file to import');
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length ? 'name exactly one CSV file' : 'name the CSV file to import');
   const input = positionals[0] as string;
   if (values['stack-file'] && values.table) throw new UsageError('--stack-file and --table exclude each other');
   const out = values.out ?? join('imports', 'out');
@@ -181,7 +196,9 @@ async function main(): Promise<number> {
   }
   table ??= process.env[TABLE_VARIABLES.legacyUsers] || undefined;
   if (!table && !values['dry-run']) {
-    throw new UsageError(`name the legacy directory: --table <name>, --stack-file <file> or ${TABLE_VARIABLES.legacyUsers} (or --dry-run)`);
+    throw new UsageError(
+      `name the legacy directory: --table <name>, --stack-file <file> or ${TABLE_VARIABLES.legacyUsers} (or --dry-run)`,
+    );
   }
 
   if (userPoolId) {
@@ -190,7 +207,9 @@ async function main(): Promise<number> {
     cognito.destroy();
     settings = choice.settings;
     if (choice.fallbackReason) {
-      process.stderr.write(`import: GetCSVHeader unavailable (${redactText(choice.fallbackReason)}): using the configured CSV header\n`);
+      process.stderr.write(
+        `import: GetCSVHeader unavailable (${redactText(choice.fallbackReason)}): using the configured CSV header\n`,
+      );
     }
   }
 
@@ -211,7 +230,8 @@ async function main(): Promise<number> {
     });
     reporter.stop();
     if (outcome.alreadyComplete) process.stderr.write(`import: ${out} holds a finished import; nothing to resume\n`);
-    else if (outcome.resumedAfterRows !== undefined) process.stderr.write(`import: resumed after row ${outcome.resumedAfterRows}\n`);
+    else if (outcome.resumedAfterRows !== undefined)
+      process.stderr.write(`import: resumed after row ${outcome.resumedAfterRows}\n`);
     printSummary(outcome.summary, out);
     return 0;
   } catch (error) {

@@ -23,7 +23,13 @@ import { createRowProcessor } from '../../shared/import/processor.ts';
 import { runImport } from '../../shared/import/run.ts';
 import type { LegacyUserItem } from '../../shared/stores/legacy-user.ts';
 import { ROOT } from '../build.ts';
-import { createTables, dynamoDbClientFor, loadTableDefinitions, localTableNames, startDynamoDbLocal } from '../local/index.ts';
+import {
+  createTables,
+  dynamoDbClientFor,
+  loadTableDefinitions,
+  localTableNames,
+  startDynamoDbLocal,
+} from '../local/index.ts';
 import { writeSample } from '../import-sample.ts';
 
 export const TARGETS = { importVsCsvParse: 0.7, peakRssMiB: 150 };
@@ -34,7 +40,8 @@ const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** di
 async function csvParseAlone(file: string, options: Record<string, unknown>): Promise<number> {
   const started = performance.now();
   let rows = 0;
-  for await (const _ of createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, ...options }))) rows += 1;
+  for await (const _ of createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, ...options })))
+    rows += 1;
   return round((rows - (options.columns ? 0 : 1)) / ((performance.now() - started) / 1000));
 }
 
@@ -112,7 +119,9 @@ async function itemsOf(file: string): Promise<LegacyUserItem[]> {
   const items: LegacyUserItem[] = [];
   let processor: ReturnType<typeof createRowProcessor> | undefined;
   let line = 1;
-  for await (const record of createReadStream(file).pipe(parse({ bom: true, relax_column_count: true })) as AsyncIterable<string[]>) {
+  for await (const record of createReadStream(file).pipe(
+    parse({ bom: true, relax_column_count: true }),
+  ) as AsyncIterable<string[]>) {
     line += 1;
     if (!processor) {
       processor = createRowProcessor({
@@ -127,7 +136,12 @@ async function itemsOf(file: string): Promise<LegacyUserItem[]> {
   return items;
 }
 
-async function plainBatchWrite(client: DynamoDBDocumentClient, table: string, items: LegacyUserItem[], concurrency: number): Promise<number> {
+async function plainBatchWrite(
+  client: DynamoDBDocumentClient,
+  table: string,
+  items: LegacyUserItem[],
+  concurrency: number,
+): Promise<number> {
   const started = performance.now();
   let next = 0;
   const worker = async () => {
@@ -151,9 +165,19 @@ async function directoryLoad(dir: string, rows: number, concurrency: number) {
   const dynamodb = await startDynamoDbLocal();
   try {
     const names = { ...localTableNames('bench'), legacyUsers: 'bench-legacy-a' };
-    await createTables(dynamodb.endpoint, loadTableDefinitions(join(ROOT, 'infra', 'tables.yml'), names).filter((d) => d.tableName === 'bench-legacy-a'));
-    await createTables(dynamodb.endpoint, loadTableDefinitions(join(ROOT, 'infra', 'tables.yml'), { ...names, legacyUsers: 'bench-legacy-b' }).filter((d) => d.tableName === 'bench-legacy-b'));
-    const client = DynamoDBDocumentClient.from(dynamoDbClientFor(dynamodb.endpoint), { marshallOptions: { removeUndefinedValues: true } });
+    await createTables(
+      dynamodb.endpoint,
+      loadTableDefinitions(join(ROOT, 'infra', 'tables.yml'), names).filter((d) => d.tableName === 'bench-legacy-a'),
+    );
+    await createTables(
+      dynamodb.endpoint,
+      loadTableDefinitions(join(ROOT, 'infra', 'tables.yml'), { ...names, legacyUsers: 'bench-legacy-b' }).filter(
+        (d) => d.tableName === 'bench-legacy-b',
+      ),
+    );
+    const client = DynamoDBDocumentClient.from(dynamoDbClientFor(dynamodb.endpoint), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     const items = await itemsOf(file);
     const plain = await plainBatchWrite(client, 'bench-legacy-b', items, concurrency);
     const { summary } = await runImport({

@@ -78,8 +78,7 @@ export function csvLine(row: readonly string[]): string {
 
 function needsQuoting(field: string): boolean {
   return (
-    field.length > 0 &&
-    (field.includes(',') || field.includes('"') || field.includes('\n') || field.includes('\r'))
+    field.length > 0 && (field.includes(',') || field.includes('"') || field.includes('\n') || field.includes('\r'))
   );
 }
 

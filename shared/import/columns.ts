@@ -99,9 +99,7 @@ export function resolveColumns(
     username: seen.get(USERNAME_COLUMN) as number,
     passwordHash: seen.get(HASH_COLUMN),
     mfaEnabled: seen.get(MFA_COLUMN),
-    attributes: [...seen]
-      .filter(([name]) => isAttributeColumn(name))
-      .map(([name, index]) => ({ name, index })),
+    attributes: [...seen].filter(([name]) => isAttributeColumn(name)).map(([name, index]) => ({ name, index })),
     ignored,
   };
 }

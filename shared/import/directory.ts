@@ -50,7 +50,9 @@ const RETRYABLE = new Set([
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { code, $metadata } = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
-  return RETRYABLE.has(error.name) || (code !== undefined && RETRYABLE.has(code)) || ($metadata?.httpStatusCode ?? 0) >= 500;
+  return (
+    RETRYABLE.has(error.name) || (code !== undefined && RETRYABLE.has(code)) || ($metadata?.httpStatusCode ?? 0) >= 500
+  );
 }
 
 /** Full jitter: uniformly 0 .. min(max, base · 2^attempt). */

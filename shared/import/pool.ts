@@ -44,7 +44,13 @@ const ALIASES: readonly string[] = ['email', 'phone_number', 'preferred_username
 const MFA_MODES: readonly string[] = ['OFF', 'OPTIONAL', 'ON'];
 
 function names(value: unknown, what: string, allowed?: readonly string[]): string[] {
-  const list = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value;
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
     throw new PoolSettingsError(`${what} must be a list of names`);
   }
@@ -59,7 +65,10 @@ const withPrefix = (name: string) => (name.startsWith('custom:') ? name : `custo
  * Settings from a partial object (a config file's JSON, CLI options as comma lists) over `base`.
  * Custom attributes named in the CSV header count as declared: GetCSVHeader lists exactly those.
  */
-export function poolSettings(partial: Record<string, unknown>, base: PoolSettings = DEFAULT_POOL_SETTINGS): PoolSettings {
+export function poolSettings(
+  partial: Record<string, unknown>,
+  base: PoolSettings = DEFAULT_POOL_SETTINGS,
+): PoolSettings {
   const known = new Set([
     'requiredAttributes',
     'customAttributes',
@@ -70,7 +79,8 @@ export function poolSettings(partial: Record<string, unknown>, base: PoolSetting
     'csvHeader',
   ]);
   const unknown = Object.keys(partial).filter((key) => !known.has(key));
-  if (unknown.length) throw new PoolSettingsError(`unknown pool setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw new PoolSettingsError(`unknown pool setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
   const given = <T>(key: string, read: (value: unknown) => T, fallback: T): T =>
     partial[key] === undefined ? fallback : read(partial[key]);
 
@@ -81,13 +91,15 @@ export function poolSettings(partial: Record<string, unknown>, base: PoolSetting
     ...base.requiredAttributes,
   ]);
   const badRequired = requiredAttributes.filter((name) => !isAttributeColumn(name));
-  if (badRequired.length) throw new PoolSettingsError(`requiredAttributes: ${badRequired.join(', ')} is no Cognito attribute`);
+  if (badRequired.length)
+    throw new PoolSettingsError(`requiredAttributes: ${badRequired.join(', ')} is no Cognito attribute`);
   const csvHeader = given('csvHeader', (v) => names(v, 'csvHeader'), undefined);
   const mfa = given(
     'mfa',
     (v) => {
       const mode = typeof v === 'string' ? v.toUpperCase() : v;
-      if (typeof mode !== 'string' || !MFA_MODES.includes(mode)) throw new PoolSettingsError('mfa must be OFF, OPTIONAL or ON');
+      if (typeof mode !== 'string' || !MFA_MODES.includes(mode))
+        throw new PoolSettingsError('mfa must be OFF, OPTIONAL or ON');
       return mode as MfaMode;
     },
     base.mfa,
@@ -97,11 +109,9 @@ export function poolSettings(partial: Record<string, unknown>, base: PoolSetting
     (v) => names(v, 'usernameAttributes', CONTACTS) as ContactAttribute[],
     [...base.usernameAttributes],
   );
-  const aliasAttributes = given(
-    'aliasAttributes',
-    (v) => names(v, 'aliasAttributes', ALIASES) as AliasAttribute[],
-    [...base.aliasAttributes],
-  );
+  const aliasAttributes = given('aliasAttributes', (v) => names(v, 'aliasAttributes', ALIASES) as AliasAttribute[], [
+    ...base.aliasAttributes,
+  ]);
   if (usernameAttributes.length && aliasAttributes.length) {
     throw new PoolSettingsError('a pool has usernameAttributes or aliasAttributes, not both');
   }

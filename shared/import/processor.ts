@@ -108,7 +108,12 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
       for (const { line, fields } of rows) {
         const verdict = validateRow(fields, columns, settings);
         if (!verdict.ok) {
-          rejected.push({ line, column: verdict.column, reason: verdict.reason, username: usernameOf(fields, columns) });
+          rejected.push({
+            line,
+            column: verdict.column,
+            reason: verdict.reason,
+            username: usernameOf(fields, columns),
+          });
           continue;
         }
         const { user } = verdict;

@@ -272,9 +272,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   const rejectedCount = () => Object.values(state.rejectedByReason).reduce((sum, n) => sum + n, 0);
 
   const stream = createReadStream(input);
-  const parser = stream.pipe(
-    parse(CSV_PARSE_OPTIONS),
-  );
+  const parser = stream.pipe(parse(CSV_PARSE_OPTIONS));
   stream.on('error', (error) => parser.destroy(error));
 
   const progress = () =>
@@ -311,7 +309,11 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     const text = `${lines.join('\n')}\n`;
     const bytes = Buffer.byteLength(text);
     // The common case, one write for the batch: it all fits the current file.
-    if (state.file.index > 0 && state.file.users + lines.length <= limits.maxUsers && state.file.bytes + bytes <= limits.maxBytes) {
+    if (
+      state.file.index > 0 &&
+      state.file.users + lines.length <= limits.maxUsers &&
+      state.file.bytes + bytes <= limits.maxBytes
+    ) {
       writeSync(fileFd as number, text);
       state.file.bytes += bytes;
       state.file.users += lines.length;
@@ -395,7 +397,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     if (batch.length || records > state.records) await flush(started(processor), batch, records);
   } catch (error) {
     if (error instanceof CsvError) {
-      throw new ImportInputError(`${input} is not CSV: ${error.message.replace(/ at line \d+/, '')} (near line ${counter.current})`);
+      throw new ImportInputError(
+        `${input} is not CSV: ${error.message.replace(/ at line \d+/, '')} (near line ${counter.current})`,
+      );
     }
     if (error instanceof HeaderError) throw new ImportInputError(`${input}: ${error.message}`);
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -446,6 +450,7 @@ function headerColumns(
   mapping: ColumnMapping | undefined,
   settings: PoolSettings,
 ): ResolvedColumns {
-  if (record.some((field) => field.includes('\u0000'))) throw new ImportInputError(`${input} is not CSV: binary data in the header`);
+  if (record.some((field) => field.includes('\u0000')))
+    throw new ImportInputError(`${input} is not CSV: binary data in the header`);
   return resolveColumns(record, mapping, settings.requiredAttributes);
 }

@@ -14,17 +14,24 @@ export interface CliRun {
 }
 
 /** Starts the CLI; `env` adds to (or, with undefined values, removes from) the environment. */
-export function startImport(args: readonly string[], env: Record<string, string | undefined> = {}): { child: ChildProcess; done: Promise<CliRun> } {
+export function startImport(
+  args: readonly string[],
+  env: Record<string, string | undefined> = {},
+): { child: ChildProcess; done: Promise<CliRun> } {
   const environment: NodeJS.ProcessEnv = { ...process.env, ...clientEnvironment(stack) };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete environment[key];
     else environment[key] = value;
   }
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', join(ROOT, 'scripts', 'import.ts'), ...args], {
-    cwd: ROOT,
-    env: environment,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--no-warnings', '--import', 'tsx', join(ROOT, 'scripts', 'import.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: environment,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -35,4 +42,5 @@ export function startImport(args: readonly string[], env: Record<string, string 
   return { child, done };
 }
 
-export const runCli = (args: readonly string[], env?: Record<string, string | undefined>) => startImport(args, env).done;
+export const runCli = (args: readonly string[], env?: Record<string, string | undefined>) =>
+  startImport(args, env).done;

@@ -30,7 +30,13 @@ describe('npm run import', () => {
     expect(run.stdout).toContain(`${USERS + 15} rows read, ${USERS} accepted, 15 rejected`);
 
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ rowsRead: USERS + 15, accepted: USERS, directoryItemsWritten: USERS, filesWritten: 1, dryRun: false });
+    expect(summary).toMatchObject({
+      rowsRead: USERS + 15,
+      accepted: USERS,
+      directoryItemsWritten: USERS,
+      filesWritten: 1,
+      dryRun: false,
+    });
 
     const table = tableName('legacyUsers');
     // User 0 is spelled in capitals by the export; the key is the normalised name.
@@ -69,18 +75,27 @@ describe('npm run import', () => {
     const input = join(dir, 'other.csv');
     writeFileSync(input, 'Login,Mail,Mail OK,Hash\r\nota,ota@example.com,Yes,\r\n"al ice",alice@example.com,no,\r\n');
     const mapping = join(dir, 'mapping.json');
-    writeFileSync(mapping, JSON.stringify({ Login: 'username', Mail: 'email', 'Mail OK': 'email_verified', Hash: 'password_hash' }));
+    writeFileSync(
+      mapping,
+      JSON.stringify({ Login: 'username', Mail: 'email', 'Mail OK': 'email_verified', Hash: 'password_hash' }),
+    );
     const out = join(dir, 'out-mapping');
     const run = await runCli([input, '--mapping', mapping, '--dry-run', '--out', out]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('dry run: 2 rows read, 1 accepted, 1 rejected');
-    expect(readFileSync(join(out, 'rejects.csv'), 'utf8')).toBe('line,column,reason,username\n3,username,username-invalid,al ice\n');
+    expect(readFileSync(join(out, 'rejects.csv'), 'utf8')).toBe(
+      'line,column,reason,username\n3,username,username-invalid,al ice\n',
+    );
   }, 60_000);
 
   it('exits 1 with one line for a file that cannot be read, is not CSV or lacks a required column', async () => {
     const out = join(dir, 'out-errors');
     const missing = await runCli([join(dir, 'nope.csv'), '--dry-run', '--out', out]);
-    expect(missing).toMatchObject({ status: 1, stdout: '', stderr: `error: cannot read ${join(dir, 'nope.csv')}: ENOENT\n` });
+    expect(missing).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: `error: cannot read ${join(dir, 'nope.csv')}: ENOENT\n`,
+    });
 
     const broken = join(dir, 'broken.csv');
     writeFileSync(broken, 'username,email\n"unterminated,x\n');
@@ -91,7 +106,10 @@ describe('npm run import', () => {
     const lacking = join(dir, 'lacking.csv');
     writeFileSync(lacking, 'login,email\nota,ota@example.com\n');
     const noColumn = await runCli([lacking, '--dry-run', '--out', join(dir, 'out-lacking')]);
-    expect(noColumn).toMatchObject({ status: 1, stderr: `error: ${lacking}: the header lacks the required column username\n` });
+    expect(noColumn).toMatchObject({
+      status: 1,
+      stderr: `error: ${lacking}: the header lacks the required column username\n`,
+    });
   }, 90_000);
 
   it('exits 2 for usage errors', async () => {

@@ -7,7 +7,12 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTables, dynamoDbClientFor, loadTableDefinitions, localTableNames } from '../../../scripts/local/index.ts';
+import {
+  createTables,
+  dynamoDbClientFor,
+  loadTableDefinitions,
+  localTableNames,
+} from '../../../scripts/local/index.ts';
 import { writeSample } from '../../../scripts/import-sample.ts';
 import { stack } from '../../helpers/stack.ts';
 import { runCli, startImport } from './cli-helpers.ts';
@@ -19,8 +24,14 @@ const TABLES = { whole: `import-whole-${suffix}`, killed: `import-killed-${suffi
 const db = DynamoDBDocumentClient.from(dynamoDbClientFor(stack.dynamodb.endpoint));
 
 async function createLegacyTable(name: string): Promise<void> {
-  const definitions = loadTableDefinitions(join(process.cwd(), 'infra', 'tables.yml'), { ...localTableNames(), legacyUsers: name });
-  await createTables(stack.dynamodb.endpoint, definitions.filter((definition) => definition.tableName === name));
+  const definitions = loadTableDefinitions(join(process.cwd(), 'infra', 'tables.yml'), {
+    ...localTableNames(),
+    legacyUsers: name,
+  });
+  await createTables(
+    stack.dynamodb.endpoint,
+    definitions.filter((definition) => definition.tableName === name),
+  );
 }
 
 async function scanAll(table: string): Promise<Array<Record<string, unknown>>> {
@@ -45,7 +56,12 @@ const outputs = (out: string) =>
   );
 
 function summaryOf(out: string): Record<string, unknown> {
-  const { seconds: _s, rowsPerSecond: _r, resumed: _resumed, ...rest } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  const {
+    seconds: _s,
+    rowsPerSecond: _r,
+    resumed: _resumed,
+    ...rest
+  } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   return rest;
 }
 
@@ -77,7 +93,9 @@ it('finishes after kill -9 at random points with no row lost and none repeated',
   const killedAt: number[] = [];
   // The first kill during start-up; the others once the run has passed a random point of the file,
   // then after a random pause (mid-batch, mid-append, mid-checkpoint: wherever it falls).
-  const targets = [-1, 0.15, 0.35, 0.55, 0.75].map((f) => (f < 0 ? -1 : Math.floor((f + Math.random() * 0.15) * total)));
+  const targets = [-1, 0.15, 0.35, 0.55, 0.75].map((f) =>
+    f < 0 ? -1 : Math.floor((f + Math.random() * 0.15) * total),
+  );
   for (const target of targets) {
     const { child, done } = startImport(args);
     let exited = false;

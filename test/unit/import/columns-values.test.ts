@@ -5,7 +5,13 @@ import {
   resolveColumns,
   STANDARD_ATTRIBUTES,
 } from '../../../shared/import/columns.ts';
-import { DEFAULT_POOL_SETTINGS, poolSettings, PoolSettingsError, uniqueContacts, withHeader } from '../../../shared/import/pool.ts';
+import {
+  DEFAULT_POOL_SETTINGS,
+  poolSettings,
+  PoolSettingsError,
+  uniqueContacts,
+  withHeader,
+} from '../../../shared/import/pool.ts';
 import { isE164, isValidEmail, isValidUsername, parseBoolean } from '../../../shared/import/values.ts';
 
 describe('column mapping', () => {
@@ -22,7 +28,12 @@ describe('column mapping', () => {
   });
 
   it("renames another export's columns through a mapping file", () => {
-    const mapping = parseMapping({ login: 'username', pw: 'password_hash', mail: 'email', 'Mail verified': 'email_verified' });
+    const mapping = parseMapping({
+      login: 'username',
+      pw: 'password_hash',
+      mail: 'email',
+      'Mail verified': 'email_verified',
+    });
     const columns = resolveColumns(['login', 'pw', 'mail', 'Mail verified'], mapping, ['email']);
     expect(columns.username).toBe(0);
     expect(columns.passwordHash).toBe(1);
@@ -36,13 +47,20 @@ describe('column mapping', () => {
   });
 
   it('refuses a mapping to a name that is not ours', () => {
-    expect(() => parseMapping({ a: 'favourite_colour' })).toThrow('is not username, password_hash, mfa_enabled or a Cognito attribute');
+    expect(() => parseMapping({ a: 'favourite_colour' })).toThrow(
+      'is not username, password_hash, mfa_enabled or a Cognito attribute',
+    );
     expect(() => parseMapping(['x'])).toThrow(HeaderError);
     expect(() => parseMapping({ a: 1 })).toThrow('must be a string');
   });
 
   it("builds GetCSVHeader's header: standard attributes, custom ones, then cognito:mfa_enabled and cognito:username", () => {
-    expect(defaultCsvHeader(['tenant'])).toEqual([...STANDARD_ATTRIBUTES, 'custom:tenant', 'cognito:mfa_enabled', 'cognito:username']);
+    expect(defaultCsvHeader(['tenant'])).toEqual([
+      ...STANDARD_ATTRIBUTES,
+      'custom:tenant',
+      'cognito:mfa_enabled',
+      'cognito:username',
+    ]);
   });
 });
 
@@ -68,16 +86,17 @@ describe('pool settings', () => {
     expect(settings.customAttributes).toEqual(['custom:tenant']);
     expect(settings.csvHeader).toContain('custom:tenant');
     expect(uniqueContacts(settings)).toEqual(['email', 'phone_number']);
-    expect(withHeader(settings, ['email', 'custom:plan', 'cognito:mfa_enabled', 'cognito:username']).customAttributes).toEqual([
-      'custom:tenant',
-      'custom:plan',
-    ]);
+    expect(
+      withHeader(settings, ['email', 'custom:plan', 'cognito:mfa_enabled', 'cognito:username']).customAttributes,
+    ).toEqual(['custom:tenant', 'custom:plan']);
   });
 
   it('refuse what no pool can be', () => {
     expect(() => poolSettings({ mfa: 'sometimes' })).toThrow(PoolSettingsError);
     expect(() => poolSettings({ autoVerifiedAttributes: ['address'] })).toThrow('not one of email, phone_number');
-    expect(() => poolSettings({ aliasAttributes: ['email'] })).toThrow('usernameAttributes or aliasAttributes, not both');
+    expect(() => poolSettings({ aliasAttributes: ['email'] })).toThrow(
+      'usernameAttributes or aliasAttributes, not both',
+    );
     expect(() => poolSettings({ colour: 'blue' })).toThrow('unknown pool setting colour');
     expect(() => poolSettings({ csvHeader: ['email'] })).toThrow('the CSV header lacks cognito:username');
   });
@@ -117,13 +136,23 @@ describe('values', () => {
     for (const ok of ['a@example.com', 'first.last+tag@sub.example.co.uk', "o'brien@example.ie", 'müller@bücher.de']) {
       expect(isValidEmail(ok)).toBe(true);
     }
-    for (const bad of ['', 'plain', 'a@', '@example.com', 'a b@example.com', 'a@example', 'a@@example.com', 'a@example..com']) {
+    for (const bad of [
+      '',
+      'plain',
+      'a@',
+      '@example.com',
+      'a b@example.com',
+      'a@example',
+      'a@@example.com',
+      'a@example..com',
+    ]) {
       expect(isValidEmail(bad)).toBe(false);
     }
   });
 
   it('accepts E.164 phone numbers only', () => {
     for (const ok of ['+15555550100', '+491701234567', '+12']) expect(isE164(ok)).toBe(true);
-    for (const bad of ['15555550100', '+0123', '+1 555 0100', '+1234567890123456', '555-0100', '+']) expect(isE164(bad)).toBe(false);
+    for (const bad of ['15555550100', '+0123', '+1 555 0100', '+1234567890123456', '555-0100', '+'])
+      expect(isE164(bad)).toBe(false);
   });
 });

@@ -54,7 +54,13 @@ describe('the directory loader', () => {
       return round < 3 ? { UnprocessedItems: { t: puts.slice(0, puts.length - 10) } } : {};
     });
     const pauses: number[] = [];
-    const writer = batchWriter({ client, table: 't', sleep: async (ms) => void pauses.push(ms), random: () => 0.5, baseDelayMs: 100 });
+    const writer = batchWriter({
+      client,
+      table: 't',
+      sleep: async (ms) => void pauses.push(ms),
+      random: () => 0.5,
+      baseDelayMs: 100,
+    });
     await writer.write(items(25));
     expect(state.requests.map((r) => r.RequestItems.t?.length)).toEqual([25, 15, 5]);
     expect(pauses).toEqual([100, 200]);
@@ -69,28 +75,33 @@ describe('the directory loader', () => {
       if (calls < 3) throw Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
       return {};
     });
-    await expect(batchWriter({ client: throttled.client, table: 't', sleep: noSleep }).write(items(3))).resolves.toBe(3);
+    await expect(batchWriter({ client: throttled.client, table: 't', sleep: noSleep }).write(items(3))).resolves.toBe(
+      3,
+    );
 
     const missing = fakeClient(async () => {
       throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' });
     });
     const failure = batchWriter({ client: missing.client, table: 't', sleep: noSleep }).write(items(100));
     await expect(failure).rejects.toBeInstanceOf(DirectoryWriteError);
-    await expect(failure).rejects.toThrow('writing to t failed after 1 attempt(s): ResourceNotFoundException: Requested resource not found');
+    await expect(failure).rejects.toThrow(
+      'writing to t failed after 1 attempt(s): ResourceNotFoundException: Requested resource not found',
+    );
     // The first failure stops the workers from starting more requests.
     expect(missing.state.requests.length).toBeLessThanOrEqual(4);
 
     const stuck = fakeClient(async (request) => ({ UnprocessedItems: request.RequestItems }));
-    await expect(batchWriter({ client: stuck.client, table: 't', sleep: noSleep, maxAttempts: 4 }).write(items(5))).rejects.toThrow(
-      '5 item(s) still unprocessed after 4 attempts',
-    );
+    await expect(
+      batchWriter({ client: stuck.client, table: 't', sleep: noSleep, maxAttempts: 4 }).write(items(5)),
+    ).rejects.toThrow('5 item(s) still unprocessed after 4 attempts');
     expect(isRetryable(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
     expect(isRetryable(Object.assign(new Error('x'), { name: 'ValidationException' }))).toBe(false);
   });
 });
 
 describe('the CSV header from the pool', () => {
-  const cognito = (send: (command: unknown) => Promise<unknown>) => ({ send }) as unknown as CognitoIdentityProviderClient;
+  const cognito = (send: (command: unknown) => Promise<unknown>) =>
+    ({ send }) as unknown as CognitoIdentityProviderClient;
 
   it("uses GetCSVHeader's answer, and its custom attributes count as declared", async () => {
     const header = ['name', 'email', 'email_verified', 'custom:plan', 'cognito:mfa_enabled', 'cognito:username'];
@@ -110,7 +121,9 @@ describe('the CSV header from the pool', () => {
   it('falls back to the configured header when the pool cannot answer (cognito-local has no GetCSVHeader)', async () => {
     const choice = await headerFromPool(
       cognito(async () => {
-        throw Object.assign(new Error('Cognito Local unsupported feature: Unsupported x-amz-target header'), { name: 'UnsupportedError' });
+        throw Object.assign(new Error('Cognito Local unsupported feature: Unsupported x-amz-target header'), {
+          name: 'UnsupportedError',
+        });
       }),
       'pool',
       DEFAULT_POOL_SETTINGS,

@@ -52,7 +52,15 @@ describe('line numbers as an editor shows them', () => {
 
   it('rows ending in CRLF, LF and CR mixed in one file (concatenated exports)', () => {
     const text = 'h1,h2\na,b\r\nc,"d\ne"\r\n\r\nf,g\rh,"i"\r\nj,k\n';
-    expect(parse(text, CSV_PARSE_OPTIONS)).toEqual([['h1', 'h2'], ['a', 'b'], ['c', 'd\ne'], [''], ['f', 'g'], ['h', 'i'], ['j', 'k']]);
+    expect(parse(text, CSV_PARSE_OPTIONS)).toEqual([
+      ['h1', 'h2'],
+      ['a', 'b'],
+      ['c', 'd\ne'],
+      [''],
+      ['f', 'g'],
+      ['h', 'i'],
+      ['j', 'k'],
+    ]);
     expect(startLines(text)).toEqual([1, 2, 3, 5, 6, 7, 8]);
   });
 
@@ -80,7 +88,9 @@ describe('the run', () => {
   function export_(n: number, bad: number[] = []): string {
     const lines = [HEADER];
     for (let i = 0; i < n; i += 1) {
-      lines.push(bad.includes(i) ? `user${i},nope,true,` : `user${i},user${i}@example.com,true,"${i} Main St\nTown, ST"`);
+      lines.push(
+        bad.includes(i) ? `user${i},nope,true,` : `user${i},user${i}@example.com,true,"${i} Main St\nTown, ST"`,
+      );
     }
     return `${lines.join('\n')}\n`;
   }
@@ -112,7 +122,17 @@ describe('the run', () => {
     }
     const users = files.map((file) => parse(file, { from_line: 2 }) as string[][]);
     expect(users.map((rows) => rows.length)).toEqual([4, 4, 1]);
-    expect(users.flat().map((row) => row.at(-1))).toEqual(['user0', 'user1', 'user2', 'user3', 'user5', 'user6', 'user7', 'user8', 'user9']);
+    expect(users.flat().map((row) => row.at(-1))).toEqual([
+      'user0',
+      'user1',
+      'user2',
+      'user3',
+      'user5',
+      'user6',
+      'user7',
+      'user8',
+      'user9',
+    ]);
     expect(JSON.parse(readFileSync(join(dir, 'out', 'summary.json'), 'utf8'))).toMatchObject({ accepted: 9 });
     expect(existsSync(join(dir, 'out', 'checkpoint.json'))).toBe(false);
   });
@@ -135,7 +155,10 @@ describe('the run', () => {
     const hash = '$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234';
     const dir = folder();
     const input = join(dir, 'users.csv');
-    writeFileSync(input, `username,password_hash,email,email_verified\nbad user,${hash},a@example.com,true\nx,${hash},nope,true\n`);
+    writeFileSync(
+      input,
+      `username,password_hash,email,email_verified\nbad user,${hash},a@example.com,true\nx,${hash},nope,true\n`,
+    );
     await runImport({ input, out: join(dir, 'out'), settings: DEFAULT_POOL_SETTINGS });
     expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).not.toContain('$2b$');
   });
@@ -147,22 +170,29 @@ describe('the run', () => {
       new ImportInputError(`cannot read ${join(dir, 'missing.csv')}: ENOENT`),
     );
     writeFileSync(join(dir, 'quote.csv'), `${HEADER}\na,"unclosed,true,\n`);
-    await expect(runImport({ input: join(dir, 'quote.csv'), out, settings: DEFAULT_POOL_SETTINGS })).rejects.toThrow(/is not CSV/);
+    await expect(runImport({ input: join(dir, 'quote.csv'), out, settings: DEFAULT_POOL_SETTINGS })).rejects.toThrow(
+      /is not CSV/,
+    );
     writeFileSync(join(dir, 'columns.csv'), 'login,email\nx,y\n');
-    await expect(runImport({ input: join(dir, 'columns.csv'), out: join(dir, 'out2'), settings: DEFAULT_POOL_SETTINGS })).rejects.toThrow(
-      'lacks the required column username',
-    );
+    await expect(
+      runImport({ input: join(dir, 'columns.csv'), out: join(dir, 'out2'), settings: DEFAULT_POOL_SETTINGS }),
+    ).rejects.toThrow('lacks the required column username');
     writeFileSync(join(dir, 'empty.csv'), '');
-    await expect(runImport({ input: join(dir, 'empty.csv'), out: join(dir, 'out3'), settings: DEFAULT_POOL_SETTINGS })).rejects.toThrow(
-      'is empty',
-    );
+    await expect(
+      runImport({ input: join(dir, 'empty.csv'), out: join(dir, 'out3'), settings: DEFAULT_POOL_SETTINGS }),
+    ).rejects.toThrow('is empty');
   });
 
   it('stops at a directory failure with a checkpoint, and --resume finishes with nothing lost or repeated', async () => {
     const dir = folder();
     const input = join(dir, 'users.csv');
     writeFileSync(input, export_(50, [7, 31]));
-    const options = { input, settings: DEFAULT_POOL_SETTINGS, batchSize: 6, limits: { maxUsers: 8, maxBytes: 1e8, maxRowChars: 16_000 } };
+    const options = {
+      input,
+      settings: DEFAULT_POOL_SETTINGS,
+      batchSize: 6,
+      limits: { maxUsers: 8, maxBytes: 1e8, maxRowChars: 16_000 },
+    };
 
     const reference = new Map<string, LegacyUserItem>();
     const recording: DirectoryWriter = {
@@ -171,7 +201,13 @@ describe('the run', () => {
         return items.length;
       },
     };
-    await runImport({ ...options, out: join(dir, 'a'), directory: recording, directoryName: 't', now: () => new Date(0) });
+    await runImport({
+      ...options,
+      out: join(dir, 'a'),
+      directory: recording,
+      directoryName: 't',
+      now: () => new Date(0),
+    });
 
     const written = new Map<string, LegacyUserItem>();
     let calls = 0;
@@ -186,22 +222,41 @@ describe('the run', () => {
       },
     };
     const out = join(dir, 'b');
-    await expect(runImport({ ...options, out, directory: flaky, directoryName: 't', now: () => new Date(0) })).rejects.toThrow(DirectoryWriteError);
+    await expect(
+      runImport({ ...options, out, directory: flaky, directoryName: 't', now: () => new Date(0) }),
+    ).rejects.toThrow(DirectoryWriteError);
     expect(existsSync(join(out, 'checkpoint.json'))).toBe(true);
-    await expect(runImport({ ...options, out, directory: flaky, directoryName: 't' })).rejects.toThrow(ImportStateError);
+    await expect(runImport({ ...options, out, directory: flaky, directoryName: 't' })).rejects.toThrow(
+      ImportStateError,
+    );
     // What a kill between the file appends and the checkpoint leaves: lines and a file past the checkpoint.
-    const current = readdirSync(out).filter((name) => name.startsWith('cognito-import-')).sort().at(-1) as string;
+    const current = readdirSync(out)
+      .filter((name) => name.startsWith('cognito-import-'))
+      .sort()
+      .at(-1) as string;
     appendFileSync(join(out, current), 'half a li');
     appendFileSync(join(out, 'rejects.csv'), '99,email,email-invalid,ghost\n');
     writeFileSync(join(out, 'cognito-import-0099.csv'), 'x\n');
-    await expect(runImport({ ...options, out, resume: true, directory: flaky, directoryName: 'other' })).rejects.toThrow(ImportStateError);
+    await expect(
+      runImport({ ...options, out, resume: true, directory: flaky, directoryName: 'other' }),
+    ).rejects.toThrow(ImportStateError);
 
     const { summary } = await runImport({ ...options, out, resume: true, directory: flaky, directoryName: 't' });
-    expect(summary).toMatchObject({ rowsRead: 50, accepted: 48, rejected: 2, directoryItemsWritten: 48, resumed: true });
+    expect(summary).toMatchObject({
+      rowsRead: 50,
+      accepted: 48,
+      rejected: 2,
+      directoryItemsWritten: 48,
+      resumed: true,
+    });
     expect(written).toEqual(reference);
-    const list = (d: string) => readdirSync(d).filter((name) => name !== 'summary.json').sort();
+    const list = (d: string) =>
+      readdirSync(d)
+        .filter((name) => name !== 'summary.json')
+        .sort();
     expect(list(out)).toEqual(list(join(dir, 'a')));
-    for (const name of list(out)) expect(readFileSync(join(out, name), 'utf8')).toBe(readFileSync(join(dir, 'a', name), 'utf8'));
+    for (const name of list(out))
+      expect(readFileSync(join(out, name), 'utf8')).toBe(readFileSync(join(dir, 'a', name), 'utf8'));
 
     const again = await runImport({ ...options, out, resume: true, directory: flaky, directoryName: 't' });
     expect(again.alreadyComplete).toBe(true);

@@ -22,7 +22,12 @@ const BCRYPT = '$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234';
 const columns = resolveColumns(HEADER);
 
 function row(values: Partial<Record<(typeof HEADER)[number], string>>): string[] {
-  const base: Record<string, string> = { username: 'jana', password_hash: BCRYPT, email: 'jana@example.com', email_verified: 'true' };
+  const base: Record<string, string> = {
+    username: 'jana',
+    password_hash: BCRYPT,
+    email: 'jana@example.com',
+    email_verified: 'true',
+  };
   return HEADER.map((name) => values[name] ?? base[name] ?? '');
 }
 
@@ -73,10 +78,18 @@ describe('validateRow: Cognito rules per row', () => {
 
   it('takes a verified phone as the contact when the pool auto-verifies phones', () => {
     const settings = poolSettings({ autoVerifiedAttributes: ['email', 'phone_number'], requiredAttributes: [] });
-    expect(verdict(row({ email: '', email_verified: '', phone_number: '+15555550100', phone_number_verified: '1' }), settings)).toBe('ok');
-    expect(verdict(row({ email: '', email_verified: '', phone_number: '+15555550100', phone_number_verified: 'no' }), settings)).toBe(
-      'no-verified-contact @ email|phone_number',
-    );
+    expect(
+      verdict(
+        row({ email: '', email_verified: '', phone_number: '+15555550100', phone_number_verified: '1' }),
+        settings,
+      ),
+    ).toBe('ok');
+    expect(
+      verdict(
+        row({ email: '', email_verified: '', phone_number: '+15555550100', phone_number_verified: 'no' }),
+        settings,
+      ),
+    ).toBe('no-verified-contact @ email|phone_number');
   });
 
   it("keeps MFA consistent with the pool's setting", () => {
@@ -98,7 +111,10 @@ describe('the row-batch processor', () => {
 
   it('answers directory items of exactly the contract shape and the Cognito line of each accepted row', () => {
     const { accepted, rejected } = processor().processBatch(
-      rows(row({ username: 'Jana', email: ' Jana@Example.com ' }), row({ username: 'ota', email: 'ota@example.com', password_hash: '' })),
+      rows(
+        row({ username: 'Jana', email: ' Jana@Example.com ' }),
+        row({ username: 'ota', email: 'ota@example.com', password_hash: '' }),
+      ),
     );
     expect(rejected).toEqual([]);
     expect(accepted[0]?.item).toEqual({
@@ -111,10 +127,19 @@ describe('the row-batch processor', () => {
       importedAt: '2026-01-01T00:00:00.000Z',
     });
     expect(Object.keys(accepted[1]?.item ?? {})).not.toContain('passwordHash');
-    expect(accepted[0]?.cognitoLine).toBe(csvLine(cognitoFields(
-      { username: 'Jana', attributes: { email: 'Jana@Example.com', email_verified: 'true' }, passwordHash: BCRYPT, mfaEnabled: false },
-      DEFAULT_POOL_SETTINGS.csvHeader,
-    )));
+    expect(accepted[0]?.cognitoLine).toBe(
+      csvLine(
+        cognitoFields(
+          {
+            username: 'Jana',
+            attributes: { email: 'Jana@Example.com', email_verified: 'true' },
+            passwordHash: BCRYPT,
+            mfaEnabled: false,
+          },
+          DEFAULT_POOL_SETTINGS.csvHeader,
+        ),
+      ),
+    );
     expect(accepted[0]?.cognitoLine).toContain('Jana@Example.com,TRUE,');
     expect(accepted[0]?.cognitoLine.endsWith(',FALSE,Jana')).toBe(true);
   });
@@ -130,7 +155,9 @@ describe('the row-batch processor', () => {
   it('rejects an e-mail or phone seen before only when users sign in with it', () => {
     const withEmail = processor();
     withEmail.processBatch(rows(row({ username: 'a', email: 'same@example.com' })));
-    expect(withEmail.processBatch(rows(row({ username: 'b', email: 'SAME@example.com' }))).rejected[0]?.reason).toBe('email-duplicate');
+    expect(withEmail.processBatch(rows(row({ username: 'b', email: 'SAME@example.com' }))).rejected[0]?.reason).toBe(
+      'email-duplicate',
+    );
 
     const plain = poolSettings({ usernameAttributes: [] });
     const byName = processor(plain);
@@ -139,30 +166,42 @@ describe('the row-batch processor', () => {
 
     const phones = processor(poolSettings({ usernameAttributes: [], aliasAttributes: ['phone_number'] }));
     phones.processBatch(rows(row({ username: 'a', phone_number: '+15555550100' })));
-    expect(phones.processBatch(rows(row({ username: 'b', phone_number: '+15555550100' }))).rejected[0]?.reason).toBe('phone-duplicate');
+    expect(phones.processBatch(rows(row({ username: 'b', phone_number: '+15555550100' }))).rejected[0]?.reason).toBe(
+      'phone-duplicate',
+    );
   });
 
-  it("rejects a user whose Cognito row would pass 16,000 characters", () => {
+  it('rejects a user whose Cognito row would pass 16,000 characters', () => {
     const settings = poolSettings({ customAttributes: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] });
     const header = ['username', 'email', 'email_verified', ...settings.customAttributes];
     const wide = createRowProcessor({ columns: resolveColumns(header), settings, importedAt: 'x' });
     const fields = ['wide', 'wide@example.com', 'true', ...settings.customAttributes.map(() => 'z'.repeat(2_000))];
-    expect(wide.processBatch([{ line: 7, fields }]).rejected).toEqual([{ line: 7, column: '', reason: 'row-too-long', username: 'wide' }]);
+    expect(wide.processBatch([{ line: 7, fields }]).rejected).toEqual([
+      { line: 7, column: '', reason: 'row-too-long', username: 'wide' },
+    ]);
   });
 });
 
 describe('Cognito CSV conventions', () => {
   it('quotes exactly as csv-stringify does', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('a,b', '"q"', 'x\ny', 'x\r\ny', '', ' ')), { minLength: 1 }), (fields) => {
-        expect(csvLine(fields)).toBe(stringify([fields], { record_delimiter: 'unix', eof: false }));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.constantFrom('a,b', '"q"', 'x\ny', 'x\r\ny', '', ' ')), { minLength: 1 }),
+        (fields) => {
+          expect(csvLine(fields)).toBe(stringify([fields], { record_delimiter: 'unix', eof: false }));
+        },
+      ),
     );
   });
 
   it('fills the header columns in order, booleans TRUE/FALSE, cognito:username and cognito:mfa_enabled', () => {
     const fields = cognitoFields(
-      { username: 'Jana', attributes: { email: 'j@example.com', email_verified: 'true' }, passwordHash: undefined, mfaEnabled: true },
+      {
+        username: 'Jana',
+        attributes: { email: 'j@example.com', email_verified: 'true' },
+        passwordHash: undefined,
+        mfaEnabled: true,
+      },
       ['email', 'email_verified', 'phone_number_verified', 'name', 'cognito:mfa_enabled', 'cognito:username'],
     );
     expect(fields).toEqual(['j@example.com', 'TRUE', 'FALSE', '', 'TRUE', 'Jana']);
