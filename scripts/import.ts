@@ -105,7 +105,9 @@ function mappingFrom(file: string | undefined): ColumnMapping {
 
 function progressReporter(): { update(progress: ImportProgress): void; stop(): void } {
   const startedAt = performance.now();
-  const rate = (rows: number) => Math.round(rows / Math.max((performance.now() - startedAt) / 1000, 0.001));
+  // Rows this process did: a resumed run starts from the checkpoint's count.
+  const rate = (progress: ImportProgress) =>
+    Math.round((progress.rowsRead - progress.rowsBefore) / Math.max((performance.now() - startedAt) / 1000, 0.001));
   if (process.stderr.isTTY) {
     const bar = new SingleBar({
       stream: process.stderr,
@@ -119,7 +121,7 @@ function progressReporter(): { update(progress: ImportProgress): void; stop(): v
       update(progress) {
         const payload = {
           rows: progress.rowsRead.toLocaleString('en'),
-          rate: rate(progress.rowsRead),
+          rate: rate(progress),
           rejected: progress.rejected,
         };
         if (!started) {
@@ -139,7 +141,7 @@ function progressReporter(): { update(progress: ImportProgress): void; stop(): v
       lastAt = now;
       const percent = progress.totalBytes ? Math.floor((progress.bytesRead / progress.totalBytes) * 100) : 100;
       process.stderr.write(
-        `import: ${progress.rowsRead} rows (${percent}%), ${rate(progress.rowsRead)} rows/s, ${progress.rejected} rejected\n`,
+        `import: ${progress.rowsRead} rows (${percent}%), ${rate(progress)} rows/s, ${progress.rejected} rejected\n`,
       );
     },
     stop: () => undefined,

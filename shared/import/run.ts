@@ -72,6 +72,8 @@ export class ImportStateError extends Error {
 
 export interface ImportProgress {
   rowsRead: number;
+  /** Rows a resumed run found done at its checkpoint (0 for a fresh run). */
+  rowsBefore: number;
   accepted: number;
   rejected: number;
   bytesRead: number;
@@ -278,6 +280,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   const progress = () =>
     options.onProgress?.({
       rowsRead: state.rowsRead,
+      rowsBefore: checkpoint.rowsRead,
       accepted: state.accepted,
       rejected: rejectedCount(),
       bytesRead: stream.bytesRead,
