@@ -133,7 +133,7 @@ function progressReporter(): { update(progress: ImportProgress): void; stop(): v
     };
   }
   // Not a terminal (CI, a log file): a line every few seconds instead of a bar.
-  let lastAt = 0;
+  let lastAt = startedAt;
   return {
     update(progress) {
       const now = performance.now();
