@@ -1,0 +1,253 @@
+/**
+ * The import's benchmark, on one generated export in one run (the integrator wires run() into
+ * `npm run bench`; run alone with `node --import tsx scripts/bench/import.ts [--rows <n>]`):
+ *   - import rows/s (parse + validate + Cognito files, no directory) against csv-parse alone on the same
+ *     file: target at least 0.7x;
+ *   - directory load rows/s against plain BatchWriteItem (same items, same concurrency) on the same
+ *     DynamoDB Local;
+ *   - peak RSS of the import over the 1M-row file, sampled through the run: target under 150 MiB, flat.
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'csv-parse';
+import { resolveColumns } from '../../shared/import/columns.ts';
+import { BATCH_WRITE_LIMIT, batchWriter } from '../../shared/import/directory.ts';
+import { DEFAULT_POOL_SETTINGS } from '../../shared/import/pool.ts';
+import { createRowProcessor } from '../../shared/import/processor.ts';
+import { runImport } from '../../shared/import/run.ts';
+import type { LegacyUserItem } from '../../shared/stores/legacy-user.ts';
+import { ROOT } from '../build.ts';
+import {
+  createTables,
+  dynamoDbClientFor,
+  loadTableDefinitions,
+  localTableNames,
+  startDynamoDbLocal,
+} from '../local/index.ts';
+import { writeSample } from '../import-sample.ts';
+
+export const TARGETS = { importVsCsvParse: 0.7, peakRssMiB: 150 };
+
+const MiB = 1024 * 1024;
+const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function csvParseAlone(file: string, options: Record<string, unknown>): Promise<number> {
+  const started = performance.now();
+  let rows = 0;
+  for await (const _ of createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, ...options })))
+    rows += 1;
+  return round((rows - (options.columns ? 0 : 1)) / ((performance.now() - started) / 1000));
+}
+
+async function importDryRun(file: string, out: string): Promise<number> {
+  const { summary } = await runImport({ input: file, out, settings: DEFAULT_POOL_SETTINGS });
+  return summary.rowsPerSecond;
+}
+
+/** The child's program: the import over one file, RSS sampled every 200 ms, the figures as JSON on stdout. */
+const RSS_CHILD = `
+import { runImport } from './shared/import/run.ts';
+import { DEFAULT_POOL_SETTINGS } from './shared/import/pool.ts';
+const [file, out] = process.argv.slice(-2);
+const samples = [];
+const timer = setInterval(() => samples.push(process.memoryUsage.rss()), 200);
+const { summary } = await runImport({ input: file, out, settings: DEFAULT_POOL_SETTINGS });
+clearInterval(timer);
+samples.push(process.memoryUsage.rss());
+process.stdout.write(JSON.stringify({ samples, rowsPerSecond: summary.rowsPerSecond }));
+`;
+
+interface RssFigures {
+  peakMiB: number;
+  /** Ten evenly spaced samples: flat or growing. */
+  samplesMiB: number[];
+  rowsPerSecond: number;
+}
+
+/**
+ * Runs the import over `file` in a child process and samples its RSS. Twice: bundled by esbuild under
+ * plain node (the pipeline's own memory, as a deployed job would run it), and under tsx as `npm run
+ * import` runs (tsx's loader thread is a V8 isolate of its own, some 35 MiB more).
+ */
+async function rssOfImport(file: string, dir: string): Promise<{ bundled: RssFigures; tsx: RssFigures }> {
+  const bundle = join(dir, 'rss-child.mjs');
+  const entry = join(dir, 'rss-child-entry.mts');
+  await build({
+    stdin: { contents: RSS_CHILD, resolveDir: ROOT, loader: 'ts', sourcefile: 'rss-child.ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    outfile: bundle,
+    logLevel: 'silent',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  writeFileSync(entry, RSS_CHILD.replaceAll("'./shared/", `'${pathToFileURL(join(ROOT, 'shared')).href}/`));
+  const bundled = await childFigures([bundle, file, join(dir, 'out-rss-bundled')]);
+  const tsx = await childFigures(['--no-warnings', '--import', 'tsx', entry, file, join(dir, 'out-rss-tsx')]);
+  return { bundled, tsx };
+}
+
+function childFigures(args: string[]): Promise<RssFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`the RSS child exited ${code}`));
+      const { samples, rowsPerSecond } = JSON.parse(text) as { samples: number[]; rowsPerSecond: number };
+      const step = Math.max(1, Math.floor(samples.length / 10));
+      resolve({
+        peakMiB: round(Math.max(...samples) / MiB, 1),
+        samplesMiB: samples.filter((_, i) => i % step === 0).map((sample) => round(sample / MiB)),
+        rowsPerSecond,
+      });
+    });
+  });
+}
+
+/** The accepted items of `file`, as the import would write them. */
+async function itemsOf(file: string): Promise<LegacyUserItem[]> {
+  const items: LegacyUserItem[] = [];
+  let processor: ReturnType<typeof createRowProcessor> | undefined;
+  let line = 1;
+  for await (const record of createReadStream(file).pipe(
+    parse({ bom: true, relax_column_count: true }),
+  ) as AsyncIterable<string[]>) {
+    line += 1;
+    if (!processor) {
+      processor = createRowProcessor({
+        columns: resolveColumns(record),
+        settings: DEFAULT_POOL_SETTINGS,
+        importedAt: new Date().toISOString(),
+      });
+      continue;
+    }
+    for (const row of processor.processBatch([{ line, fields: record }]).accepted) items.push(row.item);
+  }
+  return items;
+}
+
+async function plainBatchWrite(
+  client: DynamoDBDocumentClient,
+  table: string,
+  items: LegacyUserItem[],
+  concurrency: number,
+): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const chunk = items.slice(next, next + BATCH_WRITE_LIMIT);
+      next += BATCH_WRITE_LIMIT;
+      let requests = chunk.map((Item) => ({ PutRequest: { Item: { ...Item } } }));
+      while (requests.length) {
+        const output = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (output.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return round(items.length / ((performance.now() - started) / 1000));
+}
+
+async function directoryLoad(dir: string, rows: number, concurrency: number) {
+  const file = join(dir, `directory-${rows}.generated.csv`);
+  await writeSample(file, rows);
+  const dynamodb = await startDynamoDbLocal();
+  try {
+    const names = { ...localTableNames('bench'), legacyUsers: 'bench-legacy-a' };
+    await createTables(
+      dynamodb.endpoint,
+      loadTableDefinitions(join(ROOT, 'infra', 'tables.yml'), names).filter((d) => d.tableName === 'bench-legacy-a'),
+    );
+    await createTables(
+      dynamodb.endpoint,
+      loadTableDefinitions(join(ROOT, 'infra', 'tables.yml'), { ...names, legacyUsers: 'bench-legacy-b' }).filter(
+        (d) => d.tableName === 'bench-legacy-b',
+      ),
+    );
+    const client = DynamoDBDocumentClient.from(dynamoDbClientFor(dynamodb.endpoint), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const items = await itemsOf(file);
+    const plain = await plainBatchWrite(client, 'bench-legacy-b', items, concurrency);
+    const { summary } = await runImport({
+      input: file,
+      out: join(dir, 'out-directory'),
+      settings: DEFAULT_POOL_SETTINGS,
+      directory: batchWriter({ client, table: 'bench-legacy-a', concurrency }),
+      directoryName: 'bench-legacy-a',
+    });
+    client.destroy();
+    return {
+      rows: summary.rowsRead,
+      concurrency,
+      importRowsPerSecond: summary.rowsPerSecond,
+      plainBatchWriteItemsPerSecond: plain,
+      ratio: round(summary.rowsPerSecond / plain, 2),
+    };
+  } finally {
+    await dynamodb.stop();
+  }
+}
+
+export async function run(
+  options: { rows?: number; directoryRows?: number; rounds?: number } = {},
+): Promise<Record<string, unknown>> {
+  const rows = options.rows ?? 1_000_000;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
+  try {
+    const file = join(dir, `users-${rows}.generated.csv`);
+    const generated = await writeSample(file, rows);
+    // Same file, same process, interleaved rounds, best of each: other work on a shared machine comes
+    // and goes within minutes, and would otherwise decide the ratio. The first round also warms the
+    // page cache for all.
+    let parseArrays = 0;
+    let parseObjects = 0;
+    let importRate = 0;
+    for (let round = 0; round < (options.rounds ?? 3); round += 1) {
+      parseArrays = Math.max(parseArrays, await csvParseAlone(file, {}));
+      importRate = Math.max(importRate, await importDryRun(file, join(dir, 'out-dry')));
+      parseObjects = Math.max(parseObjects, await csvParseAlone(file, { columns: true }));
+    }
+    const rss = await rssOfImport(file, dir);
+    const directory = await directoryLoad(dir, options.directoryRows ?? 20_000, 8);
+    const ratio = round(importRate / parseArrays, 2);
+    const misses = [
+      ...(ratio < TARGETS.importVsCsvParse ? [`import runs at ${ratio}x csv-parse alone`] : []),
+      ...(rss.bundled.peakMiB > TARGETS.peakRssMiB ? [`peak RSS ${rss.bundled.peakMiB} MiB`] : []),
+    ];
+    return {
+      rows,
+      rounds: options.rounds ?? 3,
+      sampleSeconds: generated.seconds,
+      csvParseRowsPerSecond: { arrays: parseArrays, columnsTrue: parseObjects },
+      importRowsPerSecond: importRate,
+      importVsCsvParse: ratio,
+      importVsCsvParseColumnsTrue: round(importRate / parseObjects, 2),
+      peakRssMiB: rss.bundled.peakMiB,
+      rss,
+      directory,
+      targets: TARGETS,
+      misses,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--rows');
+  const results = await run({ rows: at >= 0 ? Number(args[at + 1]) : undefined });
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}

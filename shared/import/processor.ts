@@ -1,0 +1,154 @@
+/**
+ * The row-batch processor: a batch of parsed rows in; accepted rows (the legacy directory item and the
+ * Cognito import line of each) and rejected rows out. No files, no network, no CLI: the import CLI
+ * streams a file through it, and a deployed job (S3, Step Functions) can run it on batches of its own.
+ *
+ * State is only what "unique in the file" needs, behind SeenValues, so a caller spreading batches over
+ * machines can supply a shared implementation; the default keeps 64-bit hashes in flat memory.
+ */
+import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../stores/legacy-user.ts';
+import { COGNITO_FILE_LIMITS, cognitoRowPlan, csvLine, type CognitoFileLimits } from './cognito-csv.ts';
+import type { ResolvedColumns } from './columns.ts';
+import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
+import { HashSet64 } from './unique.ts';
+import { usernameOf, validateRow, type RejectReason, type ValidUser } from './validate.ts';
+
+export interface RowInput {
+  /** The line of the file on which the row starts (the header is line 1). */
+  line: number;
+  fields: readonly string[];
+}
+
+export interface AcceptedRow {
+  line: number;
+  item: LegacyUserItem;
+  /** The user's line in a Cognito import file, without its line break. */
+  cognitoLine: string;
+}
+
+export interface RejectedRow {
+  line: number;
+  column: string;
+  reason: RejectReason;
+  /** As the export spelled it (never the hash). */
+  username: string;
+}
+
+export interface BatchResult {
+  accepted: AcceptedRow[];
+  rejected: RejectedRow[];
+}
+
+export type UniqueKind = 'username' | ContactAttribute;
+
+/** Normalised values already taken by accepted rows. */
+export interface SeenValues {
+  has(kind: UniqueKind, value: string): boolean;
+  add(kind: UniqueKind, value: string): void;
+}
+
+/** SeenValues in this process: one HashSet64 per kind (about 11-21 MiB per million values each). */
+export function seenInMemory(): SeenValues & { bytes(): number } {
+  const sets = new Map<UniqueKind, HashSet64>();
+  const setOf = (kind: UniqueKind) => {
+    let set = sets.get(kind);
+    if (!set) sets.set(kind, (set = new HashSet64()));
+    return set;
+  };
+  return {
+    has: (kind, value) => sets.get(kind)?.has(value) ?? false,
+    add: (kind, value) => void setOf(kind).add(value),
+    bytes: () => [...sets.values()].reduce((sum, set) => sum + set.bytes, 0),
+  };
+}
+
+export interface ProcessorOptions {
+  columns: ResolvedColumns;
+  settings: PoolSettings;
+  /** Written into every item, so a resumed run writes exactly what the first one would have. */
+  importedAt: string;
+  seen?: SeenValues;
+  limits?: CognitoFileLimits;
+}
+
+export interface RowProcessor {
+  processBatch(rows: readonly RowInput[]): BatchResult;
+}
+
+const DUPLICATE: Record<ContactAttribute, RejectReason> = {
+  email: 'email-duplicate',
+  phone_number: 'phone-duplicate',
+};
+
+/** The directory item of a valid user: exactly LegacyUserItem, optional fields only when present. */
+export function legacyItem(user: ValidUser, importedAt: string): LegacyUserItem {
+  const item: LegacyUserItem = {
+    username: normaliseUsername(user.username),
+    usernameAsGiven: user.username,
+    attributes: user.attributes,
+    mfaEnabled: user.mfaEnabled,
+    importedAt,
+  };
+  if (user.attributes.email !== undefined) item.email = normaliseEmail(user.attributes.email);
+  if (user.passwordHash !== undefined) item.passwordHash = user.passwordHash;
+  return item;
+}
+
+export function createRowProcessor(options: ProcessorOptions): RowProcessor {
+  const { columns, settings, importedAt } = options;
+  const seen = options.seen ?? seenInMemory();
+  const limits = options.limits ?? COGNITO_FILE_LIMITS;
+  const contacts = uniqueContacts(settings);
+  const cognitoRow = cognitoRowPlan(settings.csvHeader);
+
+  return {
+    processBatch(rows) {
+      const accepted: AcceptedRow[] = [];
+      const rejected: RejectedRow[] = [];
+      for (const { line, fields } of rows) {
+        const verdict = validateRow(fields, columns, settings);
+        if (!verdict.ok) {
+          rejected.push({
+            line,
+            column: verdict.column,
+            reason: verdict.reason,
+            username: usernameOf(fields, columns),
+          });
+          continue;
+        }
+        const { user } = verdict;
+        const cognitoLine = csvLine(cognitoRow(user));
+        if (cognitoLine.length > limits.maxRowChars) {
+          rejected.push({ line, column: '', reason: 'row-too-long', username: user.username });
+          continue;
+        }
+        // Checked last and claimed only by accepted rows: a rejected row leaves its name free.
+        const item = legacyItem(user, importedAt);
+        if (seen.has('username', item.username)) {
+          rejected.push({ line, column: 'username', reason: 'username-duplicate', username: user.username });
+          continue;
+        }
+        const taken = contacts.find((kind) => {
+          const value = contactKey(kind, item);
+          return value !== undefined && seen.has(kind, value);
+        });
+        if (taken) {
+          rejected.push({ line, column: taken, reason: DUPLICATE[taken], username: user.username });
+          continue;
+        }
+        seen.add('username', item.username);
+        for (const kind of contacts) {
+          const value = contactKey(kind, item);
+          if (value !== undefined) seen.add(kind, value);
+        }
+        accepted.push({ line, item, cognitoLine });
+      }
+      return { accepted, rejected };
+    },
+  };
+}
+
+/** The value compared for uniqueness: the item's normalised e-mail, the phone number as given (E.164 is canonical). */
+function contactKey(kind: ContactAttribute, item: LegacyUserItem): string | undefined {
+  return kind === 'email' ? item.email : item.attributes.phone_number;
+}

@@ -1,0 +1,128 @@
+/**
+ * One row of a legacy export checked by the rules Cognito's CSV import and sign-in apply, before it
+ * reaches either the legacy directory or an import file. Pure: uniqueness in the file is the
+ * processor's (it keeps state across rows); everything else is decided from the row alone.
+ */
+import { hashFormatOf } from '../passwords/formats.ts';
+import { BOOLEAN_ATTRIBUTES, type ResolvedColumns } from './columns.ts';
+import type { PoolSettings } from './pool.ts';
+import { isE164, isValidEmail, isValidUsername, MAX_ATTRIBUTE_LENGTH, parseBoolean } from './values.ts';
+
+/** Why a row is rejected: the `reason` column of rejects.csv and the keys of the summary. */
+export const REJECT_REASONS = {
+  'column-count': 'the row has a different number of fields than the header',
+  'username-missing': 'no user name',
+  'username-invalid': 'the user name has whitespace or control characters, or is over 128 characters',
+  'username-duplicate': 'an earlier row has the same user name (compared case-insensitively)',
+  'boolean-invalid': 'not a boolean (true/false, 1/0, yes/no)',
+  'email-invalid': 'not an e-mail address',
+  'phone-invalid': 'not an E.164 phone number (+ and up to 15 digits)',
+  'attribute-too-long': 'over 2048 characters',
+  'required-missing': 'the pool requires this attribute',
+  'custom-undeclared': 'a custom attribute the pool does not declare',
+  'no-verified-contact': 'none of the auto-verified attributes (e-mail, phone) is present and verified',
+  'mfa-inconsistent': "MFA does not match the pool's MFA setting",
+  'mfa-needs-phone': 'MFA is on but there is no phone number to send codes to',
+  'hash-unrecognised': 'the password hash is in no supported format',
+  'email-duplicate': 'an earlier row has the same e-mail, which users sign in with',
+  'phone-duplicate': 'an earlier row has the same phone number, which users sign in with',
+  'row-too-long': "the user's row in the Cognito import file would exceed 16,000 characters",
+} as const;
+
+export type RejectReason = keyof typeof REJECT_REASONS;
+
+/** A row that passed: what the directory item and the Cognito row are made of. */
+export interface ValidUser {
+  /** As the export spelled it. */
+  username: string;
+  /** Non-empty Cognito attributes; booleans as "true"/"false". */
+  attributes: Record<string, string>;
+  passwordHash: string | undefined;
+  mfaEnabled: boolean;
+}
+
+export interface Rejection {
+  column: string;
+  reason: RejectReason;
+}
+
+export type RowVerdict = { ok: true; user: ValidUser } | ({ ok: false } & Rejection);
+
+/** trim(), without a new string in the common case of nothing to trim. */
+function trimmed(text: string): string {
+  if (text.length === 0) return text;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? text : text.trim();
+}
+
+const reject = (column: string, reason: RejectReason): RowVerdict => ({ ok: false, column, reason });
+
+/** The row's user name as given (for rejects.csv), whatever else is wrong with it. */
+export function usernameOf(fields: readonly string[], columns: ResolvedColumns): string {
+  return fields[columns.username] ?? '';
+}
+
+export function validateRow(fields: readonly string[], columns: ResolvedColumns, settings: PoolSettings): RowVerdict {
+  if (fields.length !== columns.fileHeader.length) return reject('', 'column-count');
+
+  const username = fields[columns.username] as string;
+  if (username === '') return reject('username', 'username-missing');
+  if (!isValidUsername(username)) return reject('username', 'username-invalid');
+
+  const attributes: Record<string, string> = {};
+  const declared = settings.customAttributes;
+  for (const { name, index } of columns.attributes) {
+    // Surrounding whitespace is an export artefact, never part of an address or a name.
+    const value = trimmed(fields[index] as string);
+    if (value === '') continue;
+    if (value.length > MAX_ATTRIBUTE_LENGTH) return reject(name, 'attribute-too-long');
+    if (BOOLEAN_ATTRIBUTES.has(name)) {
+      const flag = parseBoolean(value);
+      if (flag === null) return reject(name, 'boolean-invalid');
+      attributes[name] = String(flag);
+      continue;
+    }
+    if (name.startsWith('custom:') && !declared.includes(name)) return reject(name, 'custom-undeclared');
+    if (name === 'email' && !isValidEmail(value)) return reject(name, 'email-invalid');
+    if (name === 'phone_number' && !isE164(value)) return reject(name, 'phone-invalid');
+    attributes[name] = value;
+  }
+
+  for (const name of settings.requiredAttributes) {
+    if (attributes[name] === undefined) return reject(name, 'required-missing');
+  }
+
+  // Cognito's import refuses a user with no verified contact it could reach (an auto-verified one).
+  if (
+    settings.autoVerifiedAttributes.length > 0 &&
+    !settings.autoVerifiedAttributes.some((name) => attributes[name] && attributes[`${name}_verified`] === 'true')
+  ) {
+    return reject(settings.autoVerifiedAttributes.join('|'), 'no-verified-contact');
+  }
+
+  let mfaEnabled = settings.mfa === 'ON';
+  if (columns.mfaEnabled !== undefined) {
+    const flag = parseBoolean(fields[columns.mfaEnabled] as string);
+    if (flag === null) return reject('mfa_enabled', 'boolean-invalid');
+    if (flag !== undefined) {
+      if ((settings.mfa === 'OFF' && flag) || (settings.mfa === 'ON' && !flag)) {
+        return reject('mfa_enabled', 'mfa-inconsistent');
+      }
+      mfaEnabled = flag;
+    }
+  }
+  // Imported users cannot bring a TOTP secret: MFA for them means SMS, which needs a phone number.
+  if (mfaEnabled && attributes.phone_number === undefined) return reject('mfa_enabled', 'mfa-needs-phone');
+
+  let passwordHash: string | undefined;
+  if (columns.passwordHash !== undefined) {
+    const hash = (fields[columns.passwordHash] as string).trim();
+    if (hash !== '') {
+      if (!hashFormatOf(hash)) return reject('password_hash', 'hash-unrecognised');
+      passwordHash = hash;
+    }
+  }
+
+  return { ok: true, user: { username, attributes, passwordHash, mfaEnabled } };
+}

@@ -1,0 +1,136 @@
+/** `npm run import` against the test stack's DynamoDB Local and cognito-local: the directory read back, exit codes. */
+import { GetCommand, QueryCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dynamoDbClientFor } from '../../../scripts/local/index.ts';
+import { SAMPLE_PASSWORDS, sampleEmail, sampleUsername, writeSample } from '../../../scripts/import-sample.ts';
+import { hashFormatOf } from '../../../shared/passwords/formats.ts';
+import { stack, tableName } from '../../helpers/stack.ts';
+import { STACK_FILE_VARIABLE } from '../../setup/stack-file.ts';
+import { runCli } from './cli-helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
+const sample = join(dir, 'users.generated.csv');
+const db = DynamoDBDocumentClient.from(dynamoDbClientFor(stack.dynamodb.endpoint));
+const USERS = 40;
+
+beforeAll(async () => {
+  await writeSample(sample, USERS);
+}, 120_000);
+afterAll(() => db.destroy());
+
+describe('npm run import', () => {
+  it('loads the legacy directory of the stack file, writes the Cognito file, and reports rejects', async () => {
+    const out = join(dir, 'out-stack');
+    const run = await runCli([sample, '--stack-file', process.env[STACK_FILE_VARIABLE] ?? '', '--out', out]);
+    expect(run.status).toBe(0);
+    // cognito-local has no GetCSVHeader: the configured header is used, and the run says so.
+    expect(run.stderr).toContain('GetCSVHeader unavailable');
+    expect(run.stdout).toContain(`${USERS + 15} rows read, ${USERS} accepted, 15 rejected`);
+
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({
+      rowsRead: USERS + 15,
+      accepted: USERS,
+      directoryItemsWritten: USERS,
+      filesWritten: 1,
+      dryRun: false,
+    });
+
+    const table = tableName('legacyUsers');
+    // User 0 is spelled in capitals by the export; the key is the normalised name.
+    const { Item } = await db.send(new GetCommand({ TableName: table, Key: { username: sampleUsername(0) } }));
+    expect(Item).toMatchObject({
+      username: sampleUsername(0),
+      usernameAsGiven: sampleUsername(0).toUpperCase(),
+      email: sampleEmail(0),
+      mfaEnabled: false,
+      attributes: { email: sampleEmail(0), email_verified: 'true', given_name: 'Ada', phone_number: '+15550000000' },
+    });
+    expect(hashFormatOf(Item?.passwordHash as string)?.algorithm).toBe('bcrypt');
+    expect(Object.keys(SAMPLE_PASSWORDS)).toContain('bcrypt-2a');
+
+    const byEmail = await db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'EmailIndex',
+        KeyConditionExpression: 'email = :e',
+        ExpressionAttributeValues: { ':e': sampleEmail(9) },
+      }),
+    );
+    // User 9 has no hash: it is in the directory without one, and will reset its password.
+    expect(byEmail.Items).toHaveLength(1);
+    expect(byEmail.Items?.[0]).not.toHaveProperty('passwordHash');
+
+    const rejects = readFileSync(join(out, 'rejects.csv'), 'utf8').trim().split('\n');
+    expect(rejects[0]).toBe('line,column,reason,username');
+    expect(rejects).toHaveLength(16);
+    expect(readFileSync(join(out, 'rejects.csv'), 'utf8')).not.toMatch(/\$2[aby]\$/);
+    const cognitoFile = readFileSync(join(out, 'cognito-import-0001.csv'), 'utf8');
+    expect(cognitoFile.split('\n')[0]).toMatch(/,cognito:mfa_enabled,cognito:username$/);
+  }, 120_000);
+
+  it('reads another export through a mapping file (dry run: no directory)', async () => {
+    const input = join(dir, 'other.csv');
+    writeFileSync(input, 'Login,Mail,Mail OK,Hash\r\nota,ota@example.com,Yes,\r\n"al ice",alice@example.com,no,\r\n');
+    const mapping = join(dir, 'mapping.json');
+    writeFileSync(
+      mapping,
+      JSON.stringify({ Login: 'username', Mail: 'email', 'Mail OK': 'email_verified', Hash: 'password_hash' }),
+    );
+    const out = join(dir, 'out-mapping');
+    const run = await runCli([input, '--mapping', mapping, '--dry-run', '--out', out]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('dry run: 2 rows read, 1 accepted, 1 rejected');
+    expect(readFileSync(join(out, 'rejects.csv'), 'utf8')).toBe(
+      'line,column,reason,username\n3,username,username-invalid,al ice\n',
+    );
+  }, 60_000);
+
+  it('exits 1 with one line for a file that cannot be read, is not CSV or lacks a required column', async () => {
+    const out = join(dir, 'out-errors');
+    const missing = await runCli([join(dir, 'nope.csv'), '--dry-run', '--out', out]);
+    expect(missing).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: `error: cannot read ${join(dir, 'nope.csv')}: ENOENT\n`,
+    });
+
+    const broken = join(dir, 'broken.csv');
+    writeFileSync(broken, 'username,email\n"unterminated,x\n');
+    const notCsv = await runCli([broken, '--dry-run', '--out', join(dir, 'out-broken')]);
+    expect(notCsv.status).toBe(1);
+    expect(notCsv.stderr).toMatch(/^error: .*broken\.csv is not CSV: .*\n$/);
+
+    const lacking = join(dir, 'lacking.csv');
+    writeFileSync(lacking, 'login,email\nota,ota@example.com\n');
+    const noColumn = await runCli([lacking, '--dry-run', '--out', join(dir, 'out-lacking')]);
+    expect(noColumn).toMatchObject({
+      status: 1,
+      stderr: `error: ${lacking}: the header lacks the required column username\n`,
+    });
+  }, 90_000);
+
+  it('exits 2 for usage errors', async () => {
+    const none = await runCli([]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^error: name the CSV file to import\nusage: npm run import/);
+
+    const unknown = await runCli([sample, '--colour', 'blue']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--colour'");
+
+    const both = await runCli([sample, '--table', 't', '--stack-file', 'x.json']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--stack-file and --table exclude each other');
+
+    const noTable = await runCli([sample, '--out', join(dir, 'out-none')], { LEGACY_USERS_TABLE: undefined });
+    expect(noTable.status).toBe(2);
+    expect(noTable.stderr).toContain('name the legacy directory');
+
+    const badMfa = await runCli([sample, '--dry-run', '--mfa', 'sometimes']);
+    expect(badMfa.status).toBe(2);
+    expect(badMfa.stderr).toContain('mfa must be OFF, OPTIONAL or ON');
+  }, 90_000);
+});
