@@ -111,6 +111,11 @@ function correlationKeys(event: unknown): Record<string, string | undefined> {
   };
 }
 
+/**
+ * A handler for one trigger. `definition` is that trigger's definition, imported from its own module
+ * (`import { preSignUp } from '../../shared/events/triggers/pre-signup.ts'`), never from the events
+ * barrel: its `name` types the policy's event and names the function's logs and metrics.
+ */
 export function cognitoTrigger<N extends TriggerName, Config = undefined>(
   definition: DefinitionOf<N>,
   policy: Policy<N, Config>,
