@@ -51,6 +51,13 @@ describe('cognitoTrigger', () => {
     process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
   });
 
+  it("serves the trigger its definition names, and names its logs by that trigger's function", async () => {
+    const handler = cognitoTrigger(TRIGGERS.PostConfirmation, (event) => event, OPEN);
+    expect(handler.trigger).toBe('PostConfirmation');
+    await invokeWith(handler, buildEvent('PostConfirmation'));
+    expect(output.records().some((record) => record.service === 'post-confirmation')).toBe(true);
+  });
+
   it('hands the policy a checked event and returns its checked answer', async () => {
     const handler = cognitoTrigger(
       TRIGGERS.PreSignUp,
