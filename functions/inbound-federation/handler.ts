@@ -4,11 +4,12 @@
  * holds provider attribute names; the pool's attribute mapping for the provider applies after it.
  */
 import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
+import { inboundFederation } from '../../shared/events/triggers/inbound-federation.ts';
 import { loadConfig } from './config.ts';
 import { decideFederation, NOTHING_MAPPED_MESSAGE } from './mapping.ts';
 
 export const handler = cognitoTrigger(
-  'InboundFederation',
+  inboundFederation,
   (event, { config, log, metrics }) => {
     const { providerName, attributes } = event.request;
     const decision = decideFederation(config.mappings, providerName, attributes);

@@ -13,15 +13,16 @@
  * order. Attributes the mapping does not name are dropped, except the provider's `sub`, which is always
  * kept as sent: the federated user is known by it.
  */
+// Leaf modules of the event library, not its barrel, which would bundle every trigger's schemas.
+import { MAX_ATTRIBUTE_VALUE_LENGTH } from '../../shared/events/attributes.ts';
+import { characterCount } from '../../shared/events/rules.ts';
+import { FORBIDDEN_MAP_KEYS } from '../../shared/events/schema.ts';
 import {
-  characterCount,
   claimText,
-  FORBIDDEN_MAP_KEYS,
-  MAX_ATTRIBUTE_VALUE_LENGTH,
   providerSubject,
   SUBJECT_ATTRIBUTE,
   type ProviderAttributes,
-} from '../../shared/events/index.ts';
+} from '../../shared/events/triggers/inbound-federation.ts';
 
 export { claimText };
 export type { ProviderAttributes };

@@ -1,7 +1,7 @@
 /**
  * What the trigger answers Cognito for a legacy user. Pure.
  */
-import { isCognitoOwnedAttribute, isWritableAttribute } from '../../shared/events/index.ts';
+import { isCognitoOwnedAttribute, isWritableAttribute } from '../../shared/events/attributes.ts';
 import type { FoundUser } from './lookup.ts';
 
 const VERIFIED_FLAGS = { email_verified: 'email', phone_number_verified: 'phone_number' } as const;

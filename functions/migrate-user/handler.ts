@@ -6,6 +6,7 @@
  * verifier cannot answer, nobody is migrated.
  */
 import { cognitoTrigger, MetricUnit, UserFacingError, asError } from '../../shared/runtime/index.ts';
+import { userMigration } from '../../shared/events/triggers/user-migration.ts';
 import { UnverifiableHashError, hashParameters, timedVerify } from '../../shared/passwords/verify.ts';
 import { attemptKey } from '../../shared/stores/attempt-key.ts';
 import { expiresAtSeconds } from '../../shared/stores/expiry.ts';
@@ -39,7 +40,7 @@ async function findLegacyUser(
 }
 
 export const handler = cognitoTrigger(
-  'UserMigration',
+  userMigration,
   async (event, { config, log, metrics, budget }) => {
     const store = legacyUserStore(config.legacyUsersTable);
     const now = Date.now();

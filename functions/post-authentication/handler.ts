@@ -3,6 +3,7 @@
  * "new sign-in" notice for a new device. The user has signed in already: every write here fails open.
  */
 import { asError, cognitoTrigger, MetricUnit } from '../../shared/runtime/index.ts';
+import { postAuthentication } from '../../shared/events/triggers/account-lifecycle.ts';
 import { auditStore } from '../../shared/stores/audit.ts';
 import { profileAttributes, profileStore } from '../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../shared/stores/sign-in-attempts.ts';
@@ -17,7 +18,7 @@ import { newSignInNotice } from './notice.ts';
 const sender = mailSender();
 
 export const handler = cognitoTrigger(
-  'PostAuthentication',
+  postAuthentication,
   async (event, { config, log, metrics, budget, lambda }) => {
     const now = Date.now();
     const at = new Date(now).toISOString();

@@ -3,6 +3,7 @@
  * reset, a "your password was changed" notice. Mail failures never fail the confirmation.
  */
 import { cognitoTrigger } from '../../shared/runtime/index.ts';
+import { postConfirmation } from '../../shared/events/triggers/account-lifecycle.ts';
 import { profileAttributes, profileStore } from '../../shared/stores/profiles.ts';
 import { notificationStore } from '../../shared/stores/notifications.ts';
 import { mailSender } from '../../shared/mail/sender.ts';
@@ -13,7 +14,7 @@ import { confirmationMessage } from './messages.ts';
 const sender = mailSender();
 
 export const handler = cognitoTrigger(
-  'PostConfirmation',
+  postConfirmation,
   async (event, { config, log, metrics, budget }) => {
     const attributes = event.request.userAttributes;
     const sub = attributes.sub ?? event.userName;

@@ -6,6 +6,7 @@
  * only once locked: that difference cannot be hidden before the password check (README).
  */
 import { cognitoTrigger, UserFacingError } from '../../shared/runtime/index.ts';
+import { preAuthentication } from '../../shared/events/triggers/account-lifecycle.ts';
 import { profileStore } from '../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../shared/stores/sign-in-attempts.ts';
 import { loadConfig } from './config.ts';
@@ -17,7 +18,7 @@ import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from './lockout.ts';
 const ABSENT_SUB = '#no-such-user';
 
 export const handler = cognitoTrigger(
-  'PreAuthentication',
+  preAuthentication,
   async (event, { config, log, budget }) => {
     const now = Date.now();
     const key = attemptKey(event.userPoolId, event.userName);

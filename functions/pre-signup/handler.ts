@@ -4,6 +4,7 @@
  * nobody else holds.
  */
 import { asError, cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
+import { preSignUp } from '../../shared/events/triggers/pre-signup.ts';
 import { cognitoDirectory } from '../../shared/aws/cognito.ts';
 import { loadConfig } from './config.ts';
 import { decideSignUp } from './policy.ts';
@@ -14,7 +15,7 @@ const directory = cognitoDirectory();
 let removedSettingsReported = false;
 
 export const handler = cognitoTrigger(
-  'PreSignUp',
+  preSignUp,
   async (event, { config, log, metrics, budget }) => {
     if (!removedSettingsReported && config.removedSettings.length > 0) {
       removedSettingsReported = true;

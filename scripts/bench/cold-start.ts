@@ -1,6 +1,7 @@
 /**
  * Cold start against the floor. For every function: its bundle, and a floor bundle built in the same run
- * from the same third-party imports (./floor.ts), compared on
+ * from the same third-party imports, which also constructs what using those packages requires (a
+ * Powertools Logger and Metrics, a middy handler with their middlewares: ./floor.ts), compared on
  *   - bundle size (target: within FLOOR_TARGETS.bundleKiB of the floor);
  *   - module import time, measured inside a fresh node process, as CPU time (target: within
  *     FLOOR_TARGETS.importRatio) and on the wall clock (reported). The target is on CPU time because on

@@ -3,7 +3,9 @@
  * invocation of a policy that does nothing (target: under WRAPPER_TARGETS.overheadMs), and how many
  * events and responses the event library checks per second.
  */
-import { buildEvent, checkResponse, parseEvent } from '../../shared/events/index.ts';
+import { buildEvent } from '../../shared/events/index.ts';
+import { checkResponseWith, parseEventWith } from '../../shared/events/check.ts';
+import { preSignUp } from '../../shared/events/triggers/pre-signup.ts';
 import { cognitoTrigger, lambdaContext } from '../../shared/runtime/index.ts';
 import { progress, silenced, type SuiteResult } from './suite.ts';
 
@@ -16,7 +18,7 @@ function perSecond(iterations: number, work: () => void): number {
 }
 
 async function overheadMs(iterations = 2_000): Promise<number> {
-  const handler = cognitoTrigger('PreSignUp', (event) => event, { failureMode: 'closed' });
+  const handler = cognitoTrigger(preSignUp, (event) => event, { failureMode: 'closed' });
   const event = buildEvent('PreSignUp');
   const context = lambdaContext('bench');
   return silenced(async () => {
@@ -30,8 +32,8 @@ async function overheadMs(iterations = 2_000): Promise<number> {
 export async function run(): Promise<SuiteResult> {
   progress('wrapper: overhead per invocation and check throughput');
   const sample = buildEvent('PreSignUp');
-  const eventChecksPerSecond = perSecond(50_000, () => parseEvent('PreSignUp', sample));
-  const responseChecksPerSecond = perSecond(50_000, () => checkResponse('PreSignUp', sample, sample));
+  const eventChecksPerSecond = perSecond(50_000, () => parseEventWith(preSignUp, sample));
+  const responseChecksPerSecond = perSecond(50_000, () => checkResponseWith(preSignUp, sample, sample));
   const wrapperOverheadMs = await overheadMs();
   return {
     targets: { ...WRAPPER_TARGETS },

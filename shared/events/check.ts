@@ -1,10 +1,14 @@
 /**
  * Runtime checks: of the events Cognito sends (what our code relies on) and of our answers (what Cognito
  * accepts). Messages name the path and the problem; they never quote a value, which could be a secret.
+ *
+ * Each check takes the trigger's definition, not its name: this module does not import the registry, so
+ * a function that checks one trigger bundles that trigger's schemas alone. The checks by name, for
+ * scripts and tests, are in check-by-name.ts.
  */
 import * as v from 'valibot';
-import { formatViolations, type Violation } from './rules.ts';
-import { TRIGGERS, type TriggerEvents, type TriggerName } from './registry.ts';
+import { formatViolations } from './rules.ts';
+import type { TriggerDefinition } from './definition.ts';
 
 export class EventValidationError extends Error {
   override readonly name = 'EventValidationError';
@@ -94,41 +98,41 @@ function problemsOf(issues: readonly Issue[], input: unknown): string[] {
  * Checks an incoming event and returns it, typed. The event itself is returned, not a parsed copy:
  * fields Cognito adds later pass through untouched, and nothing is rebuilt from untrusted keys.
  */
-export function parseEvent<N extends TriggerName>(trigger: N, input: unknown): TriggerEvents[N] {
-  const result = v.safeParse(TRIGGERS[trigger].event, input);
-  if (!result.success) throw new EventValidationError(trigger, problemsOf(result.issues, input));
-  return input as TriggerEvents[N];
+export function parseEventWith<Event, Response, Name extends string>(
+  definition: TriggerDefinition<Event, Response, Name>,
+  input: unknown,
+): Event {
+  const result = v.safeParse(definition.event, input);
+  if (!result.success) throw new EventValidationError(definition.name, problemsOf(result.issues, input));
+  return input as Event;
 }
 
 /** Problems Cognito would have with this answer to this event; empty when it would accept it. */
-export function responseProblems<N extends TriggerName>(
-  trigger: N,
-  event: TriggerEvents[N],
+export function responseProblemsWith<Event, Response, Name extends string>(
+  definition: TriggerDefinition<Event, Response, Name>,
+  event: Event,
   result: unknown,
 ): string[] {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
     return [`(result): expected the event object, got ${describeType(result)}`];
   }
   const answer = (result as { response?: unknown }).response ?? {};
-  const definition = TRIGGERS[trigger] as unknown as {
-    response: v.GenericSchema | ((e: unknown) => v.GenericSchema);
-    rules: (e: unknown, r: unknown) => Violation[];
-  };
   const schema = typeof definition.response === 'function' ? definition.response(event) : definition.response;
   const shape = v.safeParse(schema, answer);
   if (!shape.success) {
     return problemsOf(shape.issues, answer).map((problem) => `response.${problem}`);
   }
-  return definition.rules(event, answer).map((v) => formatViolations([v]));
+  // The shape check passed, so the answer is what the rules are written for.
+  return definition.rules(event, answer as Response).map((v) => formatViolations([v]));
 }
 
 /** Throws a ResponseValidationError naming every rule the answer breaks. */
-export function checkResponse<N extends TriggerName>(
-  trigger: N,
-  event: TriggerEvents[N],
+export function checkResponseWith<Event, Response, Name extends string>(
+  definition: TriggerDefinition<Event, Response, Name>,
+  event: Event,
   result: unknown,
-): TriggerEvents[N] {
-  const problems = responseProblems(trigger, event, result);
-  if (problems.length) throw new ResponseValidationError(trigger, problems);
-  return result as TriggerEvents[N];
+): Event {
+  const problems = responseProblemsWith(definition, event, result);
+  if (problems.length) throw new ResponseValidationError(definition.name, problems);
+  return result as Event;
 }

@@ -8,10 +8,14 @@ export interface EventKind {
 }
 
 /**
- * Everything the library knows about one trigger: what Cognito sends, what Cognito accepts back, the
- * rules beyond shape that Cognito enforces on the answer, and a realistic default event per kind.
+ * Everything the library knows about one trigger: its name, what Cognito sends, what Cognito accepts
+ * back, the rules beyond shape that Cognito enforces on the answer, and a realistic default event per
+ * kind. A function hands its trigger's definition to the runtime (`cognitoTrigger(preSignUp, ...)`), so
+ * that its bundle holds that one trigger's schemas and not the whole library's.
  */
-export interface TriggerDefinition<Event, Response> {
+export interface TriggerDefinition<Event, Response, Name extends string = string> {
+  /** The trigger's name as the registry keys it (`PreSignUp`, ...): names metrics, logs and errors. */
+  readonly name: Name;
   readonly kinds: readonly EventKind[];
   readonly event: v.GenericSchema;
   /** The shape of the answer; a function where the shape depends on the event (e.g. its version). */

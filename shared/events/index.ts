@@ -1,6 +1,14 @@
-/** The typed event library: types, runtime checks and builders for every Cognito user-pool trigger. */
+/**
+ * The typed event library: types, runtime checks and builders for every Cognito user-pool trigger.
+ *
+ * This barrel brings the registry, and with it every trigger's schemas: for scripts and tests. Code that
+ * ends up in a function's bundle (functions/, shared/runtime/) imports from the leaf modules instead
+ * (triggers/<x>.ts, check.ts, folders.ts, attributes.ts, ...); test/unit/runtime/bundles.test.ts checks.
+ */
 export * from './registry.ts';
 export * from './check.ts';
+export * from './check-by-name.ts';
+export type { TriggerDefinition } from './definition.ts';
 export * from './builders.ts';
 export * from './claims.ts';
 export * from './attributes.ts';

@@ -40,6 +40,7 @@ import {
   type InboundFederationResponse,
 } from './triggers/inbound-federation.ts';
 import type { EventKind, TriggerDefinition } from './definition.ts';
+import { FUNCTION_FOLDERS } from './folders.ts';
 
 /** The event type of each trigger, narrowed by trigger source within. */
 export interface TriggerEvents {
@@ -78,7 +79,11 @@ export interface TriggerResponses {
 export type TriggerName = keyof TriggerEvents;
 export type TriggerSourceOf<N extends TriggerName> = TriggerEvents[N]['triggerSource'];
 
-type Registry = { readonly [N in TriggerName]: TriggerDefinition<TriggerEvents[N], TriggerResponses[N]> };
+/** The definition of trigger N: what a handler passes to `cognitoTrigger`. */
+export type DefinitionOf<N extends TriggerName> = TriggerDefinition<TriggerEvents[N], TriggerResponses[N], N>;
+
+/** Keyed by each definition's own name: a definition filed under another trigger's key does not compile. */
+type Registry = { readonly [N in TriggerName]: DefinitionOf<N> };
 
 export const TRIGGERS: Registry = {
   PreSignUp: preSignUp,
@@ -98,22 +103,8 @@ export const TRIGGERS: Registry = {
 
 export const TRIGGER_NAMES = Object.keys(TRIGGERS) as TriggerName[];
 
-/** The folder under functions/ (and events/) that handles each trigger: a contract with the tooling. */
-export const FUNCTION_FOLDERS: { readonly [N in TriggerName]: string } = {
-  PreSignUp: 'pre-signup',
-  PostConfirmation: 'post-confirmation',
-  PreAuthentication: 'pre-authentication',
-  PostAuthentication: 'post-authentication',
-  UserMigration: 'migrate-user',
-  PreTokenGeneration: 'pre-token-generation',
-  CustomMessage: 'custom-message',
-  DefineAuthChallenge: 'define-auth-challenge',
-  CreateAuthChallenge: 'create-auth-challenge',
-  VerifyAuthChallengeResponse: 'verify-auth-challenge',
-  CustomEmailSender: 'custom-email-sender',
-  CustomSMSSender: 'custom-sms-sender',
-  InboundFederation: 'inbound-federation',
-};
+/** The folder of each trigger's function: in a module of its own, which handlers may import (folders.ts). */
+export { FUNCTION_FOLDERS } from './folders.ts';
 
 export function triggerOfFunction(folder: string): TriggerName | undefined {
   return TRIGGER_NAMES.find((name) => FUNCTION_FOLDERS[name] === folder);

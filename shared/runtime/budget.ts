@@ -4,7 +4,7 @@
  * invoked asynchronously (Cognito does not wait for them), so the only limit is the Lambda's own timeout.
  * Either way a margin is kept for answering, logging and flushing metrics after the budget runs out.
  */
-import type { TriggerName } from '../events/index.ts';
+import type { TriggerName } from '../events/registry.ts';
 
 export const COGNITO_TRIGGER_TIMEOUT_MS = 5_000;
 export const SAFETY_MARGIN_MS = 250;

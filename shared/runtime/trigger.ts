@@ -1,5 +1,7 @@
 /**
- * The one wrapper every handler uses. A policy receives a checked, typed event and a context (config,
+ * The one wrapper every handler uses: `cognitoTrigger(definition, policy, options)`, the definition being
+ * the trigger's own (`preSignUp` from shared/events/triggers/pre-signup.ts), so that a function bundles
+ * that trigger's schemas and no other's. A policy receives a checked, typed event and a context (config,
  * logger, metrics, the time left of its budget); the wrapper checks what the policy answers, maps errors
  * to what a user may see, and records metrics per trigger and outcome. Each function declares what a
  * failure of its own means for the user (`failureMode`): refused (closed) or let through (open).
@@ -8,14 +10,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
-import {
-  FUNCTION_FOLDERS,
-  checkResponse,
-  parseEvent,
-  responseProblems,
-  type TriggerEvents,
-  type TriggerName,
-} from '../events/index.ts';
+// Leaf modules only, never the events barrel: the barrel brings the registry, and with it every
+// trigger's schemas, into each function's bundle (test/unit/runtime/bundles.test.ts).
+import { checkResponseWith, parseEventWith, responseProblemsWith } from '../events/check.ts';
+import { FUNCTION_FOLDERS } from '../events/folders.ts';
+import type { DefinitionOf, TriggerEvents, TriggerName } from '../events/registry.ts';
 import { startBudget, type Budget } from './budget.ts';
 import { asError, TriggerFailure, UserFacingError } from './errors.ts';
 import { createLogger, createMetrics, MetricUnit, userNameHash, type Logger, type Metrics } from './observability.ts';
@@ -112,11 +111,17 @@ function correlationKeys(event: unknown): Record<string, string | undefined> {
   };
 }
 
+/**
+ * A handler for one trigger. `definition` is that trigger's definition, imported from its own module
+ * (`import { preSignUp } from '../../shared/events/triggers/pre-signup.ts'`), never from the events
+ * barrel: its `name` types the policy's event and names the function's logs and metrics.
+ */
 export function cognitoTrigger<N extends TriggerName, Config = undefined>(
-  trigger: N,
+  definition: DefinitionOf<N>,
   policy: Policy<N, Config>,
   options: TriggerOptions<Config>,
 ): DeclaredTriggerHandler {
+  const trigger = definition.name;
   const failsOpen = options.failureMode === 'open';
   const service = FUNCTION_FOLDERS[trigger];
   const log = createLogger(service);
@@ -141,7 +146,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
     if (pristine === undefined) return undefined;
     try {
       const answer: unknown = JSON.parse(pristine);
-      const problems = responseProblems(trigger, answer as TriggerEvents[N], answer);
+      const problems = responseProblemsWith(definition, answer as TriggerEvents[N], answer);
       if (problems.length === 0) return answer;
       log.error('cannot fail open: the event as received is not an answer Cognito accepts', { problems });
     } catch (error) {
@@ -157,7 +162,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
     const pristine = failsOpen ? snapshot(rawEvent) : undefined;
     try {
       const config = options.config ? options.config() : (undefined as Config);
-      const event = parseEvent(trigger, rawEvent);
+      const event = parseEventWith(definition, rawEvent);
       // The custom senders' events arrive without a response object; give the policy one to fill.
       (event as { response?: object }).response ??= {};
       const context = {
@@ -171,7 +176,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
         Promise.resolve().then(() => policy(event, context)),
         budget.deadline,
       );
-      checkResponse(trigger, event, result);
+      checkResponseWith(definition, event, result);
       record('allowed', startedAt);
       return result;
     } catch (error) {

@@ -3,7 +3,7 @@
  * the harness's own properties shown to catch what they claim to catch.
  */
 import { functionNames } from '../../scripts/build.ts';
-import { buildEvent } from '../../shared/events/index.ts';
+import { buildEvent, TRIGGERS } from '../../shared/events/index.ts';
 import { cognitoTrigger, type DeclaredTriggerHandler } from '../../shared/runtime/index.ts';
 import {
   buildCase,
@@ -61,7 +61,7 @@ describe('the harness catches', () => {
 
   it('a name logged in free text', async () => {
     const careless = cognitoTrigger(
-      'PostAuthentication',
+      TRIGGERS.PostAuthentication,
       (event, { log }) => {
         log.info(`welcome back, ${event.request.userAttributes.given_name}`);
         return event;
@@ -75,7 +75,7 @@ describe('the harness catches', () => {
 
   it('a refusal that shows a secret to the user', async () => {
     const careless = cognitoTrigger(
-      'PostAuthentication',
+      TRIGGERS.PostAuthentication,
       async (event) => {
         const { UserFacingError } = await import('../../shared/runtime/index.ts');
         throw new UserFacingError(`no entry for ${event.request.userAttributes.family_name}`);
@@ -121,7 +121,7 @@ describe('the harness catches', () => {
 
   it('an intact event with healthy services that ends in the generic failure', async () => {
     const broken = cognitoTrigger(
-      'PostAuthentication',
+      TRIGGERS.PostAuthentication,
       () => {
         throw new Error('bug');
       },

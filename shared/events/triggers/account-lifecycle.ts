@@ -19,7 +19,8 @@ const postConfirmationEvent = eventOf(
 );
 export type PostConfirmationEvent = WithResponse<v.InferOutput<typeof postConfirmationEvent>, EmptyResponse>;
 
-export const postConfirmation: TriggerDefinition<PostConfirmationEvent, EmptyResponse> = {
+export const postConfirmation: TriggerDefinition<PostConfirmationEvent, EmptyResponse, 'PostConfirmation'> = {
+  name: 'PostConfirmation',
   kinds: POST_CONFIRMATION_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
   event: postConfirmationEvent,
   response: emptyResponse,
@@ -50,7 +51,8 @@ const preAuthenticationEvent = eventOf(
 );
 export type PreAuthenticationEvent = WithResponse<v.InferOutput<typeof preAuthenticationEvent>, EmptyResponse>;
 
-export const preAuthentication: TriggerDefinition<PreAuthenticationEvent, EmptyResponse> = {
+export const preAuthentication: TriggerDefinition<PreAuthenticationEvent, EmptyResponse, 'PreAuthentication'> = {
+  name: 'PreAuthentication',
   kinds: [{ triggerSource: 'PreAuthentication_Authentication', version: '1' }],
   event: preAuthenticationEvent,
   response: emptyResponse,
@@ -80,7 +82,8 @@ const postAuthenticationEvent = eventOf(
 );
 export type PostAuthenticationEvent = WithResponse<v.InferOutput<typeof postAuthenticationEvent>, EmptyResponse>;
 
-export const postAuthentication: TriggerDefinition<PostAuthenticationEvent, EmptyResponse> = {
+export const postAuthentication: TriggerDefinition<PostAuthenticationEvent, EmptyResponse, 'PostAuthentication'> = {
+  name: 'PostAuthentication',
   kinds: [{ triggerSource: 'PostAuthentication_Authentication', version: '1' }],
   event: postAuthenticationEvent,
   response: emptyResponse,

@@ -56,7 +56,12 @@ function defineRules(_event: DefineAuthChallengeEvent, answer: DefineAuthChallen
   return [];
 }
 
-export const defineAuthChallenge: TriggerDefinition<DefineAuthChallengeEvent, DefineAuthChallengeResponse> = {
+export const defineAuthChallenge: TriggerDefinition<
+  DefineAuthChallengeEvent,
+  DefineAuthChallengeResponse,
+  'DefineAuthChallenge'
+> = {
+  name: 'DefineAuthChallenge',
   kinds: [{ triggerSource: 'DefineAuthChallenge_Authentication', version: '1' }],
   event: defineEvent,
   response: defineResponse,
@@ -89,7 +94,12 @@ const createResponse = v.looseObject({
 export type CreateAuthChallengeResponse = v.InferOutput<typeof createResponse>;
 export type CreateAuthChallengeEvent = WithResponse<v.InferOutput<typeof createEvent>, CreateAuthChallengeResponse>;
 
-export const createAuthChallenge: TriggerDefinition<CreateAuthChallengeEvent, CreateAuthChallengeResponse> = {
+export const createAuthChallenge: TriggerDefinition<
+  CreateAuthChallengeEvent,
+  CreateAuthChallengeResponse,
+  'CreateAuthChallenge'
+> = {
+  name: 'CreateAuthChallenge',
   kinds: [{ triggerSource: 'CreateAuthChallenge_Authentication', version: '1' }],
   event: createEvent,
   response: createResponse,
@@ -127,7 +137,12 @@ const verifyResponse = v.looseObject({ answerCorrect: v.boolean() });
 export type VerifyAuthChallengeResponse = v.InferOutput<typeof verifyResponse>;
 export type VerifyAuthChallengeEvent = WithResponse<v.InferOutput<typeof verifyEvent>, VerifyAuthChallengeResponse>;
 
-export const verifyAuthChallenge: TriggerDefinition<VerifyAuthChallengeEvent, VerifyAuthChallengeResponse> = {
+export const verifyAuthChallenge: TriggerDefinition<
+  VerifyAuthChallengeEvent,
+  VerifyAuthChallengeResponse,
+  'VerifyAuthChallengeResponse'
+> = {
+  name: 'VerifyAuthChallengeResponse',
   kinds: [{ triggerSource: 'VerifyAuthChallengeResponse_Authentication', version: '1' }],
   event: verifyEvent,
   response: verifyResponse,

@@ -146,7 +146,8 @@ function sample(kind: EventKind): CustomMessageEvent {
   };
 }
 
-export const customMessage: TriggerDefinition<CustomMessageEvent, CustomMessageResponse> = {
+export const customMessage: TriggerDefinition<CustomMessageEvent, CustomMessageResponse, 'CustomMessage'> = {
+  name: 'CustomMessage',
   kinds: CUSTOM_MESSAGE_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
   event,
   response,

@@ -73,7 +73,8 @@ function accountTakeOverAttributes(): Record<string, string> {
   };
 }
 
-export const customEmailSender: TriggerDefinition<CustomEmailSenderEvent, SenderResponse> = {
+export const customEmailSender: TriggerDefinition<CustomEmailSenderEvent, SenderResponse, 'CustomEmailSender'> = {
+  name: 'CustomEmailSender',
   kinds: CUSTOM_EMAIL_SENDER_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
   event: emailEvent,
   response: emptyResponse,
@@ -93,7 +94,8 @@ export const customEmailSender: TriggerDefinition<CustomEmailSenderEvent, Sender
   },
 };
 
-export const customSmsSender: TriggerDefinition<CustomSmsSenderEvent, SenderResponse> = {
+export const customSmsSender: TriggerDefinition<CustomSmsSenderEvent, SenderResponse, 'CustomSMSSender'> = {
+  name: 'CustomSMSSender',
   kinds: CUSTOM_SMS_SENDER_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
   event: smsEvent,
   response: emptyResponse,

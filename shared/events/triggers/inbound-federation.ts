@@ -95,7 +95,12 @@ function rules(evt: InboundFederationEvent, answer: InboundFederationResponse): 
   return found;
 }
 
-export const inboundFederation: TriggerDefinition<InboundFederationEvent, InboundFederationResponse> = {
+export const inboundFederation: TriggerDefinition<
+  InboundFederationEvent,
+  InboundFederationResponse,
+  'InboundFederation'
+> = {
+  name: 'InboundFederation',
   kinds: [{ triggerSource: 'InboundFederation_ExternalProvider', version: '1' }],
   event,
   response,

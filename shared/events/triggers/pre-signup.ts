@@ -80,7 +80,8 @@ function sample(kind: EventKind): PreSignUpEvent {
   };
 }
 
-export const preSignUp: TriggerDefinition<PreSignUpEvent, PreSignUpResponse> = {
+export const preSignUp: TriggerDefinition<PreSignUpEvent, PreSignUpResponse, 'PreSignUp'> = {
+  name: 'PreSignUp',
   kinds: PRE_SIGN_UP_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
   event,
   response,

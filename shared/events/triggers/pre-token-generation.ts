@@ -256,7 +256,12 @@ function sample(kind: EventKind): PreTokenGenerationEvent {
     : { ...common, version: '2', triggerSource: source, request, response };
 }
 
-export const preTokenGeneration: TriggerDefinition<PreTokenGenerationEvent, PreTokenGenerationResponse> = {
+export const preTokenGeneration: TriggerDefinition<
+  PreTokenGenerationEvent,
+  PreTokenGenerationResponse,
+  'PreTokenGeneration'
+> = {
+  name: 'PreTokenGeneration',
   kinds: [
     ...USER_TOKEN_SOURCES.map((triggerSource) => ({ triggerSource, version: '2' })),
     ...USER_TOKEN_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),

@@ -105,7 +105,8 @@ function sample(kind: EventKind): UserMigrationEvent {
   };
 }
 
-export const userMigration: TriggerDefinition<UserMigrationEvent, UserMigrationResponse> = {
+export const userMigration: TriggerDefinition<UserMigrationEvent, UserMigrationResponse, 'UserMigration'> = {
+  name: 'UserMigration',
   kinds: USER_MIGRATION_SOURCES.map((triggerSource) => ({ triggerSource, version: '1' })),
   event,
   response,

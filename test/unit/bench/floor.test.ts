@@ -7,6 +7,7 @@ import { buildEntry } from '../../../scripts/bench/cold-start.ts';
 import {
   floorEntry,
   floorImports,
+  floorUsage,
   isPackageSpecifier,
   ownModules,
   packageOf,
@@ -69,6 +70,39 @@ describe('the floor of a bundle', () => {
     const floor = await buildEntry(`floor-${name}`, floorEntry(imports, name), outdir);
     expect(names(floor.metafile)).toEqual(expect.arrayContaining(names(metafile)));
     expect(ownModules(floor.metafile).map((module) => module.path)).toEqual([`floor-${name}.js`]);
+    // every function runs in the runtime's wrapper, so its floor also constructs what the wrapper's
+    // packages need to be used: a Logger, a Metrics and a middy handler with both middlewares
+    const exported = Object.values(floor.metafile.outputs).flatMap((output) => output.exports);
+    expect(exported).toEqual(expect.arrayContaining(['floor', 'floorLogger', 'floorMetrics', 'handler']));
+  });
+
+  it('constructs a Logger, a Metrics and a middy handler with the Powertools middlewares when imported', () => {
+    const entry = floorEntry(
+      [
+        { specifier: '@aws-lambda-powertools/logger', names: ['Logger'], namespace: false },
+        { specifier: '@aws-lambda-powertools/logger/middleware', names: ['injectLambdaContext'], namespace: false },
+        { specifier: '@aws-lambda-powertools/metrics', names: ['MetricUnit', 'Metrics'], namespace: false },
+        { specifier: '@aws-lambda-powertools/metrics/middleware', names: ['logMetrics'], namespace: false },
+        { specifier: '@middy/core', names: ['default'], namespace: false },
+      ],
+      'example',
+    );
+    expect(entry).toContain("export const floorLogger = new floor0({ serviceName: 'floor' });");
+    expect(entry).toContain("export const floorMetrics = new floor3({ namespace: 'Floor', serviceName: 'floor' });");
+    expect(entry).toContain(
+      'export const handler = floor5(async (event) => event).use(floor1(floorLogger, { resetKeys: true })).use(floor4(floorMetrics));',
+    );
+  });
+
+  it('constructs only what it imports: middy alone is a bare middy handler, no package no construction', () => {
+    const middyOnly = (source: { specifier: string; name: string }) =>
+      source.specifier === '@middy/core' ? 'middy' : undefined;
+    expect(floorUsage(middyOnly)).toEqual(['export const handler = middy(async (event) => event);']);
+    expect(floorUsage(() => undefined)).toEqual([]);
+    // a namespace import is used through the namespace
+    expect(floorEntry([{ specifier: '@aws-lambda-powertools/logger', names: [], namespace: true }], 'x')).toContain(
+      'export const floorLogger = new floor0["Logger"]({ serviceName: \'floor\' });',
+    );
   });
 });
 

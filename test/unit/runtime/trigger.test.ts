@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { buildEvent, parseEvent, type PreSignUpEvent } from '../../../shared/events/index.ts';
+import { buildEvent, parseEvent, TRIGGERS, type PreSignUpEvent } from '../../../shared/events/index.ts';
 import {
   budgetMs,
   cognitoTrigger,
@@ -51,9 +51,16 @@ describe('cognitoTrigger', () => {
     process.env.POWERTOOLS_LOG_LEVEL = previousLevel;
   });
 
+  it("serves the trigger its definition names, and names its logs by that trigger's function", async () => {
+    const handler = cognitoTrigger(TRIGGERS.PostConfirmation, (event) => event, OPEN);
+    expect(handler.trigger).toBe('PostConfirmation');
+    await invokeWith(handler, buildEvent('PostConfirmation'));
+    expect(output.records().some((record) => record.service === 'post-confirmation')).toBe(true);
+  });
+
   it('hands the policy a checked event and returns its checked answer', async () => {
     const handler = cognitoTrigger(
-      'PreSignUp',
+      TRIGGERS.PreSignUp,
       (event) => {
         event.response.autoConfirmUser = true;
         return event;
@@ -66,7 +73,7 @@ describe('cognitoTrigger', () => {
 
   it('keeps the message of a UserFacingError', async () => {
     const handler = cognitoTrigger(
-      'PreSignUp',
+      TRIGGERS.PreSignUp,
       () => {
         throw new UserFacingError('Please use your work address.', 'domain-not-allowed');
       },
@@ -79,7 +86,7 @@ describe('cognitoTrigger', () => {
 
   it('replaces any other error with the generic message, and logs the cause', async () => {
     const handler = cognitoTrigger(
-      'PreSignUp',
+      TRIGGERS.PreSignUp,
       () => {
         throw new Error('connect ECONNREFUSED 10.0.0.12:443 (table prod-users)');
       },
@@ -93,7 +100,7 @@ describe('cognitoTrigger', () => {
 
   it('rejects a malformed event with the generic message and logs the precise problem', async () => {
     const policy = jest.fn((event: PreSignUpEvent) => event);
-    const handler = cognitoTrigger('PreSignUp', policy, CLOSED);
+    const handler = cognitoTrigger(TRIGGERS.PreSignUp, policy, CLOSED);
     const malformed = buildEvent('PreSignUp', { request: { userAttributes: { email: 7 as unknown as string } } });
     await expect(invokeWith(handler, malformed)).rejects.toThrow(GENERIC_FAILURE_MESSAGE);
     expect(policy).not.toHaveBeenCalled();
@@ -102,7 +109,7 @@ describe('cognitoTrigger', () => {
 
   it('fails in our code when the answer would fail in Cognito', async () => {
     const handler = cognitoTrigger(
-      'CustomMessage',
+      TRIGGERS.CustomMessage,
       (event) => {
         event.response.emailMessage = 'Welcome! No code here.';
         return event;
@@ -114,16 +121,16 @@ describe('cognitoTrigger', () => {
   });
 
   it('emits EMF metrics per trigger and outcome', async () => {
-    const allowed = cognitoTrigger('PreSignUp', (event) => event, CLOSED);
+    const allowed = cognitoTrigger(TRIGGERS.PreSignUp, (event) => event, CLOSED);
     const denied = cognitoTrigger(
-      'PreSignUp',
+      TRIGGERS.PreSignUp,
       () => {
         throw new UserFacingError('No.');
       },
       CLOSED,
     );
     const failing = cognitoTrigger(
-      'PreSignUp',
+      TRIGGERS.PreSignUp,
       () => {
         throw new Error('boom');
       },
@@ -144,7 +151,7 @@ describe('cognitoTrigger', () => {
 
   it('logs correlation keys, with the user name only as a keyed hash (userRef)', async () => {
     const handler = cognitoTrigger(
-      'PreSignUp',
+      TRIGGERS.PreSignUp,
       (event, { log }) => {
         log.info('deciding');
         return event;
@@ -182,7 +189,7 @@ describe('cognitoTrigger', () => {
     let remaining = 0;
     let signal: AbortSignal | undefined;
     const handler = cognitoTrigger(
-      'PreSignUp',
+      TRIGGERS.PreSignUp,
       (event, { budget }) => {
         remaining = budget.remainingMs();
         signal = budget.signal;
@@ -203,7 +210,7 @@ describe('cognitoTrigger', () => {
       request: { password: SECRETS.password, clientMetadata: { note: SECRETS.phone } },
     });
     const handler = cognitoTrigger(
-      'UserMigration',
+      TRIGGERS.UserMigration,
       (incoming, { log }) => {
         // A careless policy: logs the whole event, secrets in free text, and a nested record.
         log.debug('event', { event: incoming });
@@ -262,7 +269,7 @@ describe('failure modes', () => {
     const event = buildEvent('PostAuthentication');
     const asReceived = structuredClone(event);
     const handler = cognitoTrigger(
-      'PostAuthentication',
+      TRIGGERS.PostAuthentication,
       (incoming) => {
         // Half-built: the policy changed the event before the store failed.
         (incoming.response as Record<string, unknown>).halfBuilt = true;
@@ -284,7 +291,7 @@ describe('failure modes', () => {
 
   it('fail open: an event the library cannot check lets the user through, untouched', async () => {
     const policy = jest.fn((event: unknown) => event);
-    const handler = cognitoTrigger('PostAuthentication', policy as never, OPEN);
+    const handler = cognitoTrigger(TRIGGERS.PostAuthentication, policy as never, OPEN);
     const event = buildEvent('PostAuthentication');
     (event.request as Record<string, unknown>).newDeviceUsed = 'yes';
     const answer = await invokeWith(handler, event);
@@ -295,7 +302,7 @@ describe('failure modes', () => {
   });
 
   it('fail open: a configuration error lets the user through', async () => {
-    const handler = cognitoTrigger('PostConfirmation', (event) => event, {
+    const handler = cognitoTrigger(TRIGGERS.PostConfirmation, (event) => event, {
       failureMode: 'open',
       config: () => {
         throw new ConfigError(['PROFILES_TABLE: required, not set']);
@@ -308,7 +315,7 @@ describe('failure modes', () => {
 
   it('fail open: a deliberate refusal still refuses', async () => {
     const handler = cognitoTrigger(
-      'PostAuthentication',
+      TRIGGERS.PostAuthentication,
       () => {
         throw new UserFacingError('Not today.', 'test');
       },
@@ -321,7 +328,7 @@ describe('failure modes', () => {
   it('fail open: an answer that breaks the response rules is replaced by the event as received', async () => {
     const event = buildEvent('CustomMessage');
     const handler = cognitoTrigger(
-      'CustomMessage',
+      TRIGGERS.CustomMessage,
       (incoming) => {
         incoming.response.emailMessage = 'No code here.';
         return incoming;
@@ -333,7 +340,7 @@ describe('failure modes', () => {
   });
 
   it('fail open is refused when the event as received is itself no acceptable answer', async () => {
-    const handler = cognitoTrigger('PostAuthentication', (event) => event, OPEN);
+    const handler = cognitoTrigger(TRIGGERS.PostAuthentication, (event) => event, OPEN);
     const event = { ...buildEvent('PostAuthentication'), response: 'not an object' };
     await expect(invokeWith(handler, event)).rejects.toBeInstanceOf(TriggerFailure);
     expect(output.text()).toContain('cannot fail open');
@@ -341,7 +348,7 @@ describe('failure modes', () => {
   });
 
   it('fail open: a policy that ignores the budget signal and never settles still gets an answer', async () => {
-    const handler = cognitoTrigger('PostAuthentication', () => new Promise<never>(() => undefined), OPEN);
+    const handler = cognitoTrigger(TRIGGERS.PostAuthentication, () => new Promise<never>(() => undefined), OPEN);
     const event = buildEvent('PostAuthentication');
     // 600 ms left of the Lambda: the budget runs out long before jest's timeout.
     await expect(handler(structuredClone(event), lambdaContext('fn', 600))).resolves.toEqual(event);
@@ -349,7 +356,7 @@ describe('failure modes', () => {
   });
 
   it('fail closed: the same policy ends in the generic failure', async () => {
-    const handler = cognitoTrigger('PreAuthentication', () => new Promise<never>(() => undefined), CLOSED);
+    const handler = cognitoTrigger(TRIGGERS.PreAuthentication, () => new Promise<never>(() => undefined), CLOSED);
     await expect(handler(buildEvent('PreAuthentication'), lambdaContext('fn', 600))).rejects.toThrow(
       GENERIC_FAILURE_MESSAGE,
     );
@@ -357,7 +364,7 @@ describe('failure modes', () => {
   });
 
   it('fail closed: an event it cannot check is refused with the generic failure', async () => {
-    const handler = cognitoTrigger('PreAuthentication', (event) => event, CLOSED);
+    const handler = cognitoTrigger(TRIGGERS.PreAuthentication, (event) => event, CLOSED);
     const event = buildEvent('PreAuthentication');
     (event.request as Record<string, unknown>).userNotFound = 'no';
     await expect(invokeWith(handler, event)).rejects.toBeInstanceOf(TriggerFailure);
@@ -382,7 +389,7 @@ describe('budget', () => {
     try {
       let remaining = 0;
       const handler = cognitoTrigger(
-        'CustomEmailSender',
+        TRIGGERS.CustomEmailSender,
         (event, { budget }) => {
           remaining = budget.remainingMs();
           return event;

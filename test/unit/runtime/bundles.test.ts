@@ -1,0 +1,62 @@
+/**
+ * Each function bundles its own trigger's definition and no other: the runtime takes the definition, and
+ * nothing a handler imports may reach the registry (which imports every trigger file) or the events
+ * barrel (which re-exports the registry). esbuild keeps a module's top-level schema calls whenever the
+ * module is imported, so one stray import of the barrel puts all thirteen triggers back in the bundle.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { BUNDLE_OPTIONS, functionNames, ROOT } from '../../../scripts/build.ts';
+import { triggerOfFunction } from '../../../shared/events/index.ts';
+
+const TRIGGER_FILES_DIR = 'shared/events/triggers';
+
+/** The trigger files of the library, by the trigger names each defines (`name: 'PreSignUp'`). */
+function triggerFiles(): Map<string, string[]> {
+  return new Map(
+    readdirSync(join(ROOT, TRIGGER_FILES_DIR))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => {
+        const source = readFileSync(join(ROOT, TRIGGER_FILES_DIR, file), 'utf8');
+        const names = [...source.matchAll(/^ {2}name: '(\w+)',$/gmu)].map((match) => match[1] ?? '');
+        return [`${TRIGGER_FILES_DIR}/${file}`, names];
+      }),
+  );
+}
+
+async function metafileOf(name: string): Promise<Metafile> {
+  const result = await build({
+    ...BUNDLE_OPTIONS,
+    entryPoints: [`functions/${name}/handler.ts`],
+    outfile: join(tmpdir(), `bundles-test-${name}.js`),
+    write: false,
+    metafile: true,
+  });
+  return result.metafile;
+}
+
+describe("a function's bundle", () => {
+  const files = triggerFiles();
+
+  it('finds the definition file of every trigger', () => {
+    // the test below is only as good as this map: 13 triggers in the files, each named once
+    const named = [...files.values()].flat();
+    expect(named).toHaveLength(13);
+    expect(new Set(named).size).toBe(13);
+  });
+
+  it.each(functionNames())('of %s holds its own trigger definition file and no other', async (name) => {
+    const trigger = triggerOfFunction(name);
+    expect(trigger).toBeDefined();
+    const own = [...files].filter(([, names]) => names.includes(trigger ?? '')).map(([file]) => file);
+    expect(own).toHaveLength(1);
+
+    const inputs = Object.keys((await metafileOf(name)).inputs);
+    expect(inputs.filter((path) => path.startsWith(`${TRIGGER_FILES_DIR}/`))).toEqual(own);
+    // nor any module that brings every trigger: the registry, the checks by name, the barrel
+    for (const whole of ['registry.ts', 'check-by-name.ts', 'builders.ts', 'index.ts'])
+      expect(inputs).not.toContain(`shared/events/${whole}`);
+  });
+});
