@@ -8,6 +8,7 @@
  * served; without one nobody gets a token (the generic message), because a token issued without its
  * entitlements' suppressions or groups override could grant more than the store allows.
  */
+import { preTokenGeneration } from '../../shared/events/triggers/pre-token-generation.ts';
 import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
 import { entitlementStore } from '../../shared/stores/entitlements.ts';
 import { fitToBudget } from './answer.ts';
@@ -30,7 +31,7 @@ const cacheFor = (config: PreTokenGenerationConfig) =>
   }));
 
 export const handler = cognitoTrigger(
-  'PreTokenGeneration',
+  preTokenGeneration,
   async (event, { config, log, metrics, budget }) => {
     const clientCredentials = event.triggerSource === 'TokenGeneration_ClientCredentials';
     const store = entitlementStore(config.entitlementsTable);
