@@ -9,6 +9,7 @@ import {
   isReservedForAdding,
   type ClaimValue,
 } from '../../shared/events/claims.ts';
+import { STANDARD_ATTRIBUTES } from '../../shared/events/attributes.ts';
 import type { Entitlements } from '../../shared/stores/entitlements.ts';
 
 /** The claims the entitlements' own fields become. */
@@ -19,29 +20,7 @@ export const CLAIM_NAMES = { tenant: 'tenant', roles: 'roles', permissions: 'per
  * a grant may not set them. An administrator's typo in a store row must not turn one user's ID token
  * into another's e-mail address or mark an address verified; they come from the pool's attributes only.
  */
-export const IDENTITY_CLAIMS: ReadonlySet<string> = new Set([
-  'aud',
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'email',
-  'email_verified',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'phone_number',
-  'phone_number_verified',
-  'address',
-  'updated_at',
-  ...ID_TOKEN_SCALAR_CLAIMS,
-]);
+export const IDENTITY_CLAIMS: ReadonlySet<string> = new Set(['aud', ...STANDARD_ATTRIBUTES, ...ID_TOKEN_SCALAR_CLAIMS]);
 
 /** The claims a grant, or a trusted attribute, may never set. */
 export function isForbiddenClaim(name: string): boolean {

@@ -1,27 +1,28 @@
 /**
- * User-pool attribute names as Cognito defines them. Used to check attribute maps we answer with
- * (migration, inbound federation) and to build sample events.
+ * User-pool attribute names as Cognito defines them, in the order of the columns GetCSVHeader lists. Used
+ * to check attribute maps we answer with (migration, inbound federation), to build sample events, to
+ * write Cognito's import files and to keep identity claims out of entitlements.
  */
 export const STANDARD_ATTRIBUTES = [
-  'address',
-  'birthdate',
-  'email',
-  'email_verified',
-  'family_name',
-  'gender',
-  'given_name',
-  'locale',
-  'middle_name',
   'name',
+  'given_name',
+  'family_name',
+  'middle_name',
   'nickname',
-  'phone_number',
-  'phone_number_verified',
-  'picture',
   'preferred_username',
   'profile',
-  'updated_at',
+  'picture',
   'website',
+  'email',
+  'email_verified',
+  'gender',
+  'birthdate',
   'zoneinfo',
+  'locale',
+  'phone_number',
+  'phone_number_verified',
+  'address',
+  'updated_at',
 ] as const;
 
 export type StandardAttribute = (typeof STANDARD_ATTRIBUTES)[number];
