@@ -14,14 +14,11 @@
  * (reserved or identity claims, scopes with blanks) are refused here, before they reach a sign-in.
  * Running functions cache rows for ENTITLEMENTS_CACHE_SECONDS (30 s by default).
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isClaimValue, type ClaimValue } from '../shared/events/claims.ts';
 import { CLAIM_NAMES, isForbiddenClaim, isValidScope } from '../functions/pre-token-generation/grant.ts';
 import { entitlementStore, type Entitlements, type Subject } from '../shared/stores/entitlements.ts';
-import { clientEnvironment, type StackFile } from './local/stack.ts';
-
-class UsageError extends Error {}
+import { UsageError, useStackFile } from './local/stack.ts';
 
 const USAGE =
   'usage: npm run entitlements -- <set|get|remove> --sub <sub> | --group <name> | --client <id> ' +
@@ -55,19 +52,6 @@ const { values, positionals } = parseArgs({
     'stack-file': { type: 'string' },
   },
 });
-
-function useStackFile(file: string): string {
-  let stack: StackFile;
-  try {
-    stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
-  } catch {
-    throw new UsageError(`cannot read the stack file ${file} (is npm start running?)`);
-  }
-  Object.assign(process.env, clientEnvironment(stack));
-  const table = stack.tables.entitlements;
-  if (!table) throw new UsageError(`${file} names no entitlements table`);
-  return table;
-}
 
 function subject(): Subject {
   const given = (['sub', 'group', 'client'] as const).filter((kind) => values[kind] !== undefined);
@@ -123,7 +107,7 @@ async function main(): Promise<number> {
   const [command] = positionals;
   if (!command || !['set', 'get', 'remove'].includes(command)) throw new UsageError(USAGE);
   const target = subject();
-  const stackTable = values['stack-file'] ? useStackFile(values['stack-file']) : undefined;
+  const stackTable = values['stack-file'] ? useStackFile(values['stack-file'], 'entitlements').tableName : undefined;
   const table = values.table ?? stackTable ?? process.env.ENTITLEMENTS_TABLE;
   if (!table) throw new UsageError('name the entitlements table: --table <name>, --stack-file or ENTITLEMENTS_TABLE');
   const store = entitlementStore(table);

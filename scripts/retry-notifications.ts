@@ -7,16 +7,13 @@
  * Against AWS: the table from --table or NOTIFICATIONS_TABLE, credentials and region as the AWS CLI
  * finds them. Against `npm start`'s local stack: --stack-file .local/stack.json (endpoints and table).
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { retryFailedNotifications, type RetryResult } from '../shared/mail/retry.ts';
 import { sesSender } from '../shared/mail/sender.ts';
 import { createLogger, createMetrics } from '../shared/runtime/observability.ts';
 import { redactText } from '../shared/runtime/redact.ts';
 import { notificationStore } from '../shared/stores/notifications.ts';
-import { clientEnvironment, type StackFile } from './local/stack.ts';
-
-class UsageError extends Error {}
+import { UsageError, useStackFile } from './local/stack.ts';
 
 const OPERATOR_WRITE_MS = 10_000;
 
@@ -29,20 +26,6 @@ const { values } = parseArgs({
   },
 });
 
-/** Points this process's SDK clients at the local stack and returns its notifications table. */
-function useStackFile(file: string): string {
-  let stack: StackFile;
-  try {
-    stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
-  } catch {
-    throw new UsageError(`cannot read the stack file ${file} (is npm start running?)`);
-  }
-  Object.assign(process.env, clientEnvironment(stack));
-  const table = stack.tables.notifications;
-  if (!table) throw new UsageError(`${file} names no notifications table`);
-  return table;
-}
-
 function parseLimit(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const limit = Number(text);
@@ -52,7 +35,7 @@ function parseLimit(text: string | undefined): number | undefined {
 }
 
 async function main(): Promise<number> {
-  const stackTable = values['stack-file'] ? useStackFile(values['stack-file']) : undefined;
+  const stackTable = values['stack-file'] ? useStackFile(values['stack-file'], 'notifications').tableName : undefined;
   const table = values.table ?? stackTable ?? process.env.NOTIFICATIONS_TABLE;
   if (!table) throw new UsageError('name the notifications table: --table <name> or NOTIFICATIONS_TABLE');
   const limit = parseLimit(values.limit);

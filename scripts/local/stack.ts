@@ -3,11 +3,12 @@
  * serving the built handlers, and cognito-local with a pool whose triggers point at that endpoint.
  * `npm start` runs it for people; the Jest set-up runs it for the integration and end-to-end tests.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { triggerOfFunction } from '../../shared/events/index.ts';
 import type { TriggerHandler } from '../../shared/runtime/index.ts';
-import { TABLE_VARIABLES } from '../../shared/stores/table-names.ts';
+import { TABLE_VARIABLES, type TableKey } from '../../shared/stores/table-names.ts';
 import { buildFunctions, DIST, functionNames, ROOT } from '../build.ts';
 import { startCognitoLocal, type CognitoTrigger, type LocalCognito } from './cognito.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
@@ -69,6 +70,28 @@ export interface StackFile {
   ses: { endpoint: string };
   lambda: { endpoint: string };
   tables: Record<string, string>;
+}
+
+/** A command's usage error: its message is printed as is and the command exits 2. */
+export class UsageError extends Error {}
+
+/**
+ * For a command's `--stack-file`: points this process's SDK clients at the running local stack the file
+ * describes and returns the stack and the name of its `table`.
+ */
+export function useStackFile(file: string, table: TableKey): { stack: StackFile; tableName: string } {
+  let stack: Partial<StackFile>;
+  try {
+    stack = JSON.parse(readFileSync(file, 'utf8')) as Partial<StackFile>;
+  } catch {
+    throw new UsageError(`cannot read the stack file ${file} (is npm start running?)`);
+  }
+  if (!stack.dynamodb?.endpoint || !stack.cognito?.endpoint || !stack.ses?.endpoint)
+    throw new UsageError(`${file} is not a stack file written by npm start`);
+  Object.assign(process.env, clientEnvironment(stack as StackFile));
+  const tableName = stack.tables?.[table];
+  if (!tableName) throw new UsageError(`${file} names no ${table} table`);
+  return { stack: stack as StackFile, tableName };
 }
 
 /** The environment that points a script's SDK clients at a running local stack, as an app would be. */
