@@ -10,6 +10,7 @@ import {
   hasVerifiedContact,
   INVALID_CREDENTIALS_MESSAGE,
   migratedAttributes,
+  migrationResponse,
   UNKNOWN_USER_RESET_MESSAGE,
 } from './answer.ts';
 import { checkPassword } from './check-password.ts';
@@ -33,10 +34,9 @@ export const handler = cognitoTrigger(
       }
       const marked = await directory.markMigrated(found);
       log.info('legacy user migrated for a password reset', { via: found.via, marked, dropped: answer.dropped });
-      // As the developer guide's example: the attributes and no welcome message; Cognito then sends the
-      // reset code to the verified contact, and the user starts in RESET_REQUIRED.
-      event.response.userAttributes = answer.attributes;
-      event.response.messageAction = 'SUPPRESS';
+      // As the developer guide's example: the attributes, no status and no welcome message; Cognito then
+      // sends the reset code to the verified contact, and the user starts in RESET_REQUIRED.
+      event.response = migrationResponse({ userAttributes: answer.attributes });
       return event;
     }
 
@@ -65,12 +65,12 @@ export const handler = cognitoTrigger(
     if (broken.length) metrics.addMetric('MigratedResetRequired', MetricUnit.Count, 1);
     log.info('legacy user migrated', { via: found.via, marked, status, policyRulesBroken: broken, dropped: answer.dropped });
 
-    event.response.userAttributes = answer.attributes;
-    event.response.finalUserStatus = status;
-    event.response.messageAction = 'SUPPRESS';
-    if (config.enableSmsMfa && found.item.mfaEnabled && answer.attributes.phone_number) {
-      event.response.enableSMSMFA = true;
-    }
+    const smsMfa = config.enableSmsMfa && found.item.mfaEnabled && Boolean(answer.attributes.phone_number);
+    event.response = migrationResponse({
+      userAttributes: answer.attributes,
+      finalUserStatus: status,
+      ...(smsMfa ? { enableSMSMFA: true } : {}),
+    });
     return event;
   },
   { config: loadConfig, failureMode: 'closed' },
