@@ -6,6 +6,7 @@ import {
   hasVerifiedContact,
   INVALID_CREDENTIALS_MESSAGE,
   migratedAttributes,
+  migrationResponse,
   UNKNOWN_USER_RESET_MESSAGE,
 } from '../../../functions/migrate-user/answer.ts';
 import { migrationAttempts, SIGN_IN_LOCKED_MESSAGE } from '../../../functions/migrate-user/lockout.ts';
@@ -166,6 +167,28 @@ describe('the answer', () => {
       };
       expect(() => checkResponse('UserMigration', event, result)).not.toThrow();
     }
+  });
+
+  it('answers a whole response of its own: null for all it did not decide, nothing from the request', () => {
+    const userAttributes = { email: 'a@example.com', email_verified: 'true' };
+    expect(migrationResponse({ userAttributes })).toEqual({
+      userAttributes,
+      finalUserStatus: null,
+      messageAction: 'SUPPRESS',
+      desiredDeliveryMediums: null,
+      forceAliasCreation: null,
+      enableSMSMFA: null,
+    });
+    expect(migrationResponse({ userAttributes, finalUserStatus: 'RESET_REQUIRED', enableSMSMFA: true })).toMatchObject({
+      finalUserStatus: 'RESET_REQUIRED',
+      enableSMSMFA: true,
+    });
+    // Whatever the event arrived with (Cognito sends nulls), the answer passes the rules.
+    const event = buildEvent('UserMigration', { triggerSource: 'UserMigration_Authentication' });
+    Object.assign(event.response, { desiredDeliveryMediums: '', forceAliasCreation: 'yes' });
+    expect(() =>
+      checkResponse('UserMigration', event, { ...event, response: migrationResponse({ userAttributes }) }),
+    ).not.toThrow();
   });
 
   it('knows who can receive a reset code', () => {
