@@ -5,7 +5,12 @@
  * metrics say which verifier decided, its cost and how long it took; never the password or the hash.
  */
 import { MetricUnit, type Logger, type Metrics } from '../../shared/runtime/index.ts';
-import { hashParameters, timedVerify, UnverifiableHashError, type PasswordVerifier } from '../../shared/passwords/verify.ts';
+import {
+  hashParameters,
+  timedVerify,
+  UnverifiableHashError,
+  type PasswordVerifier,
+} from '../../shared/passwords/verify.ts';
 import type { FoundUser } from './lookup.ts';
 import { costOf, verificationTarget, type Dummy } from './verification.ts';
 

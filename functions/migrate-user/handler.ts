@@ -63,7 +63,13 @@ export const handler = cognitoTrigger(
     const marked = await directory.markMigrated(found);
     await attempts.reset();
     if (broken.length) metrics.addMetric('MigratedResetRequired', MetricUnit.Count, 1);
-    log.info('legacy user migrated', { via: found.via, marked, status, policyRulesBroken: broken, dropped: answer.dropped });
+    log.info('legacy user migrated', {
+      via: found.via,
+      marked,
+      status,
+      policyRulesBroken: broken,
+      dropped: answer.dropped,
+    });
 
     const smsMfa = config.enableSmsMfa && found.item.mfaEnabled && Boolean(answer.attributes.phone_number);
     event.response = migrationResponse({

@@ -125,9 +125,9 @@ describe('the harness catches', () => {
       kind: { trigger: 'UserMigration', triggerSource: 'UserMigration_Authentication', version: '1' },
       salt: 1,
     });
-    await expect(
-      checkCase(careless, 'careless', environment.standIns, migration, environment.world),
-    ).rejects.toThrow('a secret of the event is in the logs');
+    await expect(checkCase(careless, 'careless', environment.standIns, migration, environment.world)).rejects.toThrow(
+      'a secret of the event is in the logs',
+    );
   });
 
   it('a refusal that shows a secret to the user', async () => {

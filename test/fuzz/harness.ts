@@ -531,13 +531,11 @@ export async function fuzzFunction(
           environment.standIns,
           fuzzCase,
           environment.world,
-        ).catch(
-          (error: unknown) => {
-            if (counting) figures.failures += 1;
-            counting = false;
-            throw error;
-          },
-        );
+        ).catch((error: unknown) => {
+          if (counting) figures.failures += 1;
+          counting = false;
+          throw error;
+        });
         if (counting) {
           figures.events += 1;
           figures.outcomes[outcome] += 1;

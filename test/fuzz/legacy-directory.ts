@@ -73,12 +73,17 @@ export async function seedLegacyDirectory(
 
   // Whatever an earlier case left for this name goes: one user per case, never an ambiguous address.
   dynamo.remove(tables.legacyUsers, marshall({ username: normaliseUsername(typed) }));
-  if (isAddress) dynamo.remove(tables.legacyUsers, marshall({ username: normaliseUsername(byEmailName(normaliseEmail(typed))) }));
+  if (isAddress)
+    dynamo.remove(tables.legacyUsers, marshall({ username: normaliseUsername(byEmailName(normaliseEmail(typed))) }));
   if (typeof sent.userPoolId === 'string') {
     const id = attemptKey(sent.userPoolId, typed);
     dynamo.remove(tables.signInAttempts, marshall({ id }));
     if (salt % 16 === 15) {
-      dynamo.put(tables.signInAttempts, 'id', marshall({ id, attempts: FUZZ_LOCKOUT_MAX_ATTEMPTS, expiresAt: 4_102_444_800 }));
+      dynamo.put(
+        tables.signInAttempts,
+        'id',
+        marshall({ id, attempts: FUZZ_LOCKOUT_MAX_ATTEMPTS, expiresAt: 4_102_444_800 }),
+      );
     }
   }
 
@@ -116,7 +121,13 @@ export async function seedLegacyDirectory(
   };
   dynamo.put(tables.legacyUsers, 'username', marshall(item, { removeUndefinedValues: true }));
   // The hash, and its salt and digest alone (a log line that cut the parameters off still leaks it).
-  const secrets = [passwordHash, passwordHash.split('$').at(-1), attributes.email, attributes.given_name, attributes.family_name];
+  const secrets = [
+    passwordHash,
+    passwordHash.split('$').at(-1),
+    attributes.email,
+    attributes.given_name,
+    attributes.family_name,
+  ];
   if (byEmail) secrets.push(usernameAsGiven);
   return { state, secrets: secrets.filter((secret): secret is string => typeof secret === 'string') };
 }
