@@ -115,8 +115,8 @@ describe('the harness catches', () => {
       async (event) => {
         const { legacyUserStore } = await import('../../shared/stores/legacy-users.ts');
         const user = await legacyUserStore(process.env.LEGACY_USERS_TABLE ?? '').get(event.userName);
-        // Past the logger's redaction, as a stray console.log would be.
-        console.log(`checking against ${user?.passwordHash?.slice(7)}`);
+        // Past the logger's redaction, as a stray print would be (process.stdout: jest's console may not be).
+        process.stdout.write(`checking against ${user?.passwordHash?.slice(7)}\n`);
         throw new (await import('../../shared/runtime/index.ts')).UserFacingError('Incorrect username or password.');
       },
       { failureMode: 'closed' },
