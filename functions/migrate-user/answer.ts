@@ -2,6 +2,7 @@
  * What the trigger answers Cognito for a legacy user. Pure.
  */
 import { isCognitoOwnedAttribute, isWritableAttribute } from '../../shared/events/attributes.ts';
+import type { UserMigrationResponse } from '../../shared/events/triggers/user-migration.ts';
 import type { FoundUser } from './lookup.ts';
 
 const VERIFIED_FLAGS = { email_verified: 'email', phone_number_verified: 'phone_number' } as const;
@@ -42,6 +43,26 @@ export function migratedAttributes(found: FoundUser, signInAliases: boolean): Mi
   }
   if (signInAliases && found.via === 'email') attributes.username = found.item.usernameAsGiven;
   return { attributes, dropped };
+}
+
+/**
+ * The whole answer: what the policy decided, and null for everything it did not, whatever the event's
+ * `response` held when it came (Cognito sends nulls; nothing of the request may slip into the answer).
+ * Always `messageAction: SUPPRESS`: the user knows their account, a welcome message would be noise.
+ */
+export function migrationResponse(decided: {
+  userAttributes: Record<string, string>;
+  finalUserStatus?: 'CONFIRMED' | 'RESET_REQUIRED';
+  enableSMSMFA?: boolean;
+}): UserMigrationResponse {
+  return {
+    userAttributes: decided.userAttributes,
+    finalUserStatus: decided.finalUserStatus ?? null,
+    messageAction: 'SUPPRESS',
+    desiredDeliveryMediums: null,
+    forceAliasCreation: null,
+    enableSMSMFA: decided.enableSMSMFA ?? null,
+  };
 }
 
 /** A password reset needs a verified address or phone number for Cognito to send the code to. */

@@ -9,7 +9,7 @@ import {
 import { remoteVerifier } from '../../shared/passwords/remote.ts';
 import { DAY_SECONDS } from '../../shared/stores/expiry.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
-import type { LockoutPolicy } from './lockout.ts';
+import type { LockoutPolicy } from '../../shared/stores/lockout.ts';
 import { LOOKUP_MODES, type LookupMode } from './lookup.ts';
 import { COGNITO_DEFAULT_POLICY, type PasswordPolicy } from './password-policy.ts';
 import type { Dummy } from './verification.ts';

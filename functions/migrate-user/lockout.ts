@@ -1,27 +1,67 @@
 /**
- * The brute-force guard for migration sign-ins, free of I/O. It keeps pre authentication's rule on the
- * same attempts row (shared/stores/sign-in-attempts.ts, keyed by attempt-key.ts): every attempt is
- * counted before the password is checked, a success resets the count, and the attempt after
- * `maxAttempts` without a success locks the name for `lockMs`. Users who are not in the pool yet have
- * no profile to block, so there is no "blocked" outcome here.
+ * The sign-in attempts of a migration, on pre authentication's attempts row (the rule and the refusal
+ * are shared/stores/lockout.ts, one for both triggers): every attempt is counted before the password is
+ * checked, the attempt after `maxAttempts` without a success locks the name, and a migration resets the
+ * count. Users the pool does not hold yet have no profile to block, so nothing here is "blocked".
+ *
+ * The key is the name the user typed (Cognito's `userName` for this trigger), while pre authentication
+ * counts under Cognito's own user name: README, migrate-user, "One lockout", says why the two cannot be
+ * one key and why that gives no guesser more attempts.
  */
-import type { AttemptRecord } from '../../shared/stores/sign-in-attempts.ts';
+import { asError, MetricUnit, UserFacingError, type Logger, type Metrics } from '../../shared/runtime/index.ts';
+import { attemptKey } from '../../shared/stores/attempt-key.ts';
+import { expiresAtSeconds } from '../../shared/stores/expiry.ts';
+import { decideAttempt, SIGN_IN_REFUSED_MESSAGE, type LockoutPolicy } from '../../shared/stores/lockout.ts';
+import {
+  signInAttemptStore,
+  type AttemptRecord,
+  type SignInAttemptStore,
+} from '../../shared/stores/sign-in-attempts.ts';
 
-export interface LockoutPolicy {
-  maxAttempts: number;
-  lockMs: number;
+export type { LockoutPolicy };
+
+/** Pre authentication's lock message, the very same constant: one lock, one message. */
+export const SIGN_IN_LOCKED_MESSAGE = SIGN_IN_REFUSED_MESSAGE;
+
+export interface AttemptSettings {
+  attemptsTable: string;
+  lockout: LockoutPolicy;
+  attemptsTtlSeconds: number;
 }
 
-export type MigrationAttempt = { allowed: true } | { allowed: false; lockUntil?: number };
-
-export function decideMigrationAttempt(record: AttemptRecord, now: number, policy: LockoutPolicy): MigrationAttempt {
-  if (record.lockedUntil !== undefined && record.lockedUntil > now) return { allowed: false };
-  if (record.attempts > policy.maxAttempts) return { allowed: false, lockUntil: now + policy.lockMs };
-  return { allowed: true };
+export interface MigrationAttempts {
+  /** Counts this attempt; the record after it. */
+  count(): Promise<AttemptRecord>;
+  /** Refuses (a UserFacingError) an attempt the lockout refuses, storing the lock this one earns. */
+  enforce(record: AttemptRecord): Promise<void>;
+  /** Forgets the attempts after a migration; a failure is logged and counted, never fails the sign-in. */
+  reset(): Promise<void>;
 }
 
-/**
- * Pre authentication's lock message, word for word (a unit test holds them equal): one lock, one
- * message, whichever trigger met it. It says nothing of whether the user exists.
- */
-export const SIGN_IN_LOCKED_MESSAGE = 'Sign-in is not possible right now. Please try again later or contact support.';
+export function migrationAttempts(
+  settings: AttemptSettings,
+  attempt: { userPoolId: string; userName: string; now: number },
+  { log, metrics, signal }: { log: Logger; metrics: Metrics; signal: AbortSignal },
+  store: SignInAttemptStore = signInAttemptStore(settings.attemptsTable),
+): MigrationAttempts {
+  const key = attemptKey(attempt.userPoolId, attempt.userName);
+  const { now } = attempt;
+  return {
+    count: () => store.countAttempt(key, now, expiresAtSeconds(now, settings.attemptsTtlSeconds), signal),
+    async enforce(record) {
+      const verdict = decideAttempt(record, false, now, settings.lockout);
+      if (verdict.allowed) return;
+      if (verdict.lockUntil !== undefined) {
+        const lockedUntil = await store.lock(key, verdict.lockUntil, signal);
+        log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(lockedUntil).toISOString() });
+      }
+      throw new UserFacingError(SIGN_IN_LOCKED_MESSAGE, verdict.reason);
+    },
+    async reset() {
+      await store.reset(key, signal).catch((error: unknown) => {
+        log.warn('attempt counter not reset', asError(error));
+        metrics.addMetric('AttemptResetFailures', MetricUnit.Count, 1);
+      });
+    },
+  };
+}

@@ -12,7 +12,7 @@ import { signInAttemptStore } from '../../shared/stores/sign-in-attempts.ts';
 import { loadConfig } from './config.ts';
 import { attemptKey } from '../../shared/stores/attempt-key.ts';
 import { expiresAtSeconds } from '../../shared/stores/expiry.ts';
-import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from './lockout.ts';
+import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from '../../shared/stores/lockout.ts';
 
 /** Looked up for unknown users so that they cost what known users cost; no profile has this key. */
 const ABSENT_SUB = '#no-such-user';

@@ -10,10 +10,13 @@
  * (test/helpers/faults.ts) that pass requests to the test stack's servers when healthy. Adding a
  * function: one entry in FUNCTIONS (the test fails until it has one).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { bcrypt } from 'hash-wasm';
 import { buildEvent } from '../../shared/events/index.ts';
 import { GENERIC_FAILURE_MESSAGE, lambdaContext, type DeclaredTriggerHandler } from '../../shared/runtime/index.ts';
+import { normaliseEmail, normaliseUsername } from '../../shared/stores/legacy-user.ts';
+import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
 import { notificationStore, type FailedNotification } from '../../shared/stores/notifications.ts';
 import { functionNames } from '../../scripts/build.ts';
 import {
@@ -36,6 +39,8 @@ import {
 import { stack, tableName } from '../helpers/stack.ts';
 
 interface Case {
+  /** Data the event needs in the test stack's tables, written before the event is sent. */
+  prepare?(user: { sub: string; email: string }): Promise<void>;
   /** The event Cognito would send, for a user of its own, that makes the function call `services`. */
   event(user: { sub: string; email: string }): unknown;
   /** The services the function calls on that event; an empty list: it calls none, nothing to inject. */
@@ -60,6 +65,11 @@ async function noticeStaysRetryable(user: { sub: string; email: string }, servic
   expect(failed).toHaveLength(1);
   expect(failed[0]).toMatchObject({ status: 'failed', sub: user.sub, message: { to: user.email } });
 }
+
+/** The migrate-user case's legacy password, hashed cheaply (bcrypt cost 4): the faults, not hashing, are tested. */
+const LEGACY_PASSWORD = 'Old-Fault-Pass-42';
+const legacyHash = async (password: string) =>
+  bcrypt({ password, salt: randomBytes(16), costFactor: 4, outputType: 'encoded' });
 
 const FUNCTIONS: Readonly<Record<string, Case>> = {
   'pre-signup': {
@@ -114,6 +124,48 @@ const FUNCTIONS: Readonly<Record<string, Case>> = {
         request: { userAttributes: { sub, email }, groupConfiguration: { groupsToOverride: ['readers'] } },
       } as never),
     services: ['dynamodb'],
+  },
+  'migrate-user': {
+    // A legacy user signing in with the right password, by e-mail (MIGRATION_LOOKUP both: a read by name
+    // and a query of EmailIndex), counted in the attempts table: every DynamoDB call of a migration.
+    prepare: async ({ sub, email }) =>
+      legacyUserStore(tableName('legacyUsers'), () => db).putAll([
+        {
+          username: normaliseUsername(`legacy-${sub}`),
+          usernameAsGiven: `Legacy-${sub}`,
+          email: normaliseEmail(email),
+          attributes: { email, email_verified: 'true', given_name: 'Legacy' },
+          passwordHash: await legacyHash(LEGACY_PASSWORD),
+          mfaEnabled: false,
+          importedAt: '2026-01-01T00:00:00.000Z',
+        },
+      ]),
+    event: ({ email }) =>
+      buildEvent('UserMigration', {
+        triggerSource: 'UserMigration_Authentication',
+        userName: email,
+        request: { password: LEGACY_PASSWORD, validationData: null },
+      }),
+    services: ['dynamodb'],
+    // Cognito creates no user when the trigger fails. Nothing is lost if the legacy row is as it was (not
+    // marked migrated: that would start the TTL that deletes the row and its hash, and the user, never
+    // created in the pool, would be gone), and the same sign-in, once DynamoDB answers, migrates them.
+    async kept(user) {
+      const key = { username: normaliseUsername(`legacy-${user.sub}`) };
+      const row = async () =>
+        (await db.send(new GetCommand({ TableName: tableName('legacyUsers'), Key: key, ConsistentRead: true }))).Item;
+      const before = await row();
+      expect(before).toMatchObject({ passwordHash: expect.stringMatching(/^\$2.\$04\$/u) });
+      expect(before).not.toHaveProperty('migratedAt');
+      expect(before).not.toHaveProperty('expiresAt');
+
+      const again = (await handlers['migrate-user']!(
+        FUNCTIONS['migrate-user']!.event(user),
+        lambdaContext('migrate-user', 6_000),
+      )) as { response: Record<string, unknown> };
+      expect(again.response).toMatchObject({ finalUserStatus: 'CONFIRMED', userAttributes: { email: user.email } });
+      expect(await row()).toMatchObject({ migratedAt: expect.any(String), expiresAt: expect.any(Number) });
+    },
   },
   // Inbound federation maps attributes from the event alone: it calls no service, so there is no fault
   // to inject (its failure mode is covered by the fuzz harness: events it cannot check).
@@ -182,6 +234,7 @@ it.each(cases)(
     const handler = handlers[c.name];
     if (!handler) throw new Error(`no handler loaded for ${c.name}`);
     const user = { sub: randomUUID(), email: `fault.${randomUUID().slice(0, 8)}@example.com` };
+    await c.fn.prepare?.(user);
     const event = c.fn.event(user);
     const asSent = structuredClone(event);
     standIns[c.service].behaviour = c.fault;

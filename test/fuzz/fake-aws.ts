@@ -4,9 +4,13 @@
  * Local: the functions talk HTTP to 127.0.0.1 through their real SDK clients, unchanged.
  *
  * This is not DynamoDB: items are kept per table and key, the update expressions the stores write
- * (SET a = :v, SET a = if_not_exists(a, :v), ADD n :one, REMOVE a) are applied, and condition
- * expressions are honoured only for `attribute_not_exists(<key>)` on puts (a profile written once).
- * Every store path of the functions is reached; the real semantics are tested against DynamoDB Local.
+ * (SET a = :v, SET a = if_not_exists(a, :v), ADD n :one, REMOVE a) are applied, condition expressions
+ * are honoured for `attribute_not_exists(<key>)` on puts (a profile written once) and, on updates, for
+ * the conjunctions the stores write (`attribute_exists(a) AND attribute_not_exists(b)`, `a = :v`), with
+ * the old item on a failed condition when asked for (ALL_OLD); a Query finds the items whose attribute
+ * equals the key condition's value (`email = :email` on the legacy directory's EmailIndex), up to its
+ * Limit. Tests seed items through `put` (the legacy directory the import would have written). Every
+ * store path of the functions is reached; the real semantics are tested against DynamoDB Local.
  */
 import type { ErrorAnswer, Responder, Service } from '../helpers/faults.ts';
 
@@ -88,15 +92,52 @@ function applyUpdate(
   }
 }
 
+/**
+ * Whether `item` (absent: no item) meets a condition the stores write: `attribute_exists(a)`,
+ * `attribute_not_exists(a)` and `a = :v`, joined by AND. Anything else, and any expression with an OR,
+ * holds (the fake does not judge it).
+ */
+function conditionHolds(
+  item: Item | undefined,
+  expression: string,
+  names: Record<string, string>,
+  values: Record<string, AttributeValue>,
+): boolean {
+  const name = (token: string) => names[token.trim()] ?? token.trim();
+  // A disjunction (notifications' claim, occurrences' opening) is not judged: it holds.
+  if (/\bOR\b/iu.test(expression)) return true;
+  return expression
+    .split(/\s+AND\s+/iu)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .every((part) => {
+      const exists = /^attribute_(not_)?exists\(\s*([^)]+?)\s*\)$/u.exec(part);
+      if (exists) return (item !== undefined && name(exists[2] ?? '') in item) !== Boolean(exists[1]);
+      const equals = /^([^\s=]+)\s*=\s*(:\w+)$/u.exec(part);
+      if (equals) {
+        const current = item?.[name(equals[1] ?? '')];
+        return current !== undefined && JSON.stringify(current) === JSON.stringify(values[equals[2] ?? '']);
+      }
+      return true;
+    });
+}
+
+export interface FakeDynamoDb extends Responder {
+  /** Writes an item (DynamoDB JSON, as `marshall` makes it) as it is, under the key made of `keyAttribute`. */
+  put(tableName: string, keyAttribute: string, item: Readonly<Record<string, object>>): void;
+  /** Removes the item with this key (DynamoDB JSON). */
+  remove(tableName: string, key: Readonly<Record<string, object>>): void;
+}
+
 /** An in-memory DynamoDB (JSON 1.0 protocol) for the calls the stores make. */
-export function fakeDynamoDb(): Responder {
+export function fakeDynamoDb(): FakeDynamoDb {
   const tables = new Map<string, Map<string, Item>>();
   const table = (name: string) => {
     let found = tables.get(name);
     if (!found) tables.set(name, (found = new Map()));
     return found;
   };
-  return ({ headers, body }) => {
+  const respond: Responder = ({ headers, body }) => {
     const operation = String(headers['x-amz-target'] ?? '').split('.')[1] ?? '';
     const input = JSON.parse(body || '{}') as {
       TableName?: string;
@@ -107,6 +148,9 @@ export function fakeDynamoDb(): Responder {
       ExpressionAttributeNames?: Record<string, string>;
       ExpressionAttributeValues?: Record<string, AttributeValue>;
       ReturnValues?: string;
+      ReturnValuesOnConditionCheckFailure?: string;
+      KeyConditionExpression?: string;
+      Limit?: number;
     };
     const rows = table(input.TableName ?? '');
     const key = JSON.stringify(input.Key ?? {});
@@ -132,7 +176,17 @@ export function fakeDynamoDb(): Responder {
         return json({}, type);
       }
       case 'UpdateItem': {
-        const item: Item = { ...(rows.get(key) ?? input.Key ?? {}) };
+        const old = rows.get(key);
+        const names = input.ExpressionAttributeNames ?? {};
+        const values = input.ExpressionAttributeValues ?? {};
+        if (input.ConditionExpression && !conditionHolds(old, input.ConditionExpression, names, values)) {
+          const failed = dynamoError('ConditionalCheckFailedException', 'The conditional request failed');
+          if (old && input.ReturnValuesOnConditionCheckFailure === 'ALL_OLD') {
+            failed.body = JSON.stringify({ ...(JSON.parse(failed.body) as object), Item: old });
+          }
+          return failed;
+        }
+        const item: Item = { ...(old ?? input.Key ?? {}) };
         applyUpdate(
           item,
           input.UpdateExpression ?? '',
@@ -145,7 +199,17 @@ export function fakeDynamoDb(): Responder {
       case 'DeleteItem':
         rows.delete(key);
         return json({}, type);
-      case 'Query':
+      case 'Query': {
+        // `a = :v`: the items whose attribute a is v, in insertion order, up to Limit.
+        const condition = /^\s*([^\s=]+)\s*=\s*(:\w+)\s*$/u.exec(input.KeyConditionExpression ?? '');
+        if (!condition) return json({ Items: [], Count: 0, ScannedCount: 0 }, type);
+        const attribute = input.ExpressionAttributeNames?.[condition[1] ?? ''] ?? condition[1] ?? '';
+        const wanted = JSON.stringify(input.ExpressionAttributeValues?.[condition[2] ?? '']);
+        const items = [...rows.values()]
+          .filter((item) => item[attribute] !== undefined && JSON.stringify(item[attribute]) === wanted)
+          .slice(0, input.Limit ?? Number.POSITIVE_INFINITY);
+        return json({ Items: items, Count: items.length, ScannedCount: items.length }, type);
+      }
       case 'Scan':
         return json({ Items: [], Count: 0, ScannedCount: 0 }, type);
       case 'BatchWriteItem':
@@ -159,6 +223,17 @@ export function fakeDynamoDb(): Responder {
         return json({}, type);
     }
   };
+  return Object.assign(respond, {
+    put(tableName: string, keyAttribute: string, item: Readonly<Record<string, object>>) {
+      const keyValue = item[keyAttribute];
+      if (!keyValue) throw new Error(`the item has no ${keyAttribute}`);
+      // Stored as the wire would carry it, so that answers are JSON like every other item's.
+      table(tableName).set(JSON.stringify({ [keyAttribute]: keyValue }), JSON.parse(JSON.stringify(item)) as Item);
+    },
+    remove(tableName: string, key: Readonly<Record<string, object>>) {
+      table(tableName).delete(JSON.stringify(key));
+    },
+  });
 }
 
 /** SES (v1 query protocol): every message accepted, with a message id. */

@@ -36,7 +36,13 @@ import {
 } from '../../scripts/local/index.ts';
 import { captureOutput } from '../helpers/capture-output.ts';
 import { pointAt, setEnvironment, startStandIn, type Fault, type Service, type StandIn } from '../helpers/faults.ts';
-import { FAKE_RESPONDERS } from './fake-aws.ts';
+import { FAKE_RESPONDERS, fakeDynamoDb, type FakeDynamoDb } from './fake-aws.ts';
+import {
+  FUZZ_DUMMY_HASH,
+  FUZZ_LOCKOUT_MAX_ATTEMPTS,
+  seedLegacyDirectory,
+  type DirectoryTables,
+} from './legacy-directory.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type PathKey = string | number;
@@ -46,7 +52,14 @@ type PathKey = string | number;
 
 export interface FuzzEnvironment {
   readonly standIns: Readonly<Record<Service, StandIn>>;
+  /** The data the stand-ins hold that a case may prepare (the legacy directory of a migration). */
+  readonly world: FuzzWorld;
   stop(): Promise<void>;
+}
+
+export interface FuzzWorld {
+  readonly dynamodb: FakeDynamoDb;
+  readonly tables: DirectoryTables;
 }
 
 /** The mapping the inbound-federation function runs with (README's example, for any provider). */
@@ -62,19 +75,26 @@ export async function startFuzzEnvironment(): Promise<FuzzEnvironment> {
   const services: Service[] = ['dynamodb', 'ses', 'cognito'];
   const standIns = {} as Record<Service, StandIn>;
   const restores: Array<() => void> = [];
+  const dynamodb = fakeDynamoDb();
   for (const service of services) {
-    standIns[service] = await startStandIn(service, { respond: FAKE_RESPONDERS[service]() });
+    const respond = service === 'dynamodb' ? dynamodb : FAKE_RESPONDERS[service]();
+    standIns[service] = await startStandIn(service, { respond });
     restores.push(pointAt(service, standIns[service].endpoint));
   }
+  const tables = localTableNames('fuzz');
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     // No retries: a retried throttle waits a back-off, and thousands of events would wait for nothing.
     AWS_SDK_MAX_ATTEMPTS: '1',
-    ...tableEnvironment(localTableNames('fuzz')),
+    ...tableEnvironment(tables),
     ...LOCAL_MAIL_ENVIRONMENT,
     FEDERATION_ATTRIBUTE_MAPPINGS: JSON.stringify(FEDERATION_MAPPINGS),
+    // Migration verifies a hash on every sign-in: the cheapest bcrypt for the dummy, as for the seeded
+    // users (legacy-directory.ts), or 10,000 events would take the better part of an hour.
+    MIGRATION_DUMMY_HASH: FUZZ_DUMMY_HASH,
+    LOCKOUT_MAX_ATTEMPTS: String(FUZZ_LOCKOUT_MAX_ATTEMPTS),
     // Everything the functions would log, at every level, is scanned for secrets.
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
   };
@@ -82,6 +102,10 @@ export async function startFuzzEnvironment(): Promise<FuzzEnvironment> {
   restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined }));
   return {
     standIns,
+    world: {
+      dynamodb,
+      tables: { legacyUsers: tables.legacyUsers ?? '', signInAttempts: tables.signInAttempts ?? '' },
+    },
     async stop() {
       for (const restore of restores.reverse()) restore();
       await Promise.all(Object.values(standIns).map((standIn) => standIn.stop()));
@@ -385,16 +409,24 @@ function isValidFor(trigger: TriggerName, event: unknown): boolean {
 
 /**
  * Sends one case to the handler and checks every property; returns the outcome, throws (for fast-check)
- * naming the property that failed.
+ * naming the property that failed. With `world`, a migration event first meets a legacy directory
+ * prepared for it (legacy-directory.ts), whose hashes and attributes are secrets of the case too.
  */
 export async function checkCase(
   handler: DeclaredTriggerHandler,
   name: string,
   standIns: Readonly<Record<Service, StandIn>>,
   fuzzCase: FuzzCase,
+  world?: FuzzWorld,
 ): Promise<{ outcome: OutcomeKind; invalid: boolean }> {
   const trigger = handler.trigger;
-  const { json, secrets } = buildCase(fuzzCase);
+  const built = buildCase(fuzzCase);
+  const { json } = built;
+  const secrets = [...built.secrets];
+  if (world && trigger === 'UserMigration' && fuzzCase.kind.trigger === 'UserMigration') {
+    const seeded = await seedLegacyDirectory(world.dynamodb, world.tables, JSON.parse(json), fuzzCase.salt);
+    secrets.push(...seeded.secrets.filter((secret) => secret.length >= 6));
+  }
   const sent = JSON.parse(json) as unknown;
   const invalid = !isValidFor(trigger, JSON.parse(json));
   for (const standIn of Object.values(standIns)) standIn.behaviour = 'healthy';
@@ -493,13 +525,17 @@ export async function fuzzFunction(
     const details = await fc.check(
       fc.asyncProperty(fuzzCases(trigger), async (fuzzCase) => {
         // Shrinking replays smaller cases after the first failure: those are not counted.
-        const { outcome, invalid } = await checkCase(handler, name, environment.standIns, fuzzCase).catch(
-          (error: unknown) => {
-            if (counting) figures.failures += 1;
-            counting = false;
-            throw error;
-          },
-        );
+        const { outcome, invalid } = await checkCase(
+          handler,
+          name,
+          environment.standIns,
+          fuzzCase,
+          environment.world,
+        ).catch((error: unknown) => {
+          if (counting) figures.failures += 1;
+          counting = false;
+          throw error;
+        });
         if (counting) {
           figures.events += 1;
           figures.outcomes[outcome] += 1;

@@ -1,4 +1,4 @@
-import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from '../../../functions/pre-authentication/lockout.ts';
+import { decideAttempt, SIGN_IN_REFUSED_MESSAGE } from '../../../shared/stores/lockout.ts';
 import { attemptKey } from '../../../shared/stores/attempt-key.ts';
 import { AttemptContentionError, signInAttemptStore } from '../../../shared/stores/sign-in-attempts.ts';
 import type { DocumentClient } from '../../../shared/aws/dynamodb.ts';

@@ -1,12 +1,15 @@
 /** migrate-user's pure decisions: password policy, lookup, the answer, lockout, what is verified, config. */
-import { SIGN_IN_REFUSED_MESSAGE } from '../../../functions/pre-authentication/lockout.ts';
+import { SIGN_IN_REFUSED_MESSAGE } from '../../../shared/stores/lockout.ts';
+import { UserFacingError, type Logger, type Metrics } from '../../../shared/runtime/index.ts';
+import type { SignInAttemptStore } from '../../../shared/stores/sign-in-attempts.ts';
 import {
   hasVerifiedContact,
   INVALID_CREDENTIALS_MESSAGE,
   migratedAttributes,
+  migrationResponse,
   UNKNOWN_USER_RESET_MESSAGE,
 } from '../../../functions/migrate-user/answer.ts';
-import { decideMigrationAttempt, SIGN_IN_LOCKED_MESSAGE } from '../../../functions/migrate-user/lockout.ts';
+import { migrationAttempts, SIGN_IN_LOCKED_MESSAGE } from '../../../functions/migrate-user/lockout.ts';
 import { lookupPlan, pickUser, type FoundUser } from '../../../functions/migrate-user/lookup.ts';
 import {
   COGNITO_DEFAULT_POLICY,
@@ -166,6 +169,28 @@ describe('the answer', () => {
     }
   });
 
+  it('answers a whole response of its own: null for all it did not decide, nothing from the request', () => {
+    const userAttributes = { email: 'a@example.com', email_verified: 'true' };
+    expect(migrationResponse({ userAttributes })).toEqual({
+      userAttributes,
+      finalUserStatus: null,
+      messageAction: 'SUPPRESS',
+      desiredDeliveryMediums: null,
+      forceAliasCreation: null,
+      enableSMSMFA: null,
+    });
+    expect(migrationResponse({ userAttributes, finalUserStatus: 'RESET_REQUIRED', enableSMSMFA: true })).toMatchObject({
+      finalUserStatus: 'RESET_REQUIRED',
+      enableSMSMFA: true,
+    });
+    // Whatever the event arrived with (Cognito sends nulls), the answer passes the rules.
+    const event = buildEvent('UserMigration', { triggerSource: 'UserMigration_Authentication' });
+    Object.assign(event.response, { desiredDeliveryMediums: '', forceAliasCreation: 'yes' });
+    expect(() =>
+      checkResponse('UserMigration', event, { ...event, response: migrationResponse({ userAttributes }) }),
+    ).not.toThrow();
+  });
+
   it('knows who can receive a reset code', () => {
     expect(hasVerifiedContact({ email: 'a@example.com', email_verified: 'true' })).toBe(true);
     expect(hasVerifiedContact({ phone_number: '+15555550100', phone_number_verified: 'true' })).toBe(true);
@@ -182,12 +207,47 @@ describe('the answer', () => {
 describe('lockout', () => {
   const policy = { maxAttempts: 3, lockMs: 60_000 };
   const now = 1_800_000_000_000;
+  const settings = { attemptsTable: 'attempts', lockout: policy, attemptsTtlSeconds: 86_400 };
 
-  it('follows pre authentication: the attempt after the maximum locks, a lock in force refuses', () => {
-    expect(decideMigrationAttempt({ attempts: 3 }, now, policy)).toEqual({ allowed: true });
-    expect(decideMigrationAttempt({ attempts: 4 }, now, policy)).toEqual({ allowed: false, lockUntil: now + 60_000 });
-    expect(decideMigrationAttempt({ attempts: 9, lockedUntil: now + 1 }, now, policy)).toEqual({ allowed: false });
-    expect(decideMigrationAttempt({ attempts: 1, lockedUntil: now }, now, policy)).toEqual({ allowed: true });
+  /** The attempts of one sign-in against a store that records its calls (the shared rule decides). */
+  function attemptsWith(store: Partial<SignInAttemptStore>) {
+    const calls: string[] = [];
+    const logged: string[] = [];
+    const counted: string[] = [];
+    const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m) } as unknown as Logger;
+    const metrics = { addMetric: (name: string) => counted.push(name) } as unknown as Metrics;
+    const recording: SignInAttemptStore = {
+      countAttempt: async () => ({ attempts: 1 }),
+      lock: async (key, until) => (calls.push(`lock ${key} ${until}`), until),
+      reset: async (key) => void calls.push(`reset ${key}`),
+      ...store,
+    };
+    const attempts = migrationAttempts(
+      settings,
+      { userPoolId: 'pool', userName: 'Jane@Example.com', now },
+      { log, metrics, signal: new AbortController().signal },
+      recording,
+    );
+    return { attempts, calls, logged, counted };
+  }
+
+  it("follows pre authentication's rule: the attempt after the maximum locks, a lock in force refuses", async () => {
+    const { attempts, calls } = attemptsWith({});
+    await expect(attempts.enforce({ attempts: 3 })).resolves.toBeUndefined();
+    await expect(attempts.enforce({ attempts: 1, lockedUntil: now })).resolves.toBeUndefined();
+    expect(calls).toEqual([]);
+    await expect(attempts.enforce({ attempts: 4 })).rejects.toEqual(new UserFacingError(SIGN_IN_LOCKED_MESSAGE));
+    // Keyed like pre authentication's: pool and the name as given, lower-cased.
+    expect(calls).toEqual([`lock pool#jane@example.com ${now + 60_000}`]);
+    await expect(attempts.enforce({ attempts: 9, lockedUntil: now + 1 })).rejects.toBeInstanceOf(UserFacingError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a failed reset after a migration is logged and counted, and does not fail the sign-in', async () => {
+    const { attempts, logged, counted } = attemptsWith({ reset: async () => Promise.reject(new Error('throttled')) });
+    await expect(attempts.reset()).resolves.toBeUndefined();
+    expect(logged).toEqual(['attempt counter not reset']);
+    expect(counted).toEqual(['AttemptResetFailures']);
   });
 
   it('says exactly what pre authentication says for a lock', () => {
