@@ -18,11 +18,6 @@ import {
   type SignInAttemptStore,
 } from '../../shared/stores/sign-in-attempts.ts';
 
-export type { LockoutPolicy };
-
-/** Pre authentication's lock message, the very same constant: one lock, one message. */
-export const SIGN_IN_LOCKED_MESSAGE = SIGN_IN_REFUSED_MESSAGE;
-
 export interface AttemptSettings {
   attemptsTable: string;
   lockout: LockoutPolicy;
@@ -55,7 +50,7 @@ export function migrationAttempts(
         const lockedUntil = await store.lock(key, verdict.lockUntil, signal);
         log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(lockedUntil).toISOString() });
       }
-      throw new UserFacingError(SIGN_IN_LOCKED_MESSAGE, verdict.reason);
+      throw new UserFacingError(SIGN_IN_REFUSED_MESSAGE, verdict.reason);
     },
     async reset() {
       await store.reset(key, signal).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { defineConfig } from '../../shared/config.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
-import type { LockoutPolicy } from './lockout.ts';
+import type { LockoutPolicy } from '../../shared/stores/lockout.ts';
 
 export interface PreAuthenticationConfig {
   profilesTable: string;

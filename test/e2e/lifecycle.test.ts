@@ -19,7 +19,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import { buildEvent } from '../../shared/events/index.ts';
 import { attemptKey } from '../../shared/stores/attempt-key.ts';
 import { DENIAL_MESSAGES } from '../../functions/pre-signup/policy.ts';
-import { SIGN_IN_REFUSED_MESSAGE } from '../../functions/pre-authentication/lockout.ts';
+import { SIGN_IN_REFUSED_MESSAGE } from '../../shared/stores/lockout.ts';
 import { dynamoDbClientFor } from '../../scripts/local/dynamodb.ts';
 import type { StoredEmail } from '../../scripts/local/ses.ts';
 import {

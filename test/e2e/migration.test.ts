@@ -23,7 +23,7 @@ import { hashFormatOf } from '../../shared/passwords/formats.ts';
 import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../../shared/stores/legacy-user.ts';
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
 import { INVALID_CREDENTIALS_MESSAGE, UNKNOWN_USER_RESET_MESSAGE } from '../../functions/migrate-user/answer.ts';
-import { SIGN_IN_LOCKED_MESSAGE } from '../../functions/migrate-user/lockout.ts';
+import { SIGN_IN_REFUSED_MESSAGE } from '../../shared/stores/lockout.ts';
 import { cognito, invokeFunction, stack, tableName, uniqueEmail, useLocalEndpoints } from '../helpers/stack.ts';
 
 const { userPoolId, clientId } = stack.cognito;
@@ -260,7 +260,7 @@ describe('refusals', () => {
       );
     }
     const locked = await attempt(user.password);
-    expect((locked.payload as { errorMessage: string }).errorMessage).toBe(SIGN_IN_LOCKED_MESSAGE);
+    expect((locked.payload as { errorMessage: string }).errorMessage).toBe(SIGN_IN_REFUSED_MESSAGE);
     expect((await legacyRow(user.item))?.migratedAt).toBeUndefined();
   });
 });

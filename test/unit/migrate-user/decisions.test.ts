@@ -9,7 +9,7 @@ import {
   migrationResponse,
   UNKNOWN_USER_RESET_MESSAGE,
 } from '../../../functions/migrate-user/answer.ts';
-import { migrationAttempts, SIGN_IN_LOCKED_MESSAGE } from '../../../functions/migrate-user/lockout.ts';
+import { migrationAttempts } from '../../../functions/migrate-user/lockout.ts';
 import { lookupPlan, pickUser, type FoundUser } from '../../../functions/migrate-user/lookup.ts';
 import {
   COGNITO_DEFAULT_POLICY,
@@ -236,7 +236,7 @@ describe('lockout', () => {
     await expect(attempts.enforce({ attempts: 3 })).resolves.toBeUndefined();
     await expect(attempts.enforce({ attempts: 1, lockedUntil: now })).resolves.toBeUndefined();
     expect(calls).toEqual([]);
-    await expect(attempts.enforce({ attempts: 4 })).rejects.toEqual(new UserFacingError(SIGN_IN_LOCKED_MESSAGE));
+    await expect(attempts.enforce({ attempts: 4 })).rejects.toEqual(new UserFacingError(SIGN_IN_REFUSED_MESSAGE));
     // Keyed like pre authentication's: pool and the name as given, lower-cased.
     expect(calls).toEqual([`lock pool#jane@example.com ${now + 60_000}`]);
     await expect(attempts.enforce({ attempts: 9, lockedUntil: now + 1 })).rejects.toBeInstanceOf(UserFacingError);
@@ -248,10 +248,6 @@ describe('lockout', () => {
     await expect(attempts.reset()).resolves.toBeUndefined();
     expect(logged).toEqual(['attempt counter not reset']);
     expect(counted).toEqual(['AttemptResetFailures']);
-  });
-
-  it('says exactly what pre authentication says for a lock', () => {
-    expect(SIGN_IN_LOCKED_MESSAGE).toBe(SIGN_IN_REFUSED_MESSAGE);
   });
 });
 
