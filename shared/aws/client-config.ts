@@ -33,6 +33,9 @@ export function clientConfig(settings: ClientSettings = clientSettings()) {
     requestHandler: new NodeHttpHandler({
       connectionTimeout: settings.connectionTimeoutMs,
       requestTimeout: settings.requestTimeoutMs,
+      // Without it a request past requestTimeout only logs a warning and waits on: a hung service would
+      // hold the trigger until the budget's abort, with no time left for the one retry.
+      throwOnRequestTimeout: true,
     }),
   };
 }
