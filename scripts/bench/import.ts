@@ -281,14 +281,24 @@ export async function run(options: ImportBenchOptions = {}): Promise<SuiteResult
           rows: [
             ['csv-parse, columns: true (the ceiling)', rate(parseObjects), '1', ''],
             ['csv-parse, arrays', rate(parseArrays), String(round(parseArrays / parseObjects, 2)), ''],
-            ['import, dry run (parse, validate, files)', rate(importRate), String(ratio), `>= ${TARGETS.importVsCsvParse}`],
+            [
+              'import, dry run (parse, validate, files)',
+              rate(importRate),
+              String(ratio),
+              `>= ${TARGETS.importVsCsvParse}`,
+            ],
           ],
         },
         {
           title: `CSV import memory over ${rate(rows)} rows, RSS sampled every 200 ms`,
           columns: ['run', 'peak MiB', 'samples MiB (first to last)', 'target'],
           rows: [
-            ['bundled (esbuild, node)', String(rss.bundled.peakMiB), rss.bundled.samplesMiB.join(' '), `< ${TARGETS.peakRssMiB}`],
+            [
+              'bundled (esbuild, node)',
+              String(rss.bundled.peakMiB),
+              rss.bundled.samplesMiB.join(' '),
+              `< ${TARGETS.peakRssMiB}`,
+            ],
             ['npm run import (tsx)', String(rss.tsx.peakMiB), rss.tsx.samplesMiB.join(' '), ''],
           ],
         },
