@@ -3,7 +3,7 @@
  * reaches either the legacy directory or an import file. Pure: uniqueness in the file is the
  * processor's (it keeps state across rows); everything else is decided from the row alone.
  */
-import { hashFormatOf } from '../passwords/formats.ts';
+import { hashProblem } from '../passwords/algorithms.ts';
 import { BOOLEAN_ATTRIBUTES, type ResolvedColumns } from './columns.ts';
 import type { PoolSettings } from './pool.ts';
 import { isE164, isValidEmail, isValidUsername, MAX_ATTRIBUTE_LENGTH, parseBoolean } from './values.ts';
@@ -24,6 +24,8 @@ export const REJECT_REASONS = {
   'mfa-inconsistent': "MFA does not match the pool's MFA setting",
   'mfa-needs-phone': 'MFA is on but there is no phone number to send codes to',
   'hash-unrecognised': 'the password hash is in no supported format',
+  'hash-unverifiable':
+    'the password hash is in a known format that migrate-user cannot verify (Argon2 version 16, or a cost over its work limits)',
   'email-duplicate': 'an earlier row has the same e-mail, which users sign in with',
   'phone-duplicate': 'an earlier row has the same phone number, which users sign in with',
   'row-too-long': "the user's row in the Cognito import file would exceed 16,000 characters",
@@ -167,7 +169,10 @@ export function rowValidator(
     if (columns.passwordHash !== undefined) {
       const hash = (fields[columns.passwordHash] as string).trim();
       if (hash !== '') {
-        if (!hashFormatOf(hash)) return reject('password_hash', 'hash-unrecognised');
+        // What migrate-user would refuse at sign-in is refused here, where the export can still be fixed.
+        const problem = hashProblem(hash);
+        if (problem === 'unknown format') return reject('password_hash', 'hash-unrecognised');
+        if (problem !== undefined) return reject('password_hash', 'hash-unverifiable');
         passwordHash = hash;
       }
     }

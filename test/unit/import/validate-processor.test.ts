@@ -64,8 +64,19 @@ describe('validateRow: Cognito rules per row', () => {
     [{ mfa_enabled: 'true' }, 'mfa-inconsistent @ mfa_enabled'],
     [{ mfa_enabled: 'perhaps' }, 'boolean-invalid @ mfa_enabled'],
     [{ password_hash: '5f4dcc3b5aa765d61d8327deb882cf99' }, 'hash-unrecognised @ password_hash'],
+    // Known formats migrate-user would refuse at sign-in: Argon2 version 16 (no v=), a bcrypt cost over its limit.
+    [
+      { password_hash: '$argon2i$m=65536,t=2,p=1$c29tZXNhbHQ$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ' },
+      'hash-unverifiable @ password_hash',
+    ],
+    [{ password_hash: BCRYPT.replace(/^\$2b\$\d\d\$/u, '$2b$20$') }, 'hash-unverifiable @ password_hash'],
   ])('rejects %p: %s', (values, expected) => {
     expect(verdict(row(values))).toBe(expected);
+  });
+
+  it('accepts the PHC string form of PBKDF2 ($pbkdf2-sha256$i=..,l=..$, standard base64)', () => {
+    const hash = '$pbkdf2-sha256$i=600000,l=32$++++//8AwP/uASNFZ4mrzQ$6dTFmBGWh7wJyYtykgl/FZcrGzS0VKlRZs3TYp9Cu0k';
+    expect(verdict(row({ password_hash: hash }))).toBe('ok');
   });
 
   it('accepts a row without a hash (the user will reset) and a custom attribute the pool declares', () => {
