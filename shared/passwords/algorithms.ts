@@ -8,7 +8,7 @@ import { pbkdf2 as pbkdf2Callback, scrypt as scryptCallback, type ScryptOptions 
 import { promisify } from 'node:util';
 import { argon2i, argon2id, bcrypt } from 'hash-wasm';
 import { bcryptBase64Decode, digestsEqual, phcBase64Decode } from './encoding.ts';
-import { hashFormatOf, type HashAlgorithm } from './formats.ts';
+import { hashFormatOf, type HashAlgorithm, type HashFormat } from './formats.ts';
 
 const pbkdf2 = promisify(pbkdf2Callback);
 const scrypt = promisify(scryptCallback) as (
@@ -303,6 +303,31 @@ export function hashProblem(hash: string): string | undefined {
   if (format.algorithm === 'bcrypt') {
     return Number(hash.slice(4, 6)) > WORK_LIMITS.bcryptMaxCost ? 'cost over limit' : undefined;
   }
+  // The verdict depends only on the parameters and the salt's and digest's lengths, which an export
+  // repeats for all its users: decided once per such shape.
+  const digestAt = hash.lastIndexOf('$');
+  const saltAt = hash.lastIndexOf('$', digestAt - 1);
+  const shape = `${hash.slice(0, saltAt)}$${unpaddedLength(hash, saltAt + 1, digestAt)}$${unpaddedLength(hash, digestAt + 1, hash.length)}`;
+  const known = PROBLEMS.get(shape);
+  if (known !== undefined) return known === '' ? undefined : known;
+  const problem = problemOf(hash, format);
+  if (PROBLEMS.size >= MAX_SHAPES) PROBLEMS.clear();
+  PROBLEMS.set(shape, problem ?? '');
+  return problem;
+}
+
+/** Verdicts by shape (parameters and lengths; '' for none), a bounded few: exports hold one or two shapes. */
+const PROBLEMS = new Map<string, string>();
+const MAX_SHAPES = 256;
+
+/** Characters from `start` to `end`, trailing base64 padding left out. */
+function unpaddedLength(text: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && text.charCodeAt(last - 1) === 61 /* = */) last -= 1;
+  return last - start;
+}
+
+function problemOf(hash: string, format: HashFormat): string | undefined {
   const parsed = parseWith(hash, MEASURE, format);
   if (!parsed) return 'unknown format';
   try {

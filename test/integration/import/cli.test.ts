@@ -27,11 +27,11 @@ describe('npm run import', () => {
     expect(run.status).toBe(0);
     // cognito-local has no GetCSVHeader: the configured header is used, and the run says so.
     expect(run.stderr).toContain('GetCSVHeader unavailable');
-    expect(run.stdout).toContain(`${USERS + 15} rows read, ${USERS} accepted, 15 rejected`);
+    expect(run.stdout).toContain(`${USERS + 16} rows read, ${USERS} accepted, 16 rejected`);
 
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({
-      rowsRead: USERS + 15,
+      rowsRead: USERS + 16,
       accepted: USERS,
       directoryItemsWritten: USERS,
       filesWritten: 1,
