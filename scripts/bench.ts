@@ -18,6 +18,7 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<SuiteResult> }>> = {
   warm: () => import('./bench/warm.ts'),
   wrapper: () => import('./bench/wrapper.ts'),
   'hash-verify': () => import('./bench/hash-verify.ts'),
+  import: () => import('./bench/import.ts'),
 };
 
 const requested = process.argv.slice(2);

@@ -67,7 +67,9 @@ const api = (new Stringifier(QUOTING) as unknown as { api?: StringifierApi }).ap
 export function csvLine(row: readonly string[]): string {
   // Fields with nothing to quote are joined as csv-stringify would join them (a property test holds
   // the two equal); any field with a separator, quote or line break goes through csv-stringify.
-  if (!row.some(needsQuoting)) return row.join(',');
+  let quoting = false;
+  for (let i = 0; i < row.length && !quoting; i += 1) quoting = needsQuoting(row[i] as string);
+  if (!quoting) return row.join(',');
   if (api) {
     const [error, line] = api.stringify(row);
     if (error) throw error;
@@ -76,10 +78,11 @@ export function csvLine(row: readonly string[]): string {
   return stringify([row as string[]], QUOTING);
 }
 
+/** A separator, a quote or a line break: one scan of the field rather than one per character sought. */
+const SPECIAL = /[,"\n\r]/;
+
 function needsQuoting(field: string): boolean {
-  return (
-    field.length > 0 && (field.includes(',') || field.includes('"') || field.includes('\n') || field.includes('\r'))
-  );
+  return field.length > 0 && SPECIAL.test(field);
 }
 
 /** Whether a line of `lineBytes` (its line break included) still fits a file holding `bytes` and `users`. */

@@ -11,7 +11,7 @@ import { COGNITO_FILE_LIMITS, cognitoRowPlan, csvLine, type CognitoFileLimits } 
 import type { ResolvedColumns } from './columns.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { HashSet64 } from './unique.ts';
-import { usernameOf, validateRow, type RejectReason, type ValidUser } from './validate.ts';
+import { rowValidator, usernameOf, type RejectReason, type ValidUser } from './validate.ts';
 
 export interface RowInput {
   /** The line of the file on which the row starts (the header is line 1). */
@@ -45,9 +45,11 @@ export type UniqueKind = 'username' | ContactAttribute;
 export interface SeenValues {
   has(kind: UniqueKind, value: string): boolean;
   add(kind: UniqueKind, value: string): void;
+  /** A hint: about this many values of `kind` will be added in all (an implementation may make room now). */
+  reserve?(kind: UniqueKind, values: number): void;
 }
 
-/** SeenValues in this process: one HashSet64 per kind (about 11-21 MiB per million values each). */
+/** SeenValues in this process: one HashSet64 per kind (about 11-16 MiB per million values each). */
 export function seenInMemory(): SeenValues & { bytes(): number } {
   const sets = new Map<UniqueKind, HashSet64>();
   const setOf = (kind: UniqueKind) => {
@@ -58,6 +60,7 @@ export function seenInMemory(): SeenValues & { bytes(): number } {
   return {
     has: (kind, value) => sets.get(kind)?.has(value) ?? false,
     add: (kind, value) => void setOf(kind).add(value),
+    reserve: (kind, values) => setOf(kind).reserve(values),
     bytes: () => [...sets.values()].reduce((sum, set) => sum + set.bytes, 0),
   };
 }
@@ -73,6 +76,11 @@ export interface ProcessorOptions {
 
 export interface RowProcessor {
   processBatch(rows: readonly RowInput[]): BatchResult;
+  /**
+   * A hint: about this many rows will be processed in all. The uniqueness sets make room for them now,
+   * while small, instead of growing (old and new table at once) in the middle of the run.
+   */
+  reserve(rows: number): void;
 }
 
 const DUPLICATE: Record<ContactAttribute, RejectReason> = {
@@ -100,13 +108,18 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
   const limits = options.limits ?? COGNITO_FILE_LIMITS;
   const contacts = uniqueContacts(settings);
   const cognitoRow = cognitoRowPlan(settings.csvHeader);
+  const validateRow = rowValidator(columns, settings);
 
   return {
+    reserve(rows) {
+      seen.reserve?.('username', rows);
+      for (const kind of contacts) seen.reserve?.(kind, rows);
+    },
     processBatch(rows) {
       const accepted: AcceptedRow[] = [];
       const rejected: RejectedRow[] = [];
       for (const { line, fields } of rows) {
-        const verdict = validateRow(fields, columns, settings);
+        const verdict = validateRow(fields);
         if (!verdict.ok) {
           rejected.push({
             line,
@@ -128,10 +141,14 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
           rejected.push({ line, column: 'username', reason: 'username-duplicate', username: user.username });
           continue;
         }
-        const taken = contacts.find((kind) => {
+        let taken: ContactAttribute | undefined;
+        for (const kind of contacts) {
           const value = contactKey(kind, item);
-          return value !== undefined && seen.has(kind, value);
-        });
+          if (value !== undefined && seen.has(kind, value)) {
+            taken = kind;
+            break;
+          }
+        }
         if (taken) {
           rejected.push({ line, column: taken, reason: DUPLICATE[taken], username: user.username });
           continue;

@@ -309,8 +309,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   /** Appends the lines to the current import file, beginning the next one where a limit would be passed. */
   function appendCognitoLines(lines: readonly string[]): void {
     if (lines.length === 0) return;
-    const text = `${lines.join('\n')}\n`;
-    const bytes = Buffer.byteLength(text);
+    // Encoded once: its length is the byte count, and the write copies no string again.
+    const text = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    const bytes = text.length;
     // The common case, one write for the batch: it all fits the current file.
     if (
       state.file.index > 0 &&
@@ -367,6 +368,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   let records = 0;
   let batch: RowInput[] = [];
   let replay: RowInput[] = [];
+  let reserved = false;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       records += 1;
@@ -382,6 +384,12 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
       // An empty line is no row (csv-parse gives it as one empty field).
       if (record.length === 1 && record[0] === '') continue;
       const row = { line, fields: record };
+      if (!reserved && records > batchSize) {
+        // One batch in, the rows' size is known: room for the whole file's values now, before the
+        // uniqueness sets are big (flat memory: no growth, with old and new tables, later on).
+        reserved = true;
+        started(processor).reserve(expectedRows(records, parser.info.bytes, stat.size));
+      }
       if (records <= replayUntil) {
         // Rows the checkpoint covers: validated again only to rebuild the "seen" sets; output dropped.
         replay.push(row);
@@ -435,6 +443,15 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   writeJsonAtomically(join(out, SUMMARY_FILE), summary);
   rmSync(join(out, CHECKPOINT_FILE), { force: true });
   return { summary, alreadyComplete: false, ...(resumed ? { resumedAfterRows: checkpoint.rowsRead } : {}) };
+}
+
+/**
+ * The rows a file of `totalBytes` likely holds, from the first `records` taking `bytesSoFar`: a tenth
+ * more than the average so far would give (an unforeseen rest costs a growth step, not an error).
+ */
+export function expectedRows(records: number, bytesSoFar: number, totalBytes: number): number {
+  if (records <= 0 || bytesSoFar <= 0) return 0;
+  return Math.ceil(((records * totalBytes) / bytesSoFar) * 1.1);
 }
 
 function started(processor: RowProcessor | undefined): RowProcessor {

@@ -3,7 +3,7 @@
  * reaches either the legacy directory or an import file. Pure: uniqueness in the file is the
  * processor's (it keeps state across rows); everything else is decided from the row alone.
  */
-import { hashFormatOf } from '../passwords/formats.ts';
+import { hashProblem } from '../passwords/algorithms.ts';
 import { BOOLEAN_ATTRIBUTES, type ResolvedColumns } from './columns.ts';
 import type { PoolSettings } from './pool.ts';
 import { isE164, isValidEmail, isValidUsername, MAX_ATTRIBUTE_LENGTH, parseBoolean } from './values.ts';
@@ -24,6 +24,8 @@ export const REJECT_REASONS = {
   'mfa-inconsistent': "MFA does not match the pool's MFA setting",
   'mfa-needs-phone': 'MFA is on but there is no phone number to send codes to',
   'hash-unrecognised': 'the password hash is in no supported format',
+  'hash-unverifiable':
+    'the password hash is in a known format that migrate-user cannot verify (Argon2 version 16, or a cost over its work limits)',
   'email-duplicate': 'an earlier row has the same e-mail, which users sign in with',
   'phone-duplicate': 'an earlier row has the same phone number, which users sign in with',
   'row-too-long': "the user's row in the Cognito import file would exceed 16,000 characters",
@@ -64,65 +66,117 @@ export function usernameOf(fields: readonly string[], columns: ResolvedColumns):
 }
 
 export function validateRow(fields: readonly string[], columns: ResolvedColumns, settings: PoolSettings): RowVerdict {
-  if (fields.length !== columns.fileHeader.length) return reject('', 'column-count');
+  return rowValidator(columns, settings)(fields);
+}
 
-  const username = fields[columns.username] as string;
-  if (username === '') return reject('username', 'username-missing');
-  if (!isValidUsername(username)) return reject('username', 'username-invalid');
+/** What to check of one attribute column, decided once per file rather than per row. */
+const Check = {
+  Plain: 0,
+  Boolean: 1,
+  Email: 2,
+  Phone: 3,
+  /** A custom attribute the pool does not declare: any value rejects the row. */
+  Undeclared: 4,
+} as const;
 
-  const attributes: Record<string, string> = {};
-  const declared = settings.customAttributes;
-  for (const { name, index } of columns.attributes) {
-    // Surrounding whitespace is an export artefact, never part of an address or a name.
-    const value = trimmed(fields[index] as string);
-    if (value === '') continue;
-    if (value.length > MAX_ATTRIBUTE_LENGTH) return reject(name, 'attribute-too-long');
-    if (BOOLEAN_ATTRIBUTES.has(name)) {
-      const flag = parseBoolean(value);
-      if (flag === null) return reject(name, 'boolean-invalid');
-      attributes[name] = String(flag);
-      continue;
-    }
-    if (name.startsWith('custom:') && !declared.includes(name)) return reject(name, 'custom-undeclared');
-    if (name === 'email' && !isValidEmail(value)) return reject(name, 'email-invalid');
-    if (name === 'phone_number' && !isE164(value)) return reject(name, 'phone-invalid');
-    attributes[name] = value;
-  }
+/**
+ * validateRow for one file's columns and one pool: the per-column decisions (which check, which
+ * attribute names) made once, since the import calls it for every row of the file.
+ */
+export function rowValidator(
+  columns: ResolvedColumns,
+  settings: PoolSettings,
+): (fields: readonly string[]) => RowVerdict {
+  const fieldCount = columns.fileHeader.length;
+  const checks = columns.attributes.map(({ name, index }) => ({
+    name,
+    index,
+    check: BOOLEAN_ATTRIBUTES.has(name)
+      ? Check.Boolean
+      : name.startsWith('custom:') && !settings.customAttributes.includes(name)
+        ? Check.Undeclared
+        : name === 'email'
+          ? Check.Email
+          : name === 'phone_number'
+            ? Check.Phone
+            : Check.Plain,
+  }));
+  const required = [...settings.requiredAttributes];
+  const reachable = settings.autoVerifiedAttributes.map((name) => ({ name, verified: `${name}_verified` }));
+  const reachableColumn = settings.autoVerifiedAttributes.join('|');
 
-  for (const name of settings.requiredAttributes) {
-    if (attributes[name] === undefined) return reject(name, 'required-missing');
-  }
+  return (fields) => {
+    if (fields.length !== fieldCount) return reject('', 'column-count');
 
-  // Cognito's import refuses a user with no verified contact it could reach (an auto-verified one).
-  if (
-    settings.autoVerifiedAttributes.length > 0 &&
-    !settings.autoVerifiedAttributes.some((name) => attributes[name] && attributes[`${name}_verified`] === 'true')
-  ) {
-    return reject(settings.autoVerifiedAttributes.join('|'), 'no-verified-contact');
-  }
+    const username = fields[columns.username] as string;
+    if (username === '') return reject('username', 'username-missing');
+    if (!isValidUsername(username)) return reject('username', 'username-invalid');
 
-  let mfaEnabled = settings.mfa === 'ON';
-  if (columns.mfaEnabled !== undefined) {
-    const flag = parseBoolean(fields[columns.mfaEnabled] as string);
-    if (flag === null) return reject('mfa_enabled', 'boolean-invalid');
-    if (flag !== undefined) {
-      if ((settings.mfa === 'OFF' && flag) || (settings.mfa === 'ON' && !flag)) {
-        return reject('mfa_enabled', 'mfa-inconsistent');
+    const attributes: Record<string, string> = {};
+    for (const { name, index, check } of checks) {
+      // Surrounding whitespace is an export artefact, never part of an address or a name.
+      const value = trimmed(fields[index] as string);
+      if (value === '') continue;
+      if (value.length > MAX_ATTRIBUTE_LENGTH) return reject(name, 'attribute-too-long');
+      switch (check) {
+        case Check.Boolean: {
+          const flag = parseBoolean(value);
+          if (flag === null) return reject(name, 'boolean-invalid');
+          attributes[name] = flag ? 'true' : 'false';
+          continue;
+        }
+        case Check.Undeclared:
+          return reject(name, 'custom-undeclared');
+        case Check.Email:
+          if (!isValidEmail(value)) return reject(name, 'email-invalid');
+          break;
+        case Check.Phone:
+          if (!isE164(value)) return reject(name, 'phone-invalid');
+          break;
+        case Check.Plain:
+          break;
       }
-      mfaEnabled = flag;
+      attributes[name] = value;
     }
-  }
-  // Imported users cannot bring a TOTP secret: MFA for them means SMS, which needs a phone number.
-  if (mfaEnabled && attributes.phone_number === undefined) return reject('mfa_enabled', 'mfa-needs-phone');
 
-  let passwordHash: string | undefined;
-  if (columns.passwordHash !== undefined) {
-    const hash = (fields[columns.passwordHash] as string).trim();
-    if (hash !== '') {
-      if (!hashFormatOf(hash)) return reject('password_hash', 'hash-unrecognised');
-      passwordHash = hash;
+    for (const name of required) {
+      if (attributes[name] === undefined) return reject(name, 'required-missing');
     }
-  }
 
-  return { ok: true, user: { username, attributes, passwordHash, mfaEnabled } };
+    // Cognito's import refuses a user with no verified contact it could reach (an auto-verified one).
+    if (
+      reachable.length > 0 &&
+      !reachable.some(({ name, verified }) => attributes[name] && attributes[verified] === 'true')
+    ) {
+      return reject(reachableColumn, 'no-verified-contact');
+    }
+
+    let mfaEnabled = settings.mfa === 'ON';
+    if (columns.mfaEnabled !== undefined) {
+      const flag = parseBoolean(fields[columns.mfaEnabled] as string);
+      if (flag === null) return reject('mfa_enabled', 'boolean-invalid');
+      if (flag !== undefined) {
+        if ((settings.mfa === 'OFF' && flag) || (settings.mfa === 'ON' && !flag)) {
+          return reject('mfa_enabled', 'mfa-inconsistent');
+        }
+        mfaEnabled = flag;
+      }
+    }
+    // Imported users cannot bring a TOTP secret: MFA for them means SMS, which needs a phone number.
+    if (mfaEnabled && attributes.phone_number === undefined) return reject('mfa_enabled', 'mfa-needs-phone');
+
+    let passwordHash: string | undefined;
+    if (columns.passwordHash !== undefined) {
+      const hash = (fields[columns.passwordHash] as string).trim();
+      if (hash !== '') {
+        // What migrate-user would refuse at sign-in is refused here, where the export can still be fixed.
+        const problem = hashProblem(hash);
+        if (problem === 'unknown format') return reject('password_hash', 'hash-unrecognised');
+        if (problem !== undefined) return reject('password_hash', 'hash-unverifiable');
+        passwordHash = hash;
+      }
+    }
+
+    return { ok: true, user: { username, attributes, passwordHash, mfaEnabled } };
+  };
 }

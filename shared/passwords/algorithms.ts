@@ -8,7 +8,7 @@ import { pbkdf2 as pbkdf2Callback, scrypt as scryptCallback, type ScryptOptions 
 import { promisify } from 'node:util';
 import { argon2i, argon2id, bcrypt } from 'hash-wasm';
 import { bcryptBase64Decode, digestsEqual, phcBase64Decode } from './encoding.ts';
-import { hashFormatOf, type HashAlgorithm } from './formats.ts';
+import { hashFormatOf, type HashAlgorithm, type HashFormat } from './formats.ts';
 
 const pbkdf2 = promisify(pbkdf2Callback);
 const scrypt = promisify(scryptCallback) as (
@@ -44,38 +44,88 @@ export const WORK_LIMITS = {
   pbkdf2MaxIterations: 5_000_000,
 } as const;
 
-export type ParsedHash =
-  | { algorithm: 'bcrypt'; cost: number; salt: Buffer; checksum: string }
+/** Decoded bytes, or (for checks alone) just how many there would be. */
+type Bytes = { readonly length: number };
+
+export type ParsedHash<B extends Bytes = Buffer> =
+  | { algorithm: 'bcrypt'; cost: number; salt: B; checksum: string }
   | {
       algorithm: 'argon2id' | 'argon2i';
       version: number;
       memoryKiB: number;
       iterations: number;
       parallelism: number;
-      salt: Buffer;
-      digest: Buffer;
+      salt: B;
+      digest: B;
     }
-  | { algorithm: 'scrypt'; logN: number; blockSize: number; parallelism: number; salt: Buffer; digest: Buffer }
+  | { algorithm: 'scrypt'; logN: number; blockSize: number; parallelism: number; salt: B; digest: B }
   | {
       algorithm: 'pbkdf2-sha256';
       notation: 'phc' | 'django';
       iterations: number;
-      salt: Buffer;
-      digest: Buffer;
+      /** The digest length the string states (PHC `l=`), when it states one. */
+      length?: number;
+      salt: B;
+      digest: B;
     };
 
+/** How the parts of a hash string become bytes. */
+interface Decoders<B extends Bytes> {
+  /** bcrypt's base64, at most `bytes` of it. */
+  bcrypt(text: string, bytes: number): B;
+  /** PHC base64, standard or adapted, padded or not. */
+  phc(text: string): B;
+  /** Standard base64 (Django's digests). */
+  base64(text: string): B;
+  /** Text used as bytes (Django's salts). */
+  utf8(text: string): B;
+}
+
+const DECODE: Decoders<Buffer> = {
+  bcrypt: (text, bytes) => bcryptBase64Decode(text).subarray(0, bytes),
+  phc: phcBase64Decode,
+  base64: (text) => Buffer.from(text, 'base64'),
+  utf8: (text) => Buffer.from(text, 'utf8'),
+};
+
+/** Bytes base64 text of this many characters decodes to (padding, if any, not counted). */
+const base64Bytes = (text: string): Bytes => {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 61 /* = */) end -= 1;
+  return { length: Math.floor((end * 3) / 4) };
+};
+
+/** Lengths only: what checkVerifiable needs, without decoding (the import checks millions of rows). */
+const MEASURE: Decoders<Bytes> = {
+  bcrypt: (text, bytes) => ({ length: Math.min(bytes, base64Bytes(text).length) }),
+  phc: base64Bytes,
+  base64: base64Bytes,
+  utf8: (text) => ({ length: Buffer.byteLength(text, 'utf8') }),
+};
+
+/** The Argon2 version of a PHC string without `v=`: 0x10, before Argon2 1.3 (0x13, 19) added the field. */
+const ARGON2_VERSION_10 = 16;
+
 function parameters(text: string): Record<string, number> {
-  return Object.fromEntries(
-    text.split(',').map((pair) => {
-      const [key = '', value = ''] = pair.split('=');
-      return [key, Number(value)];
-    }),
-  );
+  // A loop, not split/map/fromEntries: the import checks a hash per row, millions of rows.
+  const result: Record<string, number> = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    result[at < 0 ? pair : pair.slice(0, at)] = at < 0 ? 0 : Number(pair.slice(at + 1));
+  }
+  return result;
 }
 
 /** The parameters of a stored hash, or undefined when it is no format we know (see formats.ts). */
 export function parseHash(hash: string): ParsedHash | undefined {
-  const format = hashFormatOf(hash);
+  return parseWith(hash, DECODE);
+}
+
+function parseWith<B extends Bytes>(
+  hash: string,
+  decode: Decoders<B>,
+  format = hashFormatOf(hash),
+): ParsedHash<B> | undefined {
   if (!format) return undefined;
   const parts = hash.split('$');
   switch (format.algorithm) {
@@ -85,22 +135,24 @@ export function parseHash(hash: string): ParsedHash | undefined {
       return {
         algorithm: 'bcrypt',
         cost: Number(parts[2]),
-        salt: bcryptBase64Decode(body.slice(0, 22)).subarray(0, 16),
+        salt: decode.bcrypt(body.slice(0, 22), 16),
         checksum: body.slice(22),
       };
     }
     case 'argon2id':
     case 'argon2i': {
-      // $argon2id$v=19$m=65536,t=3,p=4$<salt>$<digest>
-      const { m = 0, t = 0, p = 0 } = parameters(parts[3] ?? '');
+      // $argon2id$v=19$m=65536,t=3,p=4$<salt>$<digest>; without `v=` (before Argon2 1.3) the version is 16.
+      const fields = parts.slice(2);
+      const version = fields[0]?.startsWith('v=') ? Number(fields.shift()?.slice(2)) : ARGON2_VERSION_10;
+      const { m = 0, t = 0, p = 0 } = parameters(fields[0] ?? '');
       return {
         algorithm: format.algorithm,
-        version: Number((parts[2] ?? '').slice(2)),
+        version,
         memoryKiB: m,
         iterations: t,
         parallelism: p,
-        salt: phcBase64Decode(parts[4] ?? ''),
-        digest: phcBase64Decode(parts[5] ?? ''),
+        salt: decode.phc(fields[1] ?? ''),
+        digest: decode.phc(fields[2] ?? ''),
       };
     }
     case 'scrypt': {
@@ -111,8 +163,8 @@ export function parseHash(hash: string): ParsedHash | undefined {
         logN: ln,
         blockSize: r,
         parallelism: p,
-        salt: phcBase64Decode(parts[3] ?? ''),
-        digest: phcBase64Decode(parts[4] ?? ''),
+        salt: decode.phc(parts[3] ?? ''),
+        digest: decode.phc(parts[4] ?? ''),
       };
     }
     case 'pbkdf2-sha256': {
@@ -122,24 +174,28 @@ export function parseHash(hash: string): ParsedHash | undefined {
           algorithm: 'pbkdf2-sha256',
           notation: 'django',
           iterations: Number(parts[1]),
-          salt: Buffer.from(parts[2] ?? '', 'utf8'),
-          digest: Buffer.from(parts[3] ?? '', 'base64'),
+          salt: decode.utf8(parts[2] ?? ''),
+          digest: decode.base64(parts[3] ?? ''),
         };
       }
-      // passlib: $pbkdf2-sha256$600000$<salt>$<digest>, adapted base64 (the PHC form writes i=600000)
+      // passlib: $pbkdf2-sha256$600000$<salt>$<digest>, adapted base64; the PHC string format:
+      // $pbkdf2-sha256$i=600000,l=32$<salt>$<digest>, standard base64 (both decode alike).
+      const named = (parts[2] ?? '').startsWith('i=');
+      const { i = 0, l } = named ? parameters(parts[2] ?? '') : { i: Number(parts[2]), l: undefined };
       return {
         algorithm: 'pbkdf2-sha256',
         notation: 'phc',
-        iterations: Number((parts[2] ?? '').replace(/^i=/u, '')),
-        salt: phcBase64Decode(parts[3] ?? ''),
-        digest: phcBase64Decode(parts[4] ?? ''),
+        iterations: i,
+        ...(l !== undefined ? { length: l } : {}),
+        salt: decode.phc(parts[3] ?? ''),
+        digest: decode.phc(parts[4] ?? ''),
       };
     }
   }
 }
 
 /** Throws UnverifiableHashError when the parameters are outside WORK_LIMITS or otherwise unusable. */
-export function checkVerifiable(parsed: ParsedHash): void {
+export function checkVerifiable(parsed: ParsedHash<Bytes>): void {
   const refuse = (reason: string) => {
     throw new UnverifiableHashError(parsed.algorithm, reason);
   };
@@ -149,7 +205,10 @@ export function checkVerifiable(parsed: ParsedHash): void {
       return;
     case 'argon2id':
     case 'argon2i':
-      // hash-wasm computes version 0x13 (19) only; 0x10 hashes would need another implementation.
+      // hash-wasm computes version 0x13 (19) only; 0x10 (16) differs inside the algorithm (blocks are
+      // overwritten, not XORed, after the first pass), so no parameter of it gives a 16 digest, and
+      // no other implementation that loads on arm64 Lambda is at hand (node:crypto has Argon2 from 24.7).
+      if (parsed.version === ARGON2_VERSION_10) refuse('version 16 (Argon2 1.0) unsupported');
       if (parsed.version !== 19) refuse('version other than 19');
       if (parsed.memoryKiB > WORK_LIMITS.argon2MaxMemoryKiB) refuse('memory over limit');
       if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.argon2MaxIterations)
@@ -173,6 +232,7 @@ export function checkVerifiable(parsed: ParsedHash): void {
       if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.pbkdf2MaxIterations)
         refuse('iterations out of range');
       if (parsed.digest.length < 1) refuse('empty digest');
+      if (parsed.length !== undefined && parsed.length !== parsed.digest.length) refuse('digest length differs from l');
       return;
   }
 }
@@ -237,7 +297,38 @@ export async function matches(password: string, parsed: ParsedHash): Promise<boo
  * reject rows migrate-user would refuse; safe to write to a rejects file (it never quotes the hash).
  */
 export function hashProblem(hash: string): string | undefined {
-  const parsed = parseHash(hash);
+  const format = hashFormatOf(hash);
+  if (!format) return 'unknown format';
+  // bcrypt, the commonest: its pattern fixes every length, so the cost is all there is to check.
+  if (format.algorithm === 'bcrypt') {
+    return Number(hash.slice(4, 6)) > WORK_LIMITS.bcryptMaxCost ? 'cost over limit' : undefined;
+  }
+  // The verdict depends only on the parameters and the salt's and digest's lengths, which an export
+  // repeats for all its users: decided once per such shape.
+  const digestAt = hash.lastIndexOf('$');
+  const saltAt = hash.lastIndexOf('$', digestAt - 1);
+  const shape = `${hash.slice(0, saltAt)}$${unpaddedLength(hash, saltAt + 1, digestAt)}$${unpaddedLength(hash, digestAt + 1, hash.length)}`;
+  const known = PROBLEMS.get(shape);
+  if (known !== undefined) return known === '' ? undefined : known;
+  const problem = problemOf(hash, format);
+  if (PROBLEMS.size >= MAX_SHAPES) PROBLEMS.clear();
+  PROBLEMS.set(shape, problem ?? '');
+  return problem;
+}
+
+/** Verdicts by shape (parameters and lengths; '' for none), a bounded few: exports hold one or two shapes. */
+const PROBLEMS = new Map<string, string>();
+const MAX_SHAPES = 256;
+
+/** Characters from `start` to `end`, trailing base64 padding left out. */
+function unpaddedLength(text: string, start: number, end: number): number {
+  let last = end;
+  while (last > start && text.charCodeAt(last - 1) === 61 /* = */) last -= 1;
+  return last - start;
+}
+
+function problemOf(hash: string, format: HashFormat): string | undefined {
+  const parsed = parseWith(hash, MEASURE, format);
   if (!parsed) return 'unknown format';
   try {
     checkVerifiable(parsed);

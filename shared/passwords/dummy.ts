@@ -19,9 +19,11 @@ function candidate(spec: string): string | undefined {
   if (/^\$argon2(id|i)\$v=\d+\$m=\d+,t=\d+,p=\d+$/u.test(prefix)) {
     return `${prefix}$${phcBase64Encode(randomBytes(SALT_BYTES))}$${phcBase64Encode(randomBytes(DIGEST_BYTES))}`;
   }
-  if (/^\$(scrypt\$ln=\d+,r=\d+,p=\d+|pbkdf2-sha256\$(i=)?\d+)$/u.test(prefix)) {
+  if (/^\$(scrypt\$ln=\d+,r=\d+,p=\d+|pbkdf2-sha256\$(\d+|i=\d+(,l=\d+)?))$/u.test(prefix)) {
     const adapted = { adapted: true };
-    return `${prefix}$${phcBase64Encode(randomBytes(SALT_BYTES), adapted)}$${phcBase64Encode(randomBytes(DIGEST_BYTES), adapted)}`;
+    // The PHC form may state the digest length (`l=64`): the dummy's digest has that length.
+    const length = Number(/,l=(\d+)$/u.exec(prefix)?.[1] ?? DIGEST_BYTES);
+    return `${prefix}$${phcBase64Encode(randomBytes(SALT_BYTES), adapted)}$${phcBase64Encode(randomBytes(length), adapted)}`;
   }
   if (/^pbkdf2_sha256\$\d+$/u.test(prefix)) {
     // Django's salts are 22 letters and digits, used as text.
@@ -36,7 +38,7 @@ function candidate(spec: string): string | undefined {
 
 /**
  * A dummy hash from the parameter part of a hash: `$2b$12$`, `$argon2id$v=19$m=65536,t=3,p=4`,
- * `$scrypt$ln=17,r=8,p=1`, `$pbkdf2-sha256$600000`, `pbkdf2_sha256$600000`. Throws for anything else
+ * `$scrypt$ln=17,r=8,p=1`, `$pbkdf2-sha256$600000` (or `$pbkdf2-sha256$i=600000,l=32`), `pbkdf2_sha256$600000`. Throws for anything else
  * (including costs outside the verifier's work limits), naming the accepted forms.
  */
 export function dummyHash(spec: string): string {

@@ -13,9 +13,12 @@ export interface HashFormat {
 
 const BCRYPT = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 const B64 = '[A-Za-z0-9+/.]+={0,2}';
-const ARGON2 = new RegExp(`^\\$(argon2id|argon2i)\\$v=(16|19)\\$m=\\d+,t=\\d+,p=\\d+\\$${B64}\\$${B64}$`);
+// `v=` is absent from hashes written before Argon2 1.3 (the version is then 16, 0x10).
+const ARGON2 = new RegExp(`^\\$(argon2id|argon2i)\\$(?:v=(16|19)\\$)?m=\\d+,t=\\d+,p=\\d+\\$${B64}\\$${B64}$`);
 const SCRYPT = new RegExp(`^\\$scrypt\\$ln=\\d+,r=\\d+,p=\\d+\\$${B64}\\$${B64}$`);
-const PBKDF2_PHC = new RegExp(`^\\$pbkdf2-sha256\\$(i=)?\\d+\\$${B64}\\$${B64}$`);
+// passlib writes the rounds bare (`$600000$`, adapted base64); the PHC string format as @phc/pbkdf2 and
+// others write it names them, with the digest length: `$i=600000,l=32$` (standard base64, unpadded).
+const PBKDF2_PHC = new RegExp(`^\\$pbkdf2-sha256\\$(?:\\d+|i=\\d+(?:,l=\\d+)?)\\$${B64}\\$${B64}$`);
 const PBKDF2_DJANGO = /^pbkdf2_sha256\$\d+\$[^$]+\$[A-Za-z0-9+/]+={0,2}$/;
 
 /** The format of a stored hash, or undefined when it is none we can verify. */

@@ -4,6 +4,7 @@ import { cognitoFields, cognitoFileName, csvLine, fitsInFile } from '../../../sh
 import { resolveColumns } from '../../../shared/import/columns.ts';
 import { DEFAULT_POOL_SETTINGS, poolSettings, type PoolSettings } from '../../../shared/import/pool.ts';
 import { createRowProcessor, type RowInput } from '../../../shared/import/processor.ts';
+import { expectedRows } from '../../../shared/import/run.ts';
 import { HashSet64 } from '../../../shared/import/unique.ts';
 import { validateRow } from '../../../shared/import/validate.ts';
 
@@ -63,8 +64,19 @@ describe('validateRow: Cognito rules per row', () => {
     [{ mfa_enabled: 'true' }, 'mfa-inconsistent @ mfa_enabled'],
     [{ mfa_enabled: 'perhaps' }, 'boolean-invalid @ mfa_enabled'],
     [{ password_hash: '5f4dcc3b5aa765d61d8327deb882cf99' }, 'hash-unrecognised @ password_hash'],
+    // Known formats migrate-user would refuse at sign-in: Argon2 version 16 (no v=), a bcrypt cost over its limit.
+    [
+      { password_hash: '$argon2i$m=65536,t=2,p=1$c29tZXNhbHQ$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ' },
+      'hash-unverifiable @ password_hash',
+    ],
+    [{ password_hash: BCRYPT.replace(/^\$2b\$\d\d\$/u, '$2b$20$') }, 'hash-unverifiable @ password_hash'],
   ])('rejects %p: %s', (values, expected) => {
     expect(verdict(row(values))).toBe(expected);
+  });
+
+  it('accepts the PHC string form of PBKDF2 ($pbkdf2-sha256$i=..,l=..$, standard base64)', () => {
+    const hash = '$pbkdf2-sha256$i=600000,l=32$++++//8AwP/uASNFZ4mrzQ$6dTFmBGWh7wJyYtykgl/FZcrGzS0VKlRZs3TYp9Cu0k';
+    expect(verdict(row({ password_hash: hash }))).toBe('ok');
   });
 
   it('accepts a row without a hash (the user will reset) and a custom attribute the pool declares', () => {
@@ -227,7 +239,52 @@ describe('HashSet64', () => {
     let falseHits = 0;
     for (let i = 50_000; i < 100_000; i += 1) if (set.has(`user${i}@example.com`)) falseHits += 1;
     expect(falseHits).toBe(0);
-    // 8 bytes a slot, at most 3/4 full: 50,000 values fit in 2^17 slots.
-    expect(set.bytes).toBe(2 ** 17 * 8);
+    // 8 bytes a slot, at most 3/4 full, grown in steps of 1.5x: between 4/3 and 2 slots a value.
+    expect(set.bytes).toBeGreaterThanOrEqual((50_000 / 0.75) * 8);
+    expect(set.bytes).toBeLessThanOrEqual((50_000 / 0.75) * 1.5 * 8 + 64);
+  });
+
+  it('takes all the room it was told of at once, and never grows for those values', () => {
+    const set = new HashSet64(16);
+    set.reserve(30_000);
+    const reserved = set.bytes;
+    // Sized to the estimate, not rounded up to a power of two.
+    expect(reserved).toBeLessThanOrEqual(Math.ceil(30_000 / 0.75 + 1) * 8);
+    for (let i = 0; i < 30_000; i += 1) expect(set.add(`user${i}@example.com`)).toBe(true);
+    expect(set.bytes).toBe(reserved);
+    for (let i = 0; i < 30_000; i += 1) expect(set.has(`user${i}@example.com`)).toBe(true);
+    expect(set.has('user30000@example.com')).toBe(false);
+    set.reserve(10);
+    expect(set.bytes).toBe(reserved);
+    // Past the estimate it still grows, keeping every value.
+    for (let i = 30_000; i < 45_000; i += 1) set.add(`user${i}@example.com`);
+    expect(set.bytes).toBeGreaterThan(reserved);
+    for (let i = 0; i < 45_000; i += 1) expect(set.has(`user${i}@example.com`)).toBe(true);
+  });
+});
+
+describe('expectedRows', () => {
+  it('scales the rows read by the bytes left, with a tenth to spare', () => {
+    expect(expectedRows(2_000, 400_000, 200_000_000)).toBe(1_100_000);
+    expect(expectedRows(0, 0, 1_000)).toBe(0);
+  });
+});
+
+describe('the row processor told how many rows will come', () => {
+  it('still finds duplicates after reserving', () => {
+    const processor = createRowProcessor({
+      columns: resolveColumns(['username', 'email', 'email_verified']),
+      settings: DEFAULT_POOL_SETTINGS,
+      importedAt: '2026-01-01T00:00:00.000Z',
+    });
+    processor.processBatch([{ line: 2, fields: ['alice', 'alice@example.com', 'true'] }]);
+    processor.reserve(100_000);
+    const { accepted, rejected } = processor.processBatch([
+      { line: 3, fields: ['ALICE', 'other@example.com', 'true'] },
+      { line: 4, fields: ['bob', 'Alice@Example.com', 'true'] },
+      { line: 5, fields: ['carol', 'carol@example.com', 'true'] },
+    ]);
+    expect(rejected.map((row) => row.reason)).toEqual(['username-duplicate', 'email-duplicate']);
+    expect(accepted.map((row) => row.line)).toEqual([5]);
   });
 });

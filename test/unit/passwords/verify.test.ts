@@ -5,7 +5,7 @@
  * systems write.
  */
 import { createSHA256, argon2id, bcrypt, pbkdf2, scrypt } from 'hash-wasm';
-import { randomBytes } from 'node:crypto';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { bcryptBase64Encode, digestsEqual, phcBase64Encode } from '../../../shared/passwords/encoding.ts';
 import { hashFormatOf } from '../../../shared/passwords/formats.ts';
 import {
@@ -167,7 +167,7 @@ describe('limits and unknown formats', () => {
       'cost over limit',
       'memory over limit',
       'memory out of range',
-      'version other than 19',
+      'version 16 (Argon2 1.0) unsupported',
     ]);
     expect(hashProblem('5f4dcc3b5aa765d61d8327deb882cf99')).toBe('unknown format');
     expect(hashProblem(PUBLISHED[0]![2])).toBeUndefined();
@@ -220,5 +220,70 @@ describe('dummy hashes', () => {
   it('refuses parameters it cannot verify, naming the accepted forms', () => {
     expect(() => dummyHash('md5')).toThrow(/\$2b\$12\$/u);
     expect(() => dummyHash('$2b$25$')).toThrow(UnverifiableHashError);
+  });
+});
+
+describe('the PHC string format for PBKDF2 (i=, l=, standard base64)', () => {
+  // Bytes whose standard base64 holds "+" and "/", which passlib's adapted alphabet writes differently.
+  const phcSalt = Buffer.from('fbefbeffffffc0ffee0123456789abcd', 'hex');
+  const phc = (iterations: number, length: number, digestLength = length) =>
+    `$pbkdf2-sha256$i=${iterations},l=${length}$${phcBase64Encode(phcSalt)}$${phcBase64Encode(
+      pbkdf2Sync('Correct-Horse-42', phcSalt, iterations, digestLength, 'sha256'),
+    )}`;
+
+  it('recognises and verifies $pbkdf2-sha256$i=<n>,l=<bytes>$<salt>$<hash> (node:crypto vectors)', async () => {
+    for (const hash of [phc(1000, 32), phc(1200, 64)]) {
+      expect(hash).toMatch(/[+/]/u);
+      expect(hash.endsWith('=')).toBe(false);
+      expect(hashFormatOf(hash)).toEqual({ algorithm: 'pbkdf2-sha256', notation: 'phc' });
+      expect(hashProblem(hash)).toBeUndefined();
+      expect(await verifyPassword('Correct-Horse-42', hash)).toBe(true);
+      expect(await verifyPassword('Correct-Horse-43', hash)).toBe(false);
+    }
+    expect(hashParameters(phc(1000, 32))).toBe('$pbkdf2-sha256$i=1000,l=32');
+  });
+
+  it('refuses a digest whose length is not the stated l (a truncated or altered string)', async () => {
+    const hash = phc(1000, 32, 31);
+    expect(hashFormatOf(hash)?.algorithm).toBe('pbkdf2-sha256');
+    expect(hashProblem(hash)).toBe('digest length differs from l');
+    await expect(verifyPassword('Correct-Horse-42', hash)).rejects.toBeInstanceOf(UnverifiableHashError);
+  });
+
+  it('makes a dummy of the PHC parameters, l included', async () => {
+    const hash = dummyHash('$pbkdf2-sha256$i=1000,l=64');
+    expect(hashParameters(hash)).toBe('$pbkdf2-sha256$i=1000,l=64');
+    expect(hashProblem(hash)).toBeUndefined();
+    expect(await verifyPassword('Correct-Horse-42', hash)).toBe(false);
+  });
+});
+
+describe('Argon2 strings without v= (version 16, before Argon2 1.3)', () => {
+  // The Argon2 reference implementation writes version 0x10 hashes without the v= field.
+  const v16 = '$argon2i$m=65536,t=2,p=1$c29tZXNhbHQ$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ';
+
+  it('recognises them as Argon2, and refuses to verify them with a stable reason (hash-wasm computes 19 only)', async () => {
+    const argon2id16 = `$argon2id$m=1024,t=2,p=1$${phcBase64Encode(salt())}$${phcBase64Encode(salt())}`;
+    expect(hashFormatOf(v16)).toEqual({ algorithm: 'argon2i', notation: 'phc' });
+    expect(hashFormatOf(argon2id16)).toEqual({ algorithm: 'argon2id', notation: 'phc' });
+    for (const hash of [v16, argon2id16, v16.replace('$m=', '$v=16$m=')]) {
+      expect(hashProblem(hash)).toBe('version 16 (Argon2 1.0) unsupported');
+      await expect(verifyPassword('password', hash)).rejects.toBeInstanceOf(UnverifiableHashError);
+    }
+  });
+
+  it('still verifies version 19 strings, whose fields sit one place later', async () => {
+    const s = salt();
+    const hash = await argon2id({
+      password: 'Correct-Horse-42',
+      salt: s,
+      iterations: 2,
+      parallelism: 1,
+      memorySize: 1024,
+      hashLength: 32,
+      outputType: 'encoded',
+    });
+    expect(hash.startsWith('$argon2id$v=19$')).toBe(true);
+    expect(await verifyPassword('Correct-Horse-42', hash)).toBe(true);
   });
 });
