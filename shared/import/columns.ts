@@ -3,29 +3,10 @@
  * attribute. Default names are Cognito's own attribute names plus `username`, `password_hash` and
  * `mfa_enabled`; a mapping renames another export's columns to these. Pure.
  */
+import { STANDARD_ATTRIBUTES } from '../events/attributes.ts';
 
-/** Cognito's standard attributes (OIDC claims), as GetCSVHeader lists them for a pool. */
-export const STANDARD_ATTRIBUTES = [
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'email',
-  'email_verified',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'phone_number',
-  'phone_number_verified',
-  'address',
-  'updated_at',
-] as const;
+/** Cognito's standard attributes (OIDC claims), in the order GetCSVHeader lists them for a pool. */
+export { STANDARD_ATTRIBUTES };
 
 export const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set(['email_verified', 'phone_number_verified']);
 
