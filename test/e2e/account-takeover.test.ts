@@ -9,15 +9,9 @@
  * stand-in, which records every link.
  */
 import { randomInt } from 'node:crypto';
-import {
-  AdminCreateUserCommand,
-  AdminGetUserCommand,
-  AdminSetUserPasswordCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { buildEvent } from '../../shared/events/index.ts';
-import { cognito, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
+import { cognito, createConfirmedUser, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const ATTACKER_PASSWORD = 'Attacker-Knows-This-7';
 const { userPoolId, clientId } = stack.cognito;
@@ -91,26 +85,7 @@ describe('account takeover through an auto-confirmed domain', () => {
 describe('alias takeover through a federated auto-verify', () => {
   it('never marks verified, for a newcomer, an address another user holds verified', async () => {
     const email = uniqueEmail('holder');
-    const created = await idp.send(
-      new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    const holder = created.User?.Username ?? email;
-    await idp.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: userPoolId,
-        Username: holder,
-        Password: 'Holder-Password-42',
-        Permanent: true,
-      }),
-    );
+    const holder = await createConfirmedUser(idp, email, 'Holder-Password-42');
 
     // A provider not trusted for linking (anyone can run an OIDC provider that claims any address).
     const id = providerUserId();

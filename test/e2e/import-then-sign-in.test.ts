@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AdminGetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import {
   formatOf,
   SAMPLE_FORMATS,
@@ -19,10 +19,10 @@ import {
 } from '../../scripts/import-sample.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 import { runCli } from '../integration/import/cli-helpers.ts';
-import { cognito, stack } from '../helpers/stack.ts';
+import { cognito, signIn, signInError, stack } from '../helpers/stack.ts';
 
 const USERS = 20;
-const { userPoolId, clientId } = stack.cognito;
+const { userPoolId } = stack.cognito;
 const idp = cognito();
 const dir = mkdtempSync(join(tmpdir(), 'import-then-sign-in-'));
 
@@ -30,24 +30,6 @@ afterAll(() => {
   idp.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const signIn = (username: string, password: string) =>
-  idp.send(
-    new InitiateAuthCommand({
-      ClientId: clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  );
-
-async function signInError(username: string, password: string): Promise<string> {
-  try {
-    await signIn(username, password);
-  } catch (error) {
-    return `${(error as Error).name}: ${(error as Error).message}`;
-  }
-  throw new Error('the sign-in succeeded');
-}
 
 /** The first sample user whose hash has each format. */
 const userOf = (format: SampleFormat): number => {
@@ -75,7 +57,7 @@ it('imports every good row and rejects each bad one', () => {
 
 it.each(SAMPLE_FORMATS)('signs a user imported with a %s hash in with the old password', async (format) => {
   const email = sampleEmail(userOf(format));
-  const result = await signIn(email, SAMPLE_PASSWORDS[format]);
+  const result = await signIn(idp, email, SAMPLE_PASSWORDS[format]);
   expect(result.AuthenticationResult?.IdToken).toEqual(expect.any(String));
 
   const user = await idp.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
@@ -86,7 +68,7 @@ it.each(SAMPLE_FORMATS)('signs a user imported with a %s hash in with the old pa
 
 it('answers a wrong password for an imported user exactly as it answers an unknown user', async () => {
   const imported = sampleEmail(userOf('argon2id') + SAMPLE_FORMATS.length);
-  const wrong = await signInError(imported, 'Not-The-Password-1');
-  const unknown = await signInError('nobody.imported@example.com', 'Not-The-Password-1');
-  expect(wrong).toBe(unknown);
+  const wrong = await signInError(idp, imported, 'Not-The-Password-1');
+  const unknown = await signInError(idp, 'nobody.imported@example.com', 'Not-The-Password-1');
+  expect(wrong).toEqual(unknown);
 });

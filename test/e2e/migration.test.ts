@@ -12,7 +12,6 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   ForgotPasswordCommand,
-  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { argon2i, argon2id, bcrypt, createSHA256, pbkdf2, scrypt } from 'hash-wasm';
@@ -24,7 +23,16 @@ import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../../sh
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
 import { INVALID_CREDENTIALS_MESSAGE, UNKNOWN_USER_RESET_MESSAGE } from '../../functions/migrate-user/answer.ts';
 import { SIGN_IN_REFUSED_MESSAGE } from '../../shared/stores/lockout.ts';
-import { cognito, invokeFunction, stack, tableName, uniqueEmail, useLocalEndpoints } from '../helpers/stack.ts';
+import {
+  cognito,
+  invokeFunction,
+  signIn as signInAs,
+  signInError as signInErrorOf,
+  stack,
+  tableName,
+  uniqueEmail,
+  useLocalEndpoints,
+} from '../helpers/stack.ts';
 
 const { userPoolId, clientId } = stack.cognito;
 const idp = cognito();
@@ -136,23 +144,8 @@ async function legacyUser(
   return { email, password, item };
 }
 
-const signIn = (username: string, password: string) =>
-  idp.send(
-    new InitiateAuthCommand({
-      ClientId: clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    }),
-  );
-
-async function signInError(username: string, password: string): Promise<{ name: string; message: string }> {
-  try {
-    await signIn(username, password);
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('the sign-in succeeded');
-}
+const signIn = (username: string, password: string) => signInAs(idp, username, password);
+const signInError = (username: string, password: string) => signInErrorOf(idp, username, password);
 
 async function legacyRow(item: LegacyUserItem): Promise<Record<string, unknown> | undefined> {
   const { Item } = await documentClient().send(

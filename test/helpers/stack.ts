@@ -1,5 +1,11 @@
 /** Clients for the local stack the global set-up started, configured as an app or a script would be. */
 import { randomUUID } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  InitiateAuthCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SESClient } from '@aws-sdk/client-ses';
 import { sesSender } from '../../shared/mail/sender.ts';
@@ -22,6 +28,59 @@ export function useLocalEndpoints(): void {
 }
 
 export const cognito = () => cognitoClientFor(stack.cognito.endpoint);
+
+/** Signs a user in as an app would: InitiateAuth USER_PASSWORD_AUTH with the stack's app client. */
+export const signIn = (idp: CognitoIdentityProviderClient, username: string, password: string) =>
+  idp.send(
+    new InitiateAuthCommand({
+      ClientId: stack.cognito.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+
+/** The error a sign-in ends in; fails the test when the sign-in succeeds. */
+export async function signInError(
+  idp: CognitoIdentityProviderClient,
+  username: string,
+  password: string,
+): Promise<{ name: string; message: string }> {
+  try {
+    await signIn(idp, username, password);
+  } catch (error) {
+    return { name: (error as Error).name, message: (error as Error).message };
+  }
+  throw new Error('the sign-in succeeded');
+}
+
+/** A confirmed native user with a verified e-mail and a permanent password; returns its user name. */
+export async function createConfirmedUser(
+  idp: CognitoIdentityProviderClient,
+  email: string,
+  password: string,
+): Promise<string> {
+  const created = await idp.send(
+    new AdminCreateUserCommand({
+      UserPoolId: stack.cognito.userPoolId,
+      Username: email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    }),
+  );
+  const username = created.User?.Username ?? email;
+  await idp.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: stack.cognito.userPoolId,
+      Username: username,
+      Password: password,
+      Permanent: true,
+    }),
+  );
+  return username;
+}
 
 export const lambda = () =>
   new LambdaClient({

@@ -7,11 +7,10 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
-  AdminSetUserPasswordCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { buildEvent } from '../../shared/events/index.ts';
 import { ALREADY_LINKED_MESSAGE } from '../../scripts/local/link-shim.ts';
-import { cognito, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
+import { cognito, createConfirmedUser, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const PASSWORD = 'Correct-Horse-Battery-9';
 const LINKED_MESSAGE = 'Your sign-in method has been connected. Please sign in again.';
@@ -22,26 +21,7 @@ const freshProviderUserId = () => `1170${Date.now()}${randomInt(1_000_000)}`;
 
 describe('pre sign-up, federated, through the Lambda endpoint', () => {
   async function nativeUser(email: string): Promise<string> {
-    const created = await cognito().send(
-      new AdminCreateUserCommand({
-        UserPoolId: stack.cognito.userPoolId,
-        Username: email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    const username = created.User?.Username ?? email;
-    await cognito().send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: stack.cognito.userPoolId,
-        Username: username,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
+    const username = await createConfirmedUser(cognito(), email, PASSWORD);
     const user = await cognito().send(
       new AdminGetUserCommand({ UserPoolId: stack.cognito.userPoolId, Username: username }),
     );
