@@ -10,7 +10,7 @@
  * (replay: validation only, no output), and carries on. Directory puts are idempotent by key, so a batch
  * written twice is one set of items. Memory is flat: one batch, csv-parse's buffer, the hash sets.
  */
-import { parse, CsvError } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { createHash } from 'node:crypto';
 import {
@@ -26,7 +26,6 @@ import {
   statSync,
   writeFileSync,
   writeSync,
-  createReadStream,
 } from 'node:fs';
 import { join } from 'node:path';
 import { COGNITO_FILE_LIMITS, cognitoFileName, csvLine, fitsInFile, type CognitoFileLimits } from './cognito-csv.ts';
@@ -35,6 +34,9 @@ import type { DirectoryWriter } from './directory.ts';
 import { LineCounter } from './lines.ts';
 import type { PoolSettings } from './pool.ts';
 import { createRowProcessor, type RejectedRow, type RowInput, type RowProcessor } from './processor.ts';
+import { recordsOf, type ParseIn } from './records.ts';
+
+export { CSV_PARSE_OPTIONS } from './records.ts';
 
 export const REJECTS_FILE = 'rejects.csv';
 export const SUMMARY_FILE = 'summary.json';
@@ -42,24 +44,6 @@ export const CHECKPOINT_FILE = 'checkpoint.json';
 const REJECTS_HEADER = 'line,column,reason,username\n';
 /** How often the checkpoint is replaced during a run. */
 const CHECKPOINT_MS = 250;
-/** Past this a "row" is a runaway quote or not text at all: stop rather than buffer the file. */
-const MAX_RECORD_BYTES = 4 * 1024 * 1024;
-
-/**
- * How the export is parsed. Rows may end in CRLF, LF or CR, mixed within one file (concatenated
- * exports); a quoted field may hold any line break (measured: these three delimiters parse as fast as
- * csv-parse's detection of one, which would merge or corrupt rows of a mixed file). Empty lines are
- * kept as records (one empty field) so that line numbers count them. A short row is the row's problem
- * (rejected), not the file's.
- */
-export const CSV_PARSE_OPTIONS = Object.freeze({
-  bom: true,
-  record_delimiter: ['\r\n', '\n', '\r'],
-  relax_column_count: true,
-  skip_empty_lines: false,
-  max_record_size: MAX_RECORD_BYTES,
-});
-
 /** The input cannot be read, is not CSV, or lacks a required column (the CLI's exit 1). */
 export class ImportInputError extends Error {
   override readonly name = 'ImportInputError';
@@ -96,6 +80,8 @@ export interface ImportRunOptions {
   onProgress?: (progress: ImportProgress) => void;
   onWarning?: (message: string) => void;
   now?: () => Date;
+  /** Where csv-parse runs (default: a worker thread when there is a second core, see records.ts). */
+  parseIn?: ParseIn;
 }
 
 export interface ImportSummary {
@@ -273,9 +259,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   const headerBytes = Buffer.byteLength(headerLine);
   const rejectedCount = () => Object.values(state.rejectedByReason).reduce((sum, n) => sum + n, 0);
 
-  const stream = createReadStream(input);
-  const parser = stream.pipe(parse(CSV_PARSE_OPTIONS));
-  stream.on('error', (error) => parser.destroy(error));
+  const records = recordsOf(input, options.parseIn);
 
   const progress = () =>
     options.onProgress?.({
@@ -283,7 +267,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
       rowsBefore: checkpoint.rowsRead,
       accepted: state.accepted,
       rejected: rejectedCount(),
-      bytesRead: stream.bytesRead,
+      bytesRead: records.bytesParsed,
       totalBytes: stat.size,
     });
 
@@ -342,7 +326,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     writePending();
   }
 
-  async function flush(processor: RowProcessor, rows: RowInput[], records: number): Promise<void> {
+  async function flush(processor: RowProcessor, rows: RowInput[], recordsDone: number): Promise<void> {
     const { accepted, rejected } = processor.processBatch(rows);
     if (options.directory && accepted.length > 0) {
       state.itemsWritten += await options.directory.write(accepted.map((row) => row.item));
@@ -351,7 +335,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     appendRejects(rejected);
     state.rowsRead += rows.length;
     state.accepted += accepted.length;
-    state.records = records;
+    state.records = recordsDone;
     state.elapsedMs = elapsedBefore + (performance.now() - startedAt);
     // Any batch boundary is a valid checkpoint; writing one at most every CHECKPOINT_MS bounds the
     // cost (a rename each) and the work a resume redoes.
@@ -365,13 +349,13 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   const counter = new LineCounter(1);
   let columns: ResolvedColumns | undefined;
   let processor: RowProcessor | undefined;
-  let records = 0;
+  let recordCount = 0;
   let batch: RowInput[] = [];
   let replay: RowInput[] = [];
   let reserved = false;
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      records += 1;
+    for await (const record of records) {
+      recordCount += 1;
       const line = counter.next(record);
       if (!columns) {
         columns = headerColumns(record, input, options.mapping, settings);
@@ -384,13 +368,13 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
       // An empty line is no row (csv-parse gives it as one empty field).
       if (record.length === 1 && record[0] === '') continue;
       const row = { line, fields: record };
-      if (!reserved && records > batchSize) {
+      if (!reserved && recordCount > batchSize) {
         // One batch in, the rows' size is known: room for the whole file's values now, before the
         // uniqueness sets are big (flat memory: no growth, with old and new tables, later on).
         reserved = true;
-        started(processor).reserve(expectedRows(records, parser.info.bytes, stat.size));
+        started(processor).reserve(expectedRows(recordCount, records.bytesParsed, stat.size));
       }
-      if (records <= replayUntil) {
+      if (recordCount <= replayUntil) {
         // Rows the checkpoint covers: validated again only to rebuild the "seen" sets; output dropped.
         replay.push(row);
         if (replay.length >= batchSize) replay = replayed(processor, replay);
@@ -399,13 +383,13 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
       if (replay.length) replay = replayed(processor, replay);
       batch.push(row);
       if (batch.length >= batchSize) {
-        await flush(started(processor), batch, records);
+        await flush(started(processor), batch, recordCount);
         batch = [];
       }
     }
     if (!columns) throw new ImportInputError(`${input} is empty: no header row`);
     if (replay.length) replay = replayed(processor, replay);
-    if (batch.length || records > state.records) await flush(started(processor), batch, records);
+    if (batch.length || recordCount > state.records) await flush(started(processor), batch, recordCount);
   } catch (error) {
     if (error instanceof CsvError) {
       throw new ImportInputError(
@@ -421,7 +405,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   } finally {
     closeSync(rejectsFd);
     if (fileFd !== undefined) closeSync(fileFd);
-    stream.destroy();
+    records.close();
   }
 
   const seconds = (elapsedBefore + (performance.now() - startedAt)) / 1000;
