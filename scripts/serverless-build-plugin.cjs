@@ -14,7 +14,24 @@ class BuildBeforePackaging {
     this.hooks = {
       'before:package:createDeploymentArtifacts': build,
       'before:invoke:local:invoke': build,
+      // Before invoke local reads the environment, which it does in its own first hook.
+      initialize: () => {
+        if ((this.serverless.processedInput?.commands ?? []).join(' ') === 'invoke local') this.dropDeployTimeValues();
+      },
     };
+  }
+
+  /**
+   * Values only CloudFormation knows (`!GetAtt CodeKey.Arn`, the custom senders' key) do not exist for
+   * `invoke local`, which would refuse to start on them: the function runs without them (the senders
+   * then take `-e CODE_KEYRING=local`).
+   */
+  dropDeployTimeValues() {
+    const fn = this.options.function && this.serverless.service.functions?.[this.options.function];
+    const environment = fn?.environment ?? {};
+    for (const [name, value] of Object.entries(environment)) {
+      if (value && typeof value === 'object' && value['Fn::GetAtt']) delete environment[name];
+    }
   }
 
   build() {
