@@ -27,6 +27,7 @@ export function localTableNames(stage = 'local'): Record<string, string> {
     notifications: `${service}-${stage}-notifications`,
     legacyUsers: `${service}-${stage}-legacy-users`,
     entitlements: `${service}-${stage}-entitlements`,
+    authChallenges: `${service}-${stage}-auth-challenges`,
   };
 }
 
