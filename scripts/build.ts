@@ -8,6 +8,7 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCatalog } from '../shared/messages/compile.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DIST = join(ROOT, 'dist');
@@ -71,6 +72,9 @@ export async function buildFunctions(names: readonly string[] = functionNames())
   const known = new Set(functionNames());
   const unknown = names.filter((name) => !known.has(name));
   if (unknown.length) throw new Error(`no such function: ${unknown.join(', ')} (have: ${[...known].join(', ')})`);
+  // The message templates go into the bundles as a module: a template that is invalid in any locale
+  // (a required placeholder missing, over a limit) fails the build with every problem listed.
+  writeCatalog();
   return Promise.all(
     names.map(async (name) => {
       const outdir = join(DIST, name);

@@ -1,5 +1,6 @@
 /** Mail settings shared by every function that sends e-mail. */
 import type { EnvReader } from '../config.ts';
+import { readMessageSettings } from '../messages/branding.ts';
 
 export interface MailConfig {
   from: string;
@@ -9,6 +10,8 @@ export interface MailConfig {
 }
 
 export function readMailConfig(env: EnvReader): MailConfig {
+  // The templates' branding and default locale, read here so that a bad setting fails at cold start.
+  readMessageSettings(env);
   return {
     from: env.required('MAIL_FROM'),
     appName: env.string('APP_NAME', 'our service'),

@@ -4,7 +4,8 @@ describe('mail templates', () => {
   it('picks the language from the locale attribute, English otherwise', () => {
     expect(resolveLocale('de-AT')).toBe('de');
     expect(resolveLocale('DE_de')).toBe('de');
-    expect(resolveLocale('fr')).toBe('en');
+    expect(resolveLocale('fr')).toBe('fr');
+    expect(resolveLocale('it-IT')).toBe('en');
     expect(resolveLocale(undefined)).toBe('en');
   });
 
