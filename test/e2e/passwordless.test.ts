@@ -58,7 +58,7 @@ async function failure(work: Promise<unknown>): Promise<{ name: string; message:
 async function codesSentTo(address: string): Promise<string[]> {
   const mails = await mailTo(address);
   return mails.map((mail) => {
-    const match = /sign-in code is (\d+)/u.exec(mail.body.text ?? '');
+    const match = /^(\d{6})$/mu.exec(mail.body.text ?? '');
     if (!match?.[1]) throw new Error(`no code in the mail "${mail.subject}"`);
     return match[1];
   });
