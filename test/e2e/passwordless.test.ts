@@ -155,6 +155,15 @@ describe('passwordless sign-in with an e-mail code', () => {
     expect((await verifiedIdToken(signedIn)).email).toBe(email);
   });
 
+  it("writes the code e-mail in the app's language (clientMetadata.locale)", async () => {
+    const email = uniqueEmail('otp-de');
+    await createConfirmedUser(idp, email, 'Unused-Password-42');
+    await start(email, { locale: 'de-AT' });
+    const [mail] = await mailTo(email);
+    expect(mail?.subject).toBe('Ihr Anmeldecode für Cognito Triggers (local)');
+    expect(await codesSentTo(email)).toHaveLength(1);
+  });
+
   it('sends nothing to an address that is not verified, and presents the same challenge', async () => {
     const email = uniqueEmail('otp-unverified');
     await idp.send(
