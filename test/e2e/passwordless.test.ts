@@ -14,7 +14,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB } from '../../scripts/local/demo-data.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, LOCAL_REDIRECT_URL } from '../../scripts/local/custom-auth.ts';
 import { signLinkToken } from '../../shared/passwordless/magic-link.ts';
-import { cognito, createConfirmedUser, mailTo, stack, uniqueEmail } from '../helpers/stack.ts';
+import { cognito, createConfirmedUser, mailTo, signIn, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const { userPoolId, clientId } = stack.cognito;
 const idp = cognito();
@@ -102,6 +102,9 @@ describe('passwordless sign-in with an e-mail code', () => {
     const claims = await verifiedIdToken(signedIn);
     expect(claims).toMatchObject({ sub: DEMO_USER_SUB, email: DEMO_USER.email, token_use: 'id' });
     expect(claims.tenant).toBe(DEMO_ENTITLEMENTS.user.tenant);
+    // The same issuer as the pool's own password sign-in.
+    const withPassword = await signIn(idp, DEMO_USER.email, DEMO_USER.password);
+    expect(claims.iss).toBe((await verifiedIdToken(withPassword)).iss);
     const access = await jwtVerify(signedIn.AuthenticationResult?.AccessToken ?? '', jwks, { algorithms: ['RS256'] });
     expect(access.payload).toMatchObject({ client_id: clientId, token_use: 'access', sub: DEMO_USER_SUB });
   });
