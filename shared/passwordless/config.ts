@@ -49,7 +49,8 @@ function redirectProblem(entry: string): string | undefined {
 }
 
 export function readMethods(env: EnvReader): SignInMethod[] {
-  const methods = env.list('PASSWORDLESS_METHODS', SIGN_IN_METHODS, { lowerCase: false }).map((m) => m.toUpperCase());
+  // E-mail codes alone by default: magic links need a key and an allow-list, which no default can give.
+  const methods = env.list('PASSWORDLESS_METHODS', ['EMAIL_OTP'], { lowerCase: false }).map((m) => m.toUpperCase());
   const unknown = methods.filter((m) => !(SIGN_IN_METHODS as readonly string[]).includes(m));
   if (unknown.length || methods.length === 0) {
     env.problems.push(`PASSWORDLESS_METHODS: expected a list of ${SIGN_IN_METHODS.join(', ')}`);

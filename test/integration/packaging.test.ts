@@ -34,6 +34,9 @@ describe('serverless package', () => {
     preAuthentication: 'PreAuthentication',
     postAuthentication: 'PostAuthentication',
     migrateUser: 'UserMigration',
+    defineAuthChallenge: 'DefineAuthChallenge',
+    createAuthChallenge: 'CreateAuthChallenge',
+    verifyAuthChallenge: 'VerifyAuthChallengeResponse',
   } as const;
 
   it('writes one zip per declared function', () => {
@@ -42,6 +45,8 @@ describe('serverless package', () => {
         .filter((f) => f.endsWith('.zip'))
         .sort(),
     ).toEqual([
+      'createAuthChallenge.zip',
+      'defineAuthChallenge.zip',
       'inboundFederation.zip',
       'migrateUser.zip',
       'postAuthentication.zip',
@@ -49,6 +54,7 @@ describe('serverless package', () => {
       'preAuthentication.zip',
       'preSignUp.zip',
       'preTokenGeneration.zip',
+      'verifyAuthChallenge.zip',
     ]);
   });
 
@@ -172,6 +178,37 @@ describe('serverless package', () => {
     expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['logs', 'tables']);
   });
 
+  it('lets the custom-auth functions touch only their rows of the auth-challenges table (and create send mail)', () => {
+    type Role = {
+      Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
+    };
+    const policies = (name: string) =>
+      Object.fromEntries(
+        (template.Resources[name]?.Properties as Role).Policies.map((p) => [p.PolicyName, p.PolicyDocument.Statement]),
+      );
+    expect(Object.keys(policies('DefineAuthChallengeRole'))).toEqual(['logs']);
+    const create = policies('CreateAuthChallengeRole');
+    expect(Object.keys(create).sort()).toEqual(['logs', 'mail', 'tables']);
+    expect(create.tables).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['AuthChallengesTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['send#*'] } },
+      },
+    ]);
+    const verify = policies('VerifyAuthChallengeRole');
+    expect(Object.keys(verify).sort()).toEqual(['logs', 'tables']);
+    expect(verify.tables).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['AuthChallengesTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['link#*'] } },
+      },
+    ]);
+  });
+
   it('gives every function its own role and no shared one', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const roles = Object.entries(template.Resources)
@@ -193,7 +230,7 @@ describe('serverless package', () => {
         'userPoolId=eu-west-1_Abc123',
       );
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
-      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(5);
+      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(8);
       // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
       expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
         Principal: 'cognito-idp.amazonaws.com',
