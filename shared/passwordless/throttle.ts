@@ -13,10 +13,11 @@ export type SendVerdict =
 
 /** Given the recorded send times, whether one more send at `now` is allowed, and the times to keep. */
 export function decideSend(recorded: readonly number[], now: number, rule: SendLimit): SendVerdict {
-  const recent = recorded.filter((at) => at > now - rule.windowMs && at <= now).sort((a, b) => a - b);
+  // A send stamped later than `now` (another container's clock, a concurrent request) still counts.
+  const recent = recorded.filter((at) => at > now - rule.windowMs).sort((a, b) => a - b);
   if (recent.length >= rule.limit) {
     const oldest = recent[recent.length - rule.limit] as number;
-    return { allowed: false, sends: recent, retryAfterMs: oldest + rule.windowMs - now };
+    return { allowed: false, sends: recent, retryAfterMs: Math.max(0, oldest + rule.windowMs - now) };
   }
-  return { allowed: true, sends: [...recent, now] };
+  return { allowed: true, sends: [...recent, now].sort((a, b) => a - b) };
 }

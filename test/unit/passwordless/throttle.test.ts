@@ -22,4 +22,9 @@ describe('the send limit (sliding window)', () => {
     expect(decideSend([now - 59_999, now - 30_000, now - 1], now, rule)).toMatchObject({ allowed: false, retryAfterMs: 1 });
     expect(decideSend([now - 70_000, now - 65_000, now - 61_000], now, rule)).toEqual({ allowed: true, sends: [now] });
   });
+
+  it("counts sends stamped later than now (another container's clock, a concurrent request)", () => {
+    expect(decideSend([now + 5, now + 7, now + 9], now, rule)).toMatchObject({ allowed: false });
+    expect(decideSend([now + 5], now, rule)).toEqual({ allowed: true, sends: [now, now + 5] });
+  });
 });
