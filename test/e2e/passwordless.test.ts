@@ -10,6 +10,8 @@ import {
   RespondToAuthChallengeCommand,
   type InitiateAuthCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB } from '../../scripts/local/demo-data.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, LOCAL_REDIRECT_URL } from '../../scripts/local/custom-auth.ts';
@@ -83,6 +85,15 @@ async function verifiedIdToken(result: InitiateAuthCommandOutput) {
   return payload;
 }
 
+/** The custom-auth functions' log lines in the test stack's log (test/setup/global-setup.ts). */
+const stackLog = () =>
+  readFileSync(join(process.cwd(), '.local', 'test-stack.log'), 'utf8')
+    .split('\n')
+    .filter((line) => /"service":"(define|create|verify)-auth-challenge"/u.test(line))
+    .join('\n');
+/** The code as a number of its own (not six digits inside a timestamp). */
+const standalone = (code: string) => new RegExp(`(?<![0-9])${code}(?![0-9])`, 'u');
+
 /** A wrong code that is surely not the one sent. */
 const wrongCode = (code: string) => (code === '000000' ? '111111' : '000000');
 
@@ -102,6 +113,8 @@ describe('passwordless sign-in with an e-mail code', () => {
     const claims = await verifiedIdToken(signedIn);
     expect(claims).toMatchObject({ sub: DEMO_USER_SUB, email: DEMO_USER.email, token_use: 'id' });
     expect(claims.tenant).toBe(DEMO_ENTITLEMENTS.user.tenant);
+    expect(stackLog()).toContain('challenge created');
+    expect(stackLog()).not.toMatch(standalone(code));
     // The same issuer as the pool's own password sign-in.
     const withPassword = await signIn(idp, DEMO_USER.email, DEMO_USER.password);
     expect(claims.iss).toBe((await verifiedIdToken(withPassword)).iss);
@@ -239,6 +252,7 @@ describe('passwordless sign-in with a magic link', () => {
     const signedIn = await answer(email, opened.Session, token, redeem);
     expect((await verifiedIdToken(signedIn)).email).toBe(email);
     expect(await linksSentTo(email)).toHaveLength(1);
+    expect(stackLog()).not.toContain(token.split('.')[2]);
 
     const again = await start(email, redeem);
     const refused = await answer(email, again.Session, token, redeem);
