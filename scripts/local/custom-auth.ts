@@ -20,8 +20,10 @@
  * - Tokens are signed with cognito-local's own key (node_modules/cognito-local/lib/keys), carry its
  *   claims and issuer, so they verify against the pool's JWKS, and carry what the PreTokenGeneration
  *   trigger adds (a V1 event, as cognito-local sends it) when one is attached.
+ * - After the tokens, PostAuthentication runs when attached, as after any sign-in.
  * Not implemented (cognito-local has no SRP): SRP_A / PASSWORD_VERIFIER steps, device challenges,
- * AdminInitiateAuth; a refresh token is issued but cognito-local does not know it.
+ * AdminInitiateAuth; a refresh token is issued but cognito-local does not know it; PreAuthentication
+ * is not called (cognito-local never calls it either).
  */
 import { createPrivateKey, createSign, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -62,6 +64,7 @@ export interface CustomAuthOptions {
     CreateAuthChallenge?: string;
     VerifyAuthChallengeResponse?: string;
     PreTokenGeneration?: string;
+    PostAuthentication?: string;
   };
   sessionValidityMs?: number;
   /** The clock (epoch ms); tests move it to expire sessions. */
@@ -386,7 +389,17 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     if (decision.next === 'fail') throw new CognitoError('NotAuthorizedException', INCORRECT_CREDENTIALS);
     if (decision.next === 'tokens') {
       if (session.userNotFound) throw new CognitoError('NotAuthorizedException', INCORRECT_CREDENTIALS);
-      return tokens(session, clientMetadata);
+      const issued = await tokens(session, clientMetadata);
+      // As after any sign-in, Cognito calls post authentication before it answers; its error fails the sign-in.
+      if (options.functions.PostAuthentication) {
+        const { 'cognito:user_status': _status, ...userAttributes } = session.userAttributes;
+        await trigger('PostAuthentication', {
+          ...baseEvent('PostAuthentication_Authentication', session),
+          request: { userAttributes, newDeviceUsed: false, clientMetadata },
+          response: {},
+        });
+      }
+      return issued;
     }
     return challenge(session, clientMetadata);
   }

@@ -71,6 +71,7 @@ const CUSTOM_AUTH_TRIGGERS: ReadonlySet<string> = new Set([
   'CreateAuthChallenge',
   'VerifyAuthChallengeResponse',
   'PreTokenGeneration',
+  'PostAuthentication',
 ]);
 
 /** What `.local/stack.json` holds: the endpoints and ids a script or test needs to reach the stack. */

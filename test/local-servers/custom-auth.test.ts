@@ -67,6 +67,7 @@ beforeAll(async () => {
       const expected = (request.privateChallengeParameters as Record<string, string>).answer;
       return { ...(event as Event), response: { answerCorrect: request.challengeAnswer === expected } };
     },
+    postAuth: async (event) => event,
     preToken: async (event) => ({
       ...(event as Event),
       response: { claimsOverrideDetails: { claimsToAddOrOverride: { plan: 'gold', sub: 'forged' }, claimsToSuppress: ['email'] } },
@@ -82,6 +83,7 @@ beforeAll(async () => {
       CreateAuthChallenge: 'create',
       VerifyAuthChallengeResponse: 'verify',
       PreTokenGeneration: 'preToken',
+      PostAuthentication: 'postAuth',
     },
     now: () => clock,
   });
@@ -164,7 +166,12 @@ describe('the CUSTOM_AUTH stand-in', () => {
 
     lambda.clear();
     const done = await respond(email, second.Session, 'a1');
-    expect(calls()).toEqual(['verify', 'define', 'preToken']);
+    expect(calls()).toEqual(['verify', 'define', 'preToken', 'postAuth']);
+    expect(eventsOf('postAuth')[0]).toMatchObject({
+      triggerSource: 'PostAuthentication_Authentication',
+      userName: username,
+      request: { newDeviceUsed: false, userAttributes: { email } },
+    });
     expect(eventsOf('define')[0]?.request.session).toEqual([
       ...history,
       { challengeName: 'CUSTOM_CHALLENGE', challengeResult: true, challengeMetadata: 'round-1' },
