@@ -64,7 +64,11 @@ export const handler = cognitoTrigger(
         metrics.addMetric('NotDelivered', MetricUnit.Count, 1);
       }
     }
-    log.info('challenge created', { method: state.method, origin: state.origin, delivered: Boolean(outgoing?.deliverTo) });
+    log.info('challenge created', {
+      method: state.method,
+      origin: state.origin,
+      delivered: Boolean(outgoing?.deliverTo),
+    });
     event.response = {
       publicChallengeParameters: plan.publicChallengeParameters,
       privateChallengeParameters: plan.privateChallengeParameters,

@@ -11,7 +11,12 @@ import type { ChallengeResult } from '../../shared/events/triggers/auth-challeng
 import { generateCode, sealCode, type RandomInt } from '../../shared/passwordless/codes.ts';
 import type { ChallengeSettings, SignInMethod } from '../../shared/passwordless/config.ts';
 import { SIGN_IN_METHODS } from '../../shared/passwordless/config.ts';
-import { allowedRedirect, magicLinkUrl, signLinkToken, type LinkBinding } from '../../shared/passwordless/magic-link.ts';
+import {
+  allowedRedirect,
+  magicLinkUrl,
+  signLinkToken,
+  type LinkBinding,
+} from '../../shared/passwordless/magic-link.ts';
 import { formatMetadata, parseMetadata, type ChallengeState } from '../../shared/passwordless/metadata.ts';
 
 export interface CreateFacts {

@@ -6,11 +6,19 @@
  *   nonce once.
  */
 import { matchesSealedCode } from '../../shared/passwordless/codes.ts';
-import { verifyLinkToken, type LinkBinding, type LinkClaims, type LinkRefusal } from '../../shared/passwordless/magic-link.ts';
+import {
+  verifyLinkToken,
+  type LinkBinding,
+  type LinkClaims,
+  type LinkRefusal,
+} from '../../shared/passwordless/magic-link.ts';
 
 export type AnswerCheck =
   | { correct: true; link?: LinkClaims }
-  | { correct: false; reason: 'resend' | 'malformed-challenge' | 'method-off' | 'code-expired' | 'code-wrong' | LinkRefusal };
+  | {
+      correct: false;
+      reason: 'resend' | 'malformed-challenge' | 'method-off' | 'code-expired' | 'code-wrong' | LinkRefusal;
+    };
 
 export interface AnswerFacts {
   privateChallengeParameters: Readonly<Record<string, string>>;

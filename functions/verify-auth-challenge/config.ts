@@ -1,5 +1,10 @@
 import { defineConfig } from '../../shared/config.ts';
-import { readLinkSettings, readMethods, type LinkSettings, type SignInMethod } from '../../shared/passwordless/config.ts';
+import {
+  readLinkSettings,
+  readMethods,
+  type LinkSettings,
+  type SignInMethod,
+} from '../../shared/passwordless/config.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
 
 export interface VerifyAuthChallengeConfig {

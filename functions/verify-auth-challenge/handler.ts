@@ -20,7 +20,11 @@ export const handler = cognitoTrigger(
         privateChallengeParameters,
         answer: challengeAnswer,
         resendRequested: clientMetadata?.action === 'resend',
-        binding: { userPoolId: event.userPoolId, clientId: event.callerContext.clientId ?? '', userName: event.userName },
+        binding: {
+          userPoolId: event.userPoolId,
+          clientId: event.callerContext.clientId ?? '',
+          userName: event.userName,
+        },
         now: Date.now(),
       },
       config.link?.key,

@@ -134,8 +134,23 @@ function signJwt(key: KeyObject, claims: Record<string, unknown>): string {
 
 /** Claims a PreTokenGeneration answer may not touch (cognito-local's list). */
 const RESERVED_CLAIMS = new Set([
-  'acr', 'amr', 'aud', 'at_hash', 'auth_time', 'azp', 'cognito:username', 'exp', 'iat', 'identities', 'iss', 'jti',
-  'nbf', 'nonce', 'origin_jti', 'sub', 'token_use',
+  'acr',
+  'amr',
+  'aud',
+  'at_hash',
+  'auth_time',
+  'azp',
+  'cognito:username',
+  'exp',
+  'iat',
+  'identities',
+  'iss',
+  'jti',
+  'nbf',
+  'nonce',
+  'origin_jti',
+  'sub',
+  'token_use',
 ]);
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -158,7 +173,10 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     });
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) {
-      const type = String(body.__type ?? body.code ?? 'InternalErrorException').split('#').at(-1) ?? 'InternalError';
+      const type =
+        String(body.__type ?? body.code ?? 'InternalErrorException')
+          .split('#')
+          .at(-1) ?? 'InternalError';
       throw new CognitoError(type, String(body.message ?? ''), response.status);
     }
     return body as T;
@@ -168,7 +186,10 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
   async function trigger(name: keyof CustomAuthOptions['functions'], event: Record<string, unknown>) {
     const functionName = options.functions[name];
     if (!functionName) {
-      throw new CognitoError('InvalidParameterException', 'Custom auth lambda trigger is not configured for the user pool.');
+      throw new CognitoError(
+        'InvalidParameterException',
+        'Custom auth lambda trigger is not configured for the user pool.',
+      );
     }
     const response = await fetch(
       `${options.lambdaEndpoint}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
@@ -182,7 +203,8 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       payload = undefined;
     }
     if (!response.ok || response.headers.get('x-amz-function-error')) {
-      const message = isRecord(payload) && typeof payload.errorMessage === 'string' ? payload.errorMessage : 'Unhandled';
+      const message =
+        isRecord(payload) && typeof payload.errorMessage === 'string' ? payload.errorMessage : 'Unhandled';
       throw new CognitoError('UserLambdaValidationException', `${name} failed with error ${message}.`);
     }
     if (!isRecord(payload) || !isRecord(payload.response)) {
@@ -310,7 +332,14 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
         ),
       );
     }
-    const refresh = { 'cognito:username': session.userName, email: attributes.email, iat: authTime, jti: randomUUID(), iss: issuer, exp: authTime + 30 * 86_400 };
+    const refresh = {
+      'cognito:username': session.userName,
+      email: attributes.email,
+      iat: authTime,
+      jti: randomUUID(),
+      iss: issuer,
+      exp: authTime + 30 * 86_400,
+    };
     return {
       ChallengeParameters: {},
       AuthenticationResult: {
@@ -356,7 +385,9 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
         'The local CUSTOM_AUTH stand-in does not implement SRP (cognito-local has none): start without SRP_A.',
       );
     }
-    const clientMetadata = isRecord(input.ClientMetadata) ? (input.ClientMetadata as Record<string, string>) : undefined;
+    const clientMetadata = isRecord(input.ClientMetadata)
+      ? (input.ClientMetadata as Record<string, string>)
+      : undefined;
     const user = await pool<PoolUser>('AdminGetUser', { UserPoolId: options.userPoolId, Username: typedName }).catch(
       (error: unknown) => {
         if (error instanceof CognitoError && error.type === 'UserNotFoundException') return undefined;
@@ -364,7 +395,8 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       },
     );
     if (user && user.Enabled === false) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
-    if (user && user.UserStatus === 'UNCONFIRMED') throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
+    if (user && user.UserStatus === 'UNCONFIRMED')
+      throw new CognitoError('UserNotConfirmedException', 'User is not confirmed.');
     const session: Session = {
       typedName,
       userName: user?.Username ?? typedName,
@@ -422,8 +454,11 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       throw new CognitoError('NotAuthorizedException', INVALID_SESSION);
     }
     const answer = responses.ANSWER;
-    if (typeof answer !== 'string') throw new CognitoError('InvalidParameterException', 'Missing required parameter ANSWER');
-    const clientMetadata = isRecord(input.ClientMetadata) ? (input.ClientMetadata as Record<string, string>) : undefined;
+    if (typeof answer !== 'string')
+      throw new CognitoError('InvalidParameterException', 'Missing required parameter ANSWER');
+    const clientMetadata = isRecord(input.ClientMetadata)
+      ? (input.ClientMetadata as Record<string, string>)
+      : undefined;
     const verdict = await trigger('VerifyAuthChallengeResponse', {
       ...baseEvent('VerifyAuthChallengeResponse_Authentication', session),
       request: {
@@ -440,12 +475,20 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     }
     session.history = [
       ...session.history,
-      { challengeName: 'CUSTOM_CHALLENGE', challengeResult: verdict.answerCorrect, challengeMetadata: session.challengeMetadata },
+      {
+        challengeName: 'CUSTOM_CHALLENGE',
+        challengeResult: verdict.answerCorrect,
+        challengeMetadata: session.challengeMetadata,
+      },
     ];
     return next(session, clientMetadata);
   }
 
-  const forward = (request: { url?: string; method?: string; headers: IncomingHttpHeaders }, body: Buffer, response: ServerResponse) => {
+  const forward = (
+    request: { url?: string; method?: string; headers: IncomingHttpHeaders },
+    body: Buffer,
+    response: ServerResponse,
+  ) => {
     const forwarded = httpRequest(
       {
         host: target.hostname,

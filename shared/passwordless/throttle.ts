@@ -8,8 +8,7 @@ export interface SendLimit {
 }
 
 export type SendVerdict =
-  | { allowed: true; sends: number[] }
-  | { allowed: false; sends: number[]; retryAfterMs: number };
+  { allowed: true; sends: number[] } | { allowed: false; sends: number[]; retryAfterMs: number };
 
 /** Given the recorded send times, whether one more send at `now` is allowed, and the times to keep. */
 export function decideSend(recorded: readonly number[], now: number, rule: SendLimit): SendVerdict {

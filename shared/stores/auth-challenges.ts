@@ -26,7 +26,10 @@ export interface AuthChallengeStore {
   useLink(nonce: string, expiresAtSeconds: number, signal?: AbortSignal): Promise<boolean>;
 }
 
-export function authChallengeStore(tableName: string, client: () => DocumentClient = documentClient): AuthChallengeStore {
+export function authChallengeStore(
+  tableName: string,
+  client: () => DocumentClient = documentClient,
+): AuthChallengeStore {
   return {
     async takeSend(key, now, rule, signal) {
       for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -34,7 +37,9 @@ export function authChallengeStore(tableName: string, client: () => DocumentClie
           new GetCommand({ TableName: tableName, Key: { id: key }, ConsistentRead: true }),
           { abortSignal: signal },
         );
-        const recorded = Array.isArray(Item?.sends) ? (Item.sends as unknown[]).filter(Number.isFinite) as number[] : [];
+        const recorded = Array.isArray(Item?.sends)
+          ? ((Item.sends as unknown[]).filter(Number.isFinite) as number[])
+          : [];
         const version = typeof Item?.version === 'number' ? Item.version : undefined;
         const verdict = decideSend(recorded, now, rule);
         if (!verdict.allowed) return verdict;

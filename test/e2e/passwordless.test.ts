@@ -102,7 +102,11 @@ describe('passwordless sign-in with an e-mail code', () => {
     const before = (await codesSentTo(DEMO_USER.email)).length;
     const started = await start(DEMO_USER.email);
     expect(started.ChallengeName).toBe('CUSTOM_CHALLENGE');
-    expect(started.ChallengeParameters).toEqual({ signInMethod: 'EMAIL_OTP', codeLength: '6', USERNAME: DEMO_USER.email });
+    expect(started.ChallengeParameters).toEqual({
+      signInMethod: 'EMAIL_OTP',
+      codeLength: '6',
+      USERNAME: DEMO_USER.email,
+    });
     const codes = await codesSentTo(DEMO_USER.email);
     expect(codes).toHaveLength(before + 1);
     const code = codes.at(-1) as string;
@@ -206,7 +210,10 @@ describe('an unknown user (the pool prevents user-existence errors)', () => {
     const unknown = uniqueEmail('nobody');
     const [realStart, unknownStart] = [await start(real), await start(unknown)];
     expect(unknownStart.ChallengeName).toBe(realStart.ChallengeName);
-    expect({ ...unknownStart.ChallengeParameters, USERNAME: '' }).toEqual({ ...realStart.ChallengeParameters, USERNAME: '' });
+    expect({ ...unknownStart.ChallengeParameters, USERNAME: '' }).toEqual({
+      ...realStart.ChallengeParameters,
+      USERNAME: '',
+    });
     expect(unknownStart.ChallengeParameters?.USERNAME).toBe(unknown);
 
     const [code] = await codesSentTo(real);
@@ -305,7 +312,8 @@ describe('the send limit', () => {
     expect(await mailTo(email)).toHaveLength(5);
     const refusal = {
       name: 'UserLambdaValidationException',
-      message: 'CreateAuthChallenge failed with error Too many sign-in messages. Please wait a few minutes and try again..',
+      message:
+        'CreateAuthChallenge failed with error Too many sign-in messages. Please wait a few minutes and try again..',
     };
     expect(await failure(start(email))).toEqual(refusal);
     // A resend inside a session counts the same, and a redeem (nothing sent) is not limited.

@@ -177,7 +177,11 @@ const FUNCTIONS: Readonly<Record<string, Case>> = {
     event: ({ sub, email }) =>
       buildEvent('CreateAuthChallenge', {
         userName: sub,
-        request: { userAttributes: { sub, email, email_verified: 'true' }, challengeName: 'CUSTOM_CHALLENGE', session: [] },
+        request: {
+          userAttributes: { sub, email, email_verified: 'true' },
+          challengeName: 'CUSTOM_CHALLENGE',
+          session: [],
+        },
       }),
     services: ['dynamodb', 'ses'],
   },

@@ -70,7 +70,9 @@ beforeAll(async () => {
     postAuth: async (event) => event,
     preToken: async (event) => ({
       ...(event as Event),
-      response: { claimsOverrideDetails: { claimsToAddOrOverride: { plan: 'gold', sub: 'forged' }, claimsToSuppress: ['email'] } },
+      response: {
+        claimsOverrideDetails: { claimsToAddOrOverride: { plan: 'gold', sub: 'forged' }, claimsToSuppress: ['email'] },
+      },
     }),
   });
   standIn = await startCustomAuth({
@@ -105,7 +107,12 @@ afterAll(async () => {
 
 const start = (username: string, metadata?: Record<string, string>, client = clientId) =>
   idp.send(
-    new InitiateAuthCommand({ ClientId: client, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: username }, ClientMetadata: metadata }),
+    new InitiateAuthCommand({
+      ClientId: client,
+      AuthFlow: 'CUSTOM_AUTH',
+      AuthParameters: { USERNAME: username },
+      ClientMetadata: metadata,
+    }),
   );
 const respond = (username: string, session: string | undefined, answer: string) =>
   idp.send(
@@ -127,7 +134,8 @@ async function failure(work: Promise<unknown>): Promise<{ name: string; message:
 }
 
 const calls = () => lambda.invocations.map((call) => call.functionName);
-const eventsOf = (name: string) => lambda.invocations.filter((call) => call.functionName === name).map((call) => call.event as Event);
+const eventsOf = (name: string) =>
+  lambda.invocations.filter((call) => call.functionName === name).map((call) => call.event as Event);
 
 async function newUser(label: string): Promise<{ email: string; username: string }> {
   const email = uniqueEmail(label);
@@ -139,7 +147,10 @@ describe('the CUSTOM_AUTH stand-in', () => {
     const { email, username } = await newUser('loop');
     const started = await start(email, { app: 'test' });
     expect(calls()).toEqual(['define', 'create']);
-    expect(started).toMatchObject({ ChallengeName: 'CUSTOM_CHALLENGE', ChallengeParameters: { question: 'q0', USERNAME: email } });
+    expect(started).toMatchObject({
+      ChallengeName: 'CUSTOM_CHALLENGE',
+      ChallengeParameters: { question: 'q0', USERNAME: email },
+    });
     const [firstDefine] = eventsOf('define');
     expect(firstDefine).toMatchObject({
       version: '1',
@@ -188,7 +199,10 @@ describe('the CUSTOM_AUTH stand-in', () => {
     expect(payload).toMatchObject({ 'cognito:username': username, token_use: 'id', plan: 'gold' });
     expect(payload.email).toBeUndefined();
     expect(payload.sub).not.toBe('forged');
-    expect(eventsOf('preToken')[0]).toMatchObject({ triggerSource: 'TokenGeneration_Authentication', userName: username });
+    expect(eventsOf('preToken')[0]).toMatchObject({
+      triggerSource: 'TokenGeneration_Authentication',
+      userName: username,
+    });
     const access = await jwtVerify(done.AuthenticationResult?.AccessToken ?? '', jwks);
     expect(access.payload).toMatchObject({ token_use: 'access', client_id: clientId, username });
   });
@@ -197,8 +211,14 @@ describe('the CUSTOM_AUTH stand-in', () => {
     const { email } = await newUser('once');
     const started = await start(email);
     await respond(email, started.Session, 'wrong');
-    expect(await failure(respond(email, started.Session, 'a0'))).toEqual({ name: 'NotAuthorizedException', message: INVALID_SESSION });
-    expect(await failure(respond(email, 'not-a-session', 'a0'))).toEqual({ name: 'NotAuthorizedException', message: INVALID_SESSION });
+    expect(await failure(respond(email, started.Session, 'a0'))).toEqual({
+      name: 'NotAuthorizedException',
+      message: INVALID_SESSION,
+    });
+    expect(await failure(respond(email, 'not-a-session', 'a0'))).toEqual({
+      name: 'NotAuthorizedException',
+      message: INVALID_SESSION,
+    });
   });
 
   it('gives each challenge 3 minutes', async () => {
@@ -208,15 +228,24 @@ describe('the CUSTOM_AUTH stand-in', () => {
     expect((await respond(email, onTime.Session, 'a0')).AuthenticationResult).toBeDefined();
     const late = await start(email);
     clock += SESSION_VALIDITY_MS;
-    expect(await failure(respond(email, late.Session, 'a0'))).toEqual({ name: 'NotAuthorizedException', message: EXPIRED_SESSION });
+    expect(await failure(respond(email, late.Session, 'a0'))).toEqual({
+      name: 'NotAuthorizedException',
+      message: EXPIRED_SESSION,
+    });
   });
 
   it('answers failAuthentication with "Incorrect username or password." and ends the session', async () => {
     const { email } = await newUser('fail');
     let session = (await start(email)).Session;
     for (let round = 0; round < 2; round++) session = (await respond(email, session, 'wrong')).Session;
-    expect(await failure(respond(email, session, 'wrong'))).toEqual({ name: 'NotAuthorizedException', message: INCORRECT_CREDENTIALS });
-    expect(await failure(respond(email, session, 'a2'))).toEqual({ name: 'NotAuthorizedException', message: INVALID_SESSION });
+    expect(await failure(respond(email, session, 'wrong'))).toEqual({
+      name: 'NotAuthorizedException',
+      message: INCORRECT_CREDENTIALS,
+    });
+    expect(await failure(respond(email, session, 'a2'))).toEqual({
+      name: 'NotAuthorizedException',
+      message: INVALID_SESSION,
+    });
     defineRule = () => ({ issueTokens: false, failAuthentication: true });
     expect(await failure(start(email))).toEqual({ name: 'NotAuthorizedException', message: INCORRECT_CREDENTIALS });
   });
@@ -225,8 +254,14 @@ describe('the CUSTOM_AUTH stand-in', () => {
     const nobody = uniqueEmail('nobody');
     const started = await start(nobody);
     expect(started.ChallengeParameters).toEqual({ question: 'q0', USERNAME: nobody });
-    expect(eventsOf('define')[0]).toMatchObject({ userName: nobody, request: { userNotFound: true, userAttributes: {} } });
-    expect(await failure(respond(nobody, started.Session, 'a0'))).toEqual({ name: 'NotAuthorizedException', message: INCORRECT_CREDENTIALS });
+    expect(eventsOf('define')[0]).toMatchObject({
+      userName: nobody,
+      request: { userNotFound: true, userAttributes: {} },
+    });
+    expect(await failure(respond(nobody, started.Session, 'a0'))).toEqual({
+      name: 'NotAuthorizedException',
+      message: INCORRECT_CREDENTIALS,
+    });
   });
 
   it("passes a trigger's error on as Cognito does, and refuses an answer that breaks the rules", async () => {
@@ -243,7 +278,9 @@ describe('the CUSTOM_AUTH stand-in', () => {
 
   it("refuses unknown app clients, a missing USERNAME, another user's answer to a session, and disabled users", async () => {
     const { email } = await newUser('params');
-    expect((await failure(start(email, undefined, 'nosuchclient0000000000000'))).name).toBe('ResourceNotFoundException');
+    expect((await failure(start(email, undefined, 'nosuchclient0000000000000'))).name).toBe(
+      'ResourceNotFoundException',
+    );
     expect((await failure(start(''))).name).toBe('InvalidParameterException');
     const started = await start(email);
     expect(await failure(respond(uniqueEmail('other'), started.Session, 'a0'))).toEqual({
@@ -265,9 +302,18 @@ describe('the CUSTOM_AUTH stand-in', () => {
     const client = cognitoClientFor(bare.endpoint);
     try {
       const error = await failure(
-        client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'x@example.com' } })),
+        client.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: 'CUSTOM_AUTH',
+            AuthParameters: { USERNAME: 'x@example.com' },
+          }),
+        ),
       );
-      expect(error).toEqual({ name: 'InvalidParameterException', message: 'Custom auth lambda trigger is not configured for the user pool.' });
+      expect(error).toEqual({
+        name: 'InvalidParameterException',
+        message: 'Custom auth lambda trigger is not configured for the user pool.',
+      });
     } finally {
       client.destroy();
       await bare.stop();

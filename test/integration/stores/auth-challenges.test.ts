@@ -37,7 +37,9 @@ describe('auth challenges store', () => {
 
   it('never lets concurrent sends past the limit', async () => {
     const key = sendKey('pool', `user-${randomUUID()}`);
-    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => store().takeSend(key, now + i, rule)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => store().takeSend(key, now + i, rule)),
+    );
     const allowed = outcomes.filter((o) => o.status === 'fulfilled' && o.value.allowed).length;
     for (const outcome of outcomes) {
       if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(SendContentionError);

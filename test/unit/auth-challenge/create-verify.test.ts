@@ -19,7 +19,15 @@ const settings: ChallengeSettings = {
 const verified = { sub: 's-1', email: 'jane@example.com', email_verified: 'true' };
 
 function facts(overrides: Partial<CreateFacts> = {}): CreateFacts {
-  return { session: [], clientMetadata: undefined, userAttributes: verified, userNotFound: false, binding, now, ...overrides };
+  return {
+    session: [],
+    clientMetadata: undefined,
+    userAttributes: verified,
+    userNotFound: false,
+    binding,
+    now,
+    ...overrides,
+  };
 }
 
 type Made = Extract<Plan, { kind: 'challenge' }>;
@@ -80,7 +88,11 @@ describe('create auth challenge: the plan', () => {
   it('on request: a new code, marked resent', () => {
     const first = made(planChallenge(facts(), settings, sequence('111111')));
     const resent = made(
-      planChallenge(facts({ session: [answered(first, false)], clientMetadata: { action: 'resend' } }), settings, sequence('222222')),
+      planChallenge(
+        facts({ session: [answered(first, false)], clientMetadata: { action: 'resend' } }),
+        settings,
+        sequence('222222'),
+      ),
     );
     expect(resent.state.origin).toBe('resent');
     expect(resent.outgoing?.values).toEqual({ code: '222222', minutes: '3' });
@@ -95,14 +107,21 @@ describe('create auth challenge: the plan', () => {
     expect(url.hash).toMatch(/^#token=v1\./u);
     expect(link.publicChallengeParameters).toEqual({ signInMethod: 'MAGIC_LINK' });
 
-    const redeem = made(planChallenge(facts({ clientMetadata: { signInMethod: 'MAGIC_LINK', action: 'redeem' } }), settings));
+    const redeem = made(
+      planChallenge(facts({ clientMetadata: { signInMethod: 'MAGIC_LINK', action: 'redeem' } }), settings),
+    );
     expect(redeem.outgoing).toBeUndefined();
     expect(redeem.state.origin).toBe('redeem');
     expect(redeem.publicChallengeParameters).toEqual(link.publicChallengeParameters);
   });
 
   it('refuses a redirect off the list and a method that is off or unknown', () => {
-    expect(planChallenge(facts({ clientMetadata: { signInMethod: 'MAGIC_LINK', redirectUri: 'https://evil.example/' } }), settings)).toEqual({
+    expect(
+      planChallenge(
+        facts({ clientMetadata: { signInMethod: 'MAGIC_LINK', redirectUri: 'https://evil.example/' } }),
+        settings,
+      ),
+    ).toEqual({
       kind: 'refuse',
       message: REFUSALS.redirect,
     });
@@ -110,7 +129,9 @@ describe('create auth challenge: the plan', () => {
       kind: 'refuse',
       message: REFUSALS.method,
     });
-    expect(planChallenge(facts({ clientMetadata: { signInMethod: 'MAGIC_LINK' } }), { ...settings, methods: ['EMAIL_OTP'] })).toEqual({
+    expect(
+      planChallenge(facts({ clientMetadata: { signInMethod: 'MAGIC_LINK' } }), { ...settings, methods: ['EMAIL_OTP'] }),
+    ).toEqual({
       kind: 'refuse',
       message: REFUSALS.method,
     });
@@ -128,7 +149,11 @@ describe('create auth challenge: the plan', () => {
 
 describe('verify auth challenge: the answer check', () => {
   const code = () => made(planChallenge(facts(), settings, sequence('135790')));
-  const check = (privateChallengeParameters: Record<string, string>, answer: string, extra: { now?: number; resend?: boolean } = {}) =>
+  const check = (
+    privateChallengeParameters: Record<string, string>,
+    answer: string,
+    extra: { now?: number; resend?: boolean } = {},
+  ) =>
     checkAnswer(
       { privateChallengeParameters, answer, resendRequested: extra.resend ?? false, binding, now: extra.now ?? now },
       key,
@@ -145,21 +170,50 @@ describe('verify auth challenge: the answer check', () => {
   });
 
   it('never compares a resend request', () => {
-    expect(check(code().privateChallengeParameters, '135790', { resend: true })).toEqual({ correct: false, reason: 'resend' });
+    expect(check(code().privateChallengeParameters, '135790', { resend: true })).toEqual({
+      correct: false,
+      reason: 'resend',
+    });
   });
 
   it('accepts a valid link token for this user, and hands back its nonce for single use', () => {
     const link = made(planChallenge(facts({ clientMetadata: { signInMethod: 'MAGIC_LINK' } }), settings));
-    const token = new URLSearchParams(new URL((link.outgoing?.values as { link: string }).link).hash.slice(1)).get('token') ?? '';
+    const token =
+      new URLSearchParams(new URL((link.outgoing?.values as { link: string }).link).hash.slice(1)).get('token') ?? '';
     const verdict = check(link.privateChallengeParameters, token);
     expect(verdict.correct).toBe(true);
     expect(verdict.correct && verdict.link?.nonce).toEqual(expect.any(String));
-    expect(checkAnswer({ privateChallengeParameters: link.privateChallengeParameters, answer: token, resendRequested: false, binding: { ...binding, userName: 'user-2' }, now }, key)).toEqual({
+    expect(
+      checkAnswer(
+        {
+          privateChallengeParameters: link.privateChallengeParameters,
+          answer: token,
+          resendRequested: false,
+          binding: { ...binding, userName: 'user-2' },
+          now,
+        },
+        key,
+      ),
+    ).toEqual({
       correct: false,
       reason: 'binding',
     });
-    expect(check(link.privateChallengeParameters, token, { now: now + 900_000 })).toEqual({ correct: false, reason: 'expired' });
-    expect(checkAnswer({ privateChallengeParameters: link.privateChallengeParameters, answer: token, resendRequested: false, binding, now }, undefined)).toEqual({
+    expect(check(link.privateChallengeParameters, token, { now: now + 900_000 })).toEqual({
+      correct: false,
+      reason: 'expired',
+    });
+    expect(
+      checkAnswer(
+        {
+          privateChallengeParameters: link.privateChallengeParameters,
+          answer: token,
+          resendRequested: false,
+          binding,
+          now,
+        },
+        undefined,
+      ),
+    ).toEqual({
       correct: false,
       reason: 'method-off',
     });
@@ -180,7 +234,11 @@ describe('settings', () => {
     expect(() => readConfig(readChallengeSettings, base)).toThrow(ConfigError);
     const problems = (() => {
       try {
-        readConfig(readChallengeSettings, { ...base, MAGIC_LINK_SECRET: 'short', MAGIC_LINK_REDIRECT_URLS: 'http://app.example/x' });
+        readConfig(readChallengeSettings, {
+          ...base,
+          MAGIC_LINK_SECRET: 'short',
+          MAGIC_LINK_REDIRECT_URLS: 'http://app.example/x',
+        });
       } catch (error) {
         return (error as ConfigError).message;
       }
@@ -200,7 +258,12 @@ describe('settings', () => {
   it('e-mail codes alone need no key; a link may not live longer than 15 minutes', () => {
     expect(readConfig(readChallengeSettings, { PASSWORDLESS_METHODS: 'EMAIL_OTP' }).link).toBeUndefined();
     expect(() =>
-      readConfig(readChallengeSettings, { ...base, MAGIC_LINK_SECRET: 'x'.repeat(32), MAGIC_LINK_REDIRECT_URLS: 'https://a.example/', MAGIC_LINK_MINUTES: '16' }),
+      readConfig(readChallengeSettings, {
+        ...base,
+        MAGIC_LINK_SECRET: 'x'.repeat(32),
+        MAGIC_LINK_REDIRECT_URLS: 'https://a.example/',
+        MAGIC_LINK_MINUTES: '16',
+      }),
     ).toThrow(/MAGIC_LINK_MINUTES/u);
     expect(() => readConfig(readChallengeSettings, { PASSWORDLESS_METHODS: 'SMS' })).toThrow(/PASSWORDLESS_METHODS/u);
   });

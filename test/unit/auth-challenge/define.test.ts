@@ -4,7 +4,11 @@ import type { ChallengeResult } from '../../../shared/events/triggers/auth-chall
 const rules = { maxWrongAnswers: 3, maxMessagesPerSession: 3, requirePassword: false };
 const seal = 'salt|digest|1800000000';
 
-const srp = (result = true): ChallengeResult => ({ challengeName: 'SRP_A', challengeResult: result, challengeMetadata: null });
+const srp = (result = true): ChallengeResult => ({
+  challengeName: 'SRP_A',
+  challengeResult: result,
+  challengeMetadata: null,
+});
 const password = (result: boolean): ChallengeResult => ({
   challengeName: 'PASSWORD_VERIFIER',
   challengeResult: result,
@@ -19,7 +23,7 @@ const otp = (origin: 'new' | 'retry' | 'resent' | 'redeem', result: boolean): Ch
 
 const CHALLENGE: Decision = { next: 'challenge', challengeName: 'CUSTOM_CHALLENGE' };
 const TOKENS: Decision = { next: 'tokens' };
-const fail = (reason: string): Decision => ({ next: 'fail', reason } as Decision);
+const fail = (reason: string): Decision => ({ next: 'fail', reason }) as Decision;
 
 interface Row {
   name: string;
@@ -97,7 +101,11 @@ const TABLE: Row[] = [
     expected: CHALLENGE,
   },
   // The password first (SRP in a CUSTOM_AUTH session), then the e-mail code.
-  { name: 'SRP_A: the password verifier next', session: [srp()], expected: { next: 'challenge', challengeName: 'PASSWORD_VERIFIER' } },
+  {
+    name: 'SRP_A: the password verifier next',
+    session: [srp()],
+    expected: { next: 'challenge', challengeName: 'PASSWORD_VERIFIER' },
+  },
   { name: 'a failed SRP_A fails', session: [srp(false)], expected: fail('password-failed') },
   { name: 'the right password: the e-mail code', session: [srp(), password(true)], expected: CHALLENGE },
   { name: 'a wrong password fails at once', session: [srp(), password(false)], expected: fail('password-failed') },

@@ -48,7 +48,14 @@ describe('magic-link tokens', () => {
     expect(() => signLinkToken(key, binding, MAX_LINK_LIFETIME_SECONDS + 1, now)).toThrow(RangeError);
     expect(() => signLinkToken(key, binding, 0, now)).toThrow(RangeError);
     const issued = Math.floor(now / 1000);
-    const payload = { p: binding.userPoolId, c: binding.clientId, u: binding.userName, i: issued, e: issued + 3600, n: 'x' };
+    const payload = {
+      p: binding.userPoolId,
+      c: binding.clientId,
+      u: binding.userName,
+      i: issued,
+      e: issued + 3600,
+      n: 'x',
+    };
     const body = `v1.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     const token = `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
     expect(verifyLinkToken(key, token, binding, now)).toEqual({ valid: false, reason: 'lifetime' });

@@ -19,7 +19,10 @@ describe('the send limit (sliding window)', () => {
       allowed: true,
       sends: [now - 59_999, now - 1, now],
     });
-    expect(decideSend([now - 59_999, now - 30_000, now - 1], now, rule)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+    expect(decideSend([now - 59_999, now - 30_000, now - 1], now, rule)).toMatchObject({
+      allowed: false,
+      retryAfterMs: 1,
+    });
     expect(decideSend([now - 70_000, now - 65_000, now - 61_000], now, rule)).toEqual({ allowed: true, sends: [now] });
   });
 
