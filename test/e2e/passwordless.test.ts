@@ -303,6 +303,17 @@ describe('passwordless sign-in with a magic link', () => {
 });
 
 describe('the send limit', () => {
+  it('answers an unknown user exactly as a real one: five challenges, then the same refusal', async () => {
+    const nobody = uniqueEmail('nobody-limit');
+    for (let session = 0; session < 5; session++) expect((await start(nobody)).ChallengeName).toBe('CUSTOM_CHALLENGE');
+    expect(await failure(start(nobody))).toEqual({
+      name: 'UserLambdaValidationException',
+      message:
+        'CreateAuthChallenge failed with error Too many sign-in messages. Please wait a few minutes and try again..',
+    });
+    expect(await mailTo(nobody)).toHaveLength(0);
+  });
+
   it('holds across sessions: five messages in the window, then a refusal and nothing sent', async () => {
     const email = uniqueEmail('throttle');
     await createConfirmedUser(idp, email, 'Unused-Password-42');
