@@ -16,6 +16,7 @@ import {
   cognitoClientFor,
   LOCAL_CREDENTIALS,
   LOCAL_MAIL_ENVIRONMENT,
+  LOCAL_PASSWORDLESS_ENVIRONMENT,
   LOCAL_REGION,
   localTableNames,
   seedTables,
@@ -56,7 +57,11 @@ type Stop = () => Promise<void>;
 async function provideLocalServices(name: string, event: unknown): Promise<Stop[]> {
   const env = process.env;
   const stops: Stop[] = [];
-  const defaults: Record<string, string> = { AWS_REGION: LOCAL_REGION, ...LOCAL_MAIL_ENVIRONMENT };
+  const defaults: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    ...LOCAL_MAIL_ENVIRONMENT,
+    ...LOCAL_PASSWORDLESS_ENVIRONMENT,
+  };
   if (!endpointConfigured(env, 'DYNAMODB')) {
     const tables = localTableNames();
     const dynamodb = await startDatabase(tables);

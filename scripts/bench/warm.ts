@@ -20,6 +20,7 @@ import {
   clientEnvironment,
   cognitoClientFor,
   LOCAL_MAIL_ENVIRONMENT,
+  LOCAL_PASSWORDLESS_ENVIRONMENT,
   localTableNames,
   seedTables,
   seedUserPool,
@@ -152,6 +153,7 @@ export async function run(): Promise<SuiteResult> {
       ...clientEnvironment({ dynamodb, ses, cognito: { endpoint: shim.endpoint } }),
       ...tableEnvironment(tables),
       ...LOCAL_MAIL_ENVIRONMENT,
+      ...LOCAL_PASSWORDLESS_ENVIRONMENT,
       MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
     });
     delete process.env.MAIL_OUTBOX_DIR; // mail goes to the SES server, as in Lambda

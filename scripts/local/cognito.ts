@@ -115,7 +115,7 @@ export function clientsFile(userPoolId: string, clientId: string) {
         ClientId: clientId,
         ClientName: 'cognito-triggers-local',
         UserPoolId: userPoolId,
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_CUSTOM_AUTH'],
         TokenValidityUnits: { AccessToken: 'hours', IdToken: 'hours', RefreshToken: 'days' },
       },
     },

@@ -9,3 +9,4 @@ export * from './lambda-server.ts';
 export * from './link-shim.ts';
 export * from './stack.ts';
 export * from './demo-data.ts';
+export * from './custom-auth.ts';

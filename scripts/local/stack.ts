@@ -14,6 +14,7 @@ import { startCognitoLocal, type CognitoTrigger, type LocalCognito } from './cog
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
+import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
 import { createTables, loadTableDefinitions } from './tables.ts';
 
@@ -27,6 +28,7 @@ export function localTableNames(stage = 'local'): Record<string, string> {
     notifications: `${service}-${stage}-notifications`,
     legacyUsers: `${service}-${stage}-legacy-users`,
     entitlements: `${service}-${stage}-entitlements`,
+    authChallenges: `${service}-${stage}-auth-challenges`,
   };
 }
 
@@ -61,6 +63,15 @@ const CALLED_BY_COGNITO_LOCAL: ReadonlySet<string> = new Set<CognitoTrigger>([
   'PreTokenGeneration',
   'UserMigration',
   'CustomMessage',
+]);
+
+/** The triggers the CUSTOM_AUTH stand-in calls (custom-auth.ts). */
+const CUSTOM_AUTH_TRIGGERS: ReadonlySet<string> = new Set([
+  'DefineAuthChallenge',
+  'CreateAuthChallenge',
+  'VerifyAuthChallengeResponse',
+  'PreTokenGeneration',
+  'PostAuthentication',
 ]);
 
 /** What `.local/stack.json` holds: the endpoints and ids a script or test needs to reach the stack. */
@@ -155,11 +166,27 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     stopping.push(cognito.stop);
     const shim = await startLinkShim(cognito.endpoint);
     stopping.push(shim.stop);
+    // cognito-local has no CUSTOM_AUTH: the stand-in answers it in front of the shim (custom-auth.ts).
+    const customAuthFunctions: CustomAuthOptions['functions'] = Object.fromEntries(
+      names.flatMap((name) => {
+        const trigger = triggerOfFunction(name);
+        return trigger && CUSTOM_AUTH_TRIGGERS.has(trigger) ? [[trigger, name]] : [];
+      }),
+    );
+    const customAuth = await startCustomAuth({
+      upstream: shim.endpoint,
+      issuerEndpoint: cognito.endpoint,
+      userPoolId: cognito.userPoolId,
+      lambdaEndpoint: lambda.endpoint,
+      functions: customAuthFunctions,
+    });
+    stopping.push(customAuth.stop);
 
     const environment: Record<string, string> = {
-      ...clientEnvironment({ dynamodb, ses, cognito: { endpoint: shim.endpoint } }),
+      ...clientEnvironment({ dynamodb, ses, cognito: { endpoint: customAuth.endpoint } }),
       ...tableEnvironment(tables),
       ...LOCAL_MAIL_ENVIRONMENT,
+      ...LOCAL_PASSWORDLESS_ENVIRONMENT,
       // cognito-local does not mark the e-mail verified on ConfirmSignUp, as Cognito does.
       MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
       // No local KMS or SNS: the custom senders decrypt with the local keyring, SMS go to the outbox.
@@ -171,7 +198,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 
     return {
       cognito,
-      cognitoEndpoint: shim.endpoint,
+      cognitoEndpoint: customAuth.endpoint,
       dynamodb,
       ses,
       lambda,

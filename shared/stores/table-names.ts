@@ -8,6 +8,7 @@ export const TABLE_VARIABLES = {
   notifications: 'NOTIFICATIONS_TABLE',
   legacyUsers: 'LEGACY_USERS_TABLE',
   entitlements: 'ENTITLEMENTS_TABLE',
+  authChallenges: 'AUTH_CHALLENGES_TABLE',
 } as const;
 
 export type TableKey = keyof typeof TABLE_VARIABLES;

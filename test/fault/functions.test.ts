@@ -13,7 +13,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { bcrypt } from 'hash-wasm';
-import { buildEvent } from '../../shared/events/index.ts';
+import { buildEvent, SAMPLE } from '../../shared/events/index.ts';
+import { signLinkToken } from '../../shared/passwordless/magic-link.ts';
 import { GENERIC_FAILURE_MESSAGE, lambdaContext, type DeclaredTriggerHandler } from '../../shared/runtime/index.ts';
 import { normaliseEmail, normaliseUsername } from '../../shared/stores/legacy-user.ts';
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
@@ -23,6 +24,7 @@ import {
   dynamoDbClientFor,
   LOCAL_CREDENTIALS,
   LOCAL_MAIL_ENVIRONMENT,
+  LOCAL_PASSWORDLESS_ENVIRONMENT,
   LOCAL_REGION,
   tableEnvironment,
 } from '../../scripts/local/index.ts';
@@ -170,6 +172,40 @@ const FUNCTIONS: Readonly<Record<string, Case>> = {
       expect(await row()).toMatchObject({ migratedAt: expect.any(String), expiresAt: expect.any(Number) });
     },
   },
+  // Define auth challenge decides from the session alone: no service, no fault to inject (the fuzz
+  // harness covers events it cannot check).
+  'define-auth-challenge': { event: () => buildEvent('DefineAuthChallenge'), services: [] },
+  // A new e-mail code for a verified address: the send limit (DynamoDB), then the message (SES).
+  'create-auth-challenge': {
+    event: ({ sub, email }) =>
+      buildEvent('CreateAuthChallenge', {
+        userName: sub,
+        request: {
+          userAttributes: { sub, email, email_verified: 'true' },
+          challengeName: 'CUSTOM_CHALLENGE',
+          session: [],
+        },
+      }),
+    services: ['dynamodb', 'ses'],
+  },
+  // A valid magic-link token: its single use is a conditional write (DynamoDB).
+  'verify-auth-challenge': {
+    event: ({ sub, email }) =>
+      buildEvent('VerifyAuthChallengeResponse', {
+        userName: sub,
+        request: {
+          userAttributes: { sub, email, email_verified: 'true' },
+          privateChallengeParameters: { signInMethod: 'MAGIC_LINK' },
+          challengeAnswer: signLinkToken(
+            Buffer.from(LOCAL_PASSWORDLESS_ENVIRONMENT.MAGIC_LINK_SECRET, 'utf8'),
+            { userPoolId: SAMPLE.userPoolId, clientId: SAMPLE.clientId, userName: sub },
+            900,
+            Date.now(),
+          ).token,
+        },
+      }),
+    services: ['dynamodb'],
+  },
   // Inbound federation maps attributes from the event alone: it calls no service, so there is no fault
   // to inject (its failure mode is covered by the fuzz harness: events it cannot check).
   'inbound-federation': { event: () => buildEvent('InboundFederation'), services: [] },
@@ -247,6 +283,7 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     ...tableEnvironment(stack.tables),
     ...LOCAL_MAIL_ENVIRONMENT,
+    ...LOCAL_PASSWORDLESS_ENVIRONMENT,
     POWERTOOLS_LOG_LEVEL: 'INFO',
     CODE_KEYRING: 'local',
   };

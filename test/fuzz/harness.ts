@@ -31,6 +31,7 @@ import { GENERIC_FAILURE_MESSAGE, lambdaContext, type DeclaredTriggerHandler } f
 import {
   LOCAL_CREDENTIALS,
   LOCAL_MAIL_ENVIRONMENT,
+  LOCAL_PASSWORDLESS_ENVIRONMENT,
   localTableNames,
   tableEnvironment,
 } from '../../scripts/local/index.ts';
@@ -90,6 +91,7 @@ export async function startFuzzEnvironment(): Promise<FuzzEnvironment> {
     AWS_SDK_MAX_ATTEMPTS: '1',
     ...tableEnvironment(tables),
     ...LOCAL_MAIL_ENVIRONMENT,
+    ...LOCAL_PASSWORDLESS_ENVIRONMENT,
     FEDERATION_ATTRIBUTE_MAPPINGS: JSON.stringify(FEDERATION_MAPPINGS),
     // Migration verifies a hash on every sign-in: the cheapest bcrypt for the dummy, as for the seeded
     // users (legacy-directory.ts), or 10,000 events would take the better part of an hour.

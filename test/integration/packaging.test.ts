@@ -35,6 +35,9 @@ describe('serverless package', () => {
     postAuthentication: 'PostAuthentication',
     migrateUser: 'UserMigration',
     customMessage: 'CustomMessage',
+    defineAuthChallenge: 'DefineAuthChallenge',
+    createAuthChallenge: 'CreateAuthChallenge',
+    verifyAuthChallenge: 'VerifyAuthChallengeResponse',
   } as const;
 
   it('writes one zip per declared function', () => {
@@ -46,6 +49,8 @@ describe('serverless package', () => {
       'customEmailSender.zip',
       'customMessage.zip',
       'customSmsSender.zip',
+      'createAuthChallenge.zip',
+      'defineAuthChallenge.zip',
       'inboundFederation.zip',
       'migrateUser.zip',
       'postAuthentication.zip',
@@ -53,6 +58,7 @@ describe('serverless package', () => {
       'preAuthentication.zip',
       'preSignUp.zip',
       'preTokenGeneration.zip',
+      'verifyAuthChallenge.zip',
     ]);
   });
 
@@ -220,6 +226,37 @@ describe('serverless package', () => {
     expect(customMessageRole.Policies.map((policy) => policy.PolicyName)).toEqual(['logs']);
   });
 
+  it('lets the custom-auth functions touch only their rows of the auth-challenges table (and create send mail)', () => {
+    type Role = {
+      Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: Array<Record<string, unknown>> } }>;
+    };
+    const policies = (name: string) =>
+      Object.fromEntries(
+        (template.Resources[name]?.Properties as Role).Policies.map((p) => [p.PolicyName, p.PolicyDocument.Statement]),
+      );
+    expect(Object.keys(policies('DefineAuthChallengeRole'))).toEqual(['logs']);
+    const create = policies('CreateAuthChallengeRole');
+    expect(Object.keys(create).sort()).toEqual(['logs', 'mail', 'tables']);
+    expect(create.tables).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['AuthChallengesTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['send#*'] } },
+      },
+    ]);
+    const verify = policies('VerifyAuthChallengeRole');
+    expect(Object.keys(verify).sort()).toEqual(['logs', 'tables']);
+    expect(verify.tables).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['AuthChallengesTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['link#*'] } },
+      },
+    ]);
+  });
+
   it('gives every function its own role and no shared one', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const roles = Object.entries(template.Resources)
@@ -241,7 +278,7 @@ describe('serverless package', () => {
         'userPoolId=eu-west-1_Abc123',
       );
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
-      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(6);
+      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(9);
       // The senders too; the code key lets only that pool create grants.
       for (const permission of ['CustomEmailSenderCognitoPermission', 'CustomSmsSenderCognitoPermission']) {
         expect(other.Resources[permission]?.Properties).toMatchObject({

@@ -154,7 +154,14 @@ export const verifyAuthChallenge: TriggerDefinition<
     userName: SAMPLE.userName,
     request: {
       userAttributes: sampleUserAttributes(),
-      privateChallengeParameters: { challenge: 'EMAIL_OTP' },
+      // As create-auth-challenge seals the code 482910 (a salted HMAC; expiry in 2100), so that the sample
+      // answer is right: `npm run invoke -- verify-auth-challenge` on it answers answerCorrect true.
+      privateChallengeParameters: {
+        signInMethod: 'EMAIL_OTP',
+        salt: 'SsM7kqJ3xVn2bW9pTq4hZA',
+        digest: '8xB5_Iiy1avx3epH-OaV4v2ClOxjrGggs275y7NiGvI',
+        expiresAt: '4102444800',
+      },
       challengeAnswer: '482910',
       userNotFound: false,
     },
