@@ -9,3 +9,6 @@ export * from './lambda-server.ts';
 export * from './link-shim.ts';
 export * from './stack.ts';
 export * from './demo-data.ts';
+export * from './s3.ts';
+export * from './sfn.ts';
+export * from './map-driver.ts';

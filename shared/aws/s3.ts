@@ -20,7 +20,14 @@ import { clientConfig, clientSettings } from './client-config.ts';
 export function importS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   const settings = { ...clientSettings(env), maxAttempts: 3, connectionTimeoutMs: 3_000, requestTimeoutMs: 60_000 };
   const local = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
-  return new S3Client({ ...clientConfig(settings), forcePathStyle: local });
+  // Checksums only where S3 requires them: a streamed upload with a default checksum is sent aws-chunked
+  // with a trailer, which local servers (s3rver) store as is; S3 itself needs none for PutObject.
+  return new S3Client({
+    ...clientConfig(settings),
+    forcePathStyle: local,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
 }
 
 export const s3Client = lazy(() => importS3Client());
