@@ -46,8 +46,8 @@ export async function* dataRowLines(source: Readable): AsyncGenerator<number> {
 }
 
 export interface AssembleOptions {
-  entries: AsyncIterable<PartEntry>;
-  lines: AsyncIterator<number>;
+  entries: AsyncIterable<PartEntry> | Iterable<PartEntry>;
+  lines: AsyncIterator<number> | Iterator<number>;
   settings: PoolSettings;
   out: string;
   limits?: CognitoFileLimits;
@@ -219,4 +219,20 @@ export function assembledSummary(input: string, result: AssembleResult, seconds:
     rowsPerSecond: seconds > 0 ? Math.round(result.rowsRead / seconds) : 0,
     resumed: false,
   };
+}
+
+/**
+ * The directory items to put again after the replay: for each user name a rejected duplicate may have
+ * overwritten, the item of the row that kept it (read from a second pass over the parts).
+ */
+export async function itemsToRepair(
+  entries: AsyncIterable<PartEntry> | Iterable<PartEntry>,
+  result: Pick<AssembleResult, 'repairKeys' | 'loserIndices'>,
+): Promise<LegacyUserItem[]> {
+  const kept: LegacyUserItem[] = [];
+  if (result.repairKeys.size === 0) return kept;
+  for await (const entry of entries) {
+    if ('u' in entry && result.repairKeys.has(entry.u.username) && !result.loserIndices.has(entry.i)) kept.push(entry.u);
+  }
+  return kept;
 }

@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { deleteKeys, getTextIfExists, listKeys, objectStream } from '../aws/s3.ts';
-import type { LegacyUserItem } from '../stores/legacy-user.ts';
 import { BATCH_WRITE_LIMIT, backoffMs, DirectoryWriteError, type DirectoryWriter } from './directory.ts';
 import type { ImportSummary } from './run.ts';
-import { assembledSummary, assembleOutputs, dataRowLines } from './s3-assemble.ts';
+import { assembledSummary, assembleOutputs, dataRowLines, itemsToRepair } from './s3-assemble.ts';
 import { finishedRun, uploadResults, type JobSummary } from './s3-job.ts';
 import type { ExecutionInput, PartEntry } from './s3-map.ts';
 
@@ -75,15 +74,8 @@ export async function finishImport(options: FinishOptions): Promise<JobSummary> 
       out,
     });
 
-    if (result.repairKeys.size) {
-      // The kept row's item, from a second read of the parts: it may have been overwritten by a duplicate.
-      const kept: LegacyUserItem[] = [];
-      for await (const entry of partEntries(s3, input.bucket, parts)) {
-        if ('u' in entry && result.repairKeys.has(entry.u.username) && !result.loserIndices.has(entry.i))
-          kept.push(entry.u);
-      }
-      await options.directory.write(kept);
-    }
+    if (result.repairKeys.size)
+      await options.directory.write(await itemsToRepair(partEntries(s3, input.bucket, parts), result));
     if (result.deleteKeys.size) await deleteDirectoryItems(options.documentClient, options.table, [...result.deleteKeys]);
 
     const seconds = Math.max(0, ((options.now?.() ?? Date.now()) - startedAt) / 1000);
