@@ -42,6 +42,8 @@ interface MapState {
   ToleratedFailurePercentage?: number;
   ToleratedFailurePercentagePath?: string;
   ItemProcessor: { StartAt: string; States: Record<string, TaskState> };
+  ResultSelector?: Record<string, string>;
+  ResultPath?: string;
   Next?: string;
   End?: boolean;
 }
@@ -201,6 +203,23 @@ async function runMap(state: MapState, input: Json, options: DriverOptions): Pro
   return { items, batches, failedItems };
 }
 
+/**
+ * The Map state's output: this definition keeps the input and adds the batch count under ResultPath
+ * (`ResultSelector: {"batches.$": "States.ArrayLength($)"}`), the one selector the driver knows.
+ */
+function mapOutput(state: MapState, input: Json, batches: number): Json {
+  if (!state.ResultPath) throw new Error('unsupported: a Map state without ResultPath (its output would be every answer)');
+  const selected: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(state.ResultSelector ?? {})) {
+    if (key.endsWith('.$') && value === 'States.ArrayLength($)') selected[key.slice(0, -2)] = batches;
+    else throw new Error(`unsupported ResultSelector ${key}: ${value}`);
+  }
+  const field = /^\$\.(\w+)$/.exec(state.ResultPath)?.[1];
+  if (!field || typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new Error(`unsupported ResultPath ${state.ResultPath}`);
+  return { ...input, [field]: selected };
+}
+
 export async function runImportStateMachine(options: DriverOptions): Promise<DriverResult> {
   const definition = options.definition ?? loadDefinition();
   let name: string | undefined = definition.StartAt;
@@ -213,6 +232,7 @@ export async function runImportStateMachine(options: DriverOptions): Promise<Dri
       if (!state) throw new Error(`no state ${name}`);
       if (state.Type === 'Map') {
         counts = await runMap(state, data, options);
+        data = mapOutput(state, data, counts.batches);
       } else {
         output = await runTask(state, data, options);
         if (!state.End) data = output as Json;

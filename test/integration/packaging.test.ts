@@ -42,6 +42,9 @@ describe('serverless package', () => {
         .filter((f) => f.endsWith('.zip'))
         .sort(),
     ).toEqual([
+      'batchImport.zip',
+      'importAssemble.zip',
+      'importBatch.zip',
       'inboundFederation.zip',
       'migrateUser.zip',
       'postAuthentication.zip',
