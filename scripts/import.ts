@@ -277,7 +277,8 @@ async function main(): Promise<number> {
     else if (outcome.resumedAfterRows !== undefined)
       process.stderr.write(`import: resumed after row ${outcome.resumedAfterRows}\n`);
     printSummary(outcome.summary, out);
-    if (values['start-jobs'] && jobsRoleArn && userPoolId) await startJobs(out, outcome.summary, userPoolId, jobsRoleArn, pollSeconds);
+    if (values['start-jobs'] && jobsRoleArn && userPoolId)
+      await startJobs(out, outcome.summary, userPoolId, jobsRoleArn, pollSeconds);
     return 0;
   } catch (error) {
     reporter.stop();

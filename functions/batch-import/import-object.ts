@@ -36,7 +36,10 @@ export function s3Records(event: unknown): S3Record[] {
   const records = (event as { Records?: unknown } | null)?.Records;
   if (!Array.isArray(records)) throw new TypeError('not an S3 event: no Records');
   return records.map((record: unknown) => {
-    const r = record as { eventName?: unknown; s3?: { bucket?: { name?: unknown }; object?: { key?: unknown; eTag?: unknown } } };
+    const r = record as {
+      eventName?: unknown;
+      s3?: { bucket?: { name?: unknown }; object?: { key?: unknown; eTag?: unknown } };
+    };
     const bucket = r.s3?.bucket?.name;
     const key = r.s3?.object?.key;
     if (typeof r.eventName !== 'string' || typeof bucket !== 'string' || typeof key !== 'string')

@@ -34,7 +34,11 @@ interface TaskState {
 
 interface MapState {
   Type: 'Map';
-  ItemReader: { Resource: string; ReaderConfig: { InputType: string; CSVHeaderLocation: string }; Parameters: Record<string, Json> };
+  ItemReader: {
+    Resource: string;
+    ReaderConfig: { InputType: string; CSVHeaderLocation: string };
+    Parameters: Record<string, Json>;
+  };
   ItemSelector?: Record<string, Json>;
   ItemBatcher: { MaxItemsPerBatch?: number; MaxItemsPerBatchPath?: string; BatchInput?: Record<string, Json> };
   MaxConcurrency?: number;
@@ -53,9 +57,10 @@ export interface Definition {
   States: Record<string, MapState | TaskState>;
 }
 
-export type Invoke = (functionName: string, payload: unknown) => Promise<
-  { ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string }
->;
+export type Invoke = (
+  functionName: string,
+  payload: unknown,
+) => Promise<{ ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string }>;
 
 export interface DriverOptions {
   definition?: Definition;
@@ -109,7 +114,12 @@ export function evaluate(template: Record<string, Json>, input: Json, context: R
   return out;
 }
 
-function numberOf(state: MapState, field: 'MaxConcurrency' | 'ToleratedFailurePercentage', input: Json, fallback: number) {
+function numberOf(
+  state: MapState,
+  field: 'MaxConcurrency' | 'ToleratedFailurePercentage',
+  input: Json,
+  fallback: number,
+) {
   const path = state[`${field}Path`];
   const value = path ? select(path, input) : state[field];
   return typeof value === 'number' ? value : fallback;
@@ -130,8 +140,11 @@ async function runTask(task: TaskState, payload: unknown, options: DriverOptions
   for (let attempt = 1; ; attempt += 1) {
     const outcome = await options.invoke(name, payload);
     if (outcome.ok) return outcome.result;
-    const retry = task.Retry?.find((r) => r.ErrorEquals.includes(outcome.errorType) || r.ErrorEquals.includes('States.ALL'));
-    if (!retry || attempt >= (retry.MaxAttempts ?? 3) + 1) throw new Error(`${outcome.errorType}: ${outcome.errorMessage}`);
+    const retry = task.Retry?.find(
+      (r) => r.ErrorEquals.includes(outcome.errorType) || r.ErrorEquals.includes('States.ALL'),
+    );
+    if (!retry || attempt >= (retry.MaxAttempts ?? 3) + 1)
+      throw new Error(`${outcome.errorType}: ${outcome.errorMessage}`);
   }
 }
 
@@ -155,12 +168,18 @@ async function* csvItems(s3: S3Client, bucket: string, key: string): AsyncGenera
   }
 }
 
-async function runMap(state: MapState, input: Json, options: DriverOptions): Promise<Omit<DriverResult, 'status' | 'output'>> {
+async function runMap(
+  state: MapState,
+  input: Json,
+  options: DriverOptions,
+): Promise<Omit<DriverResult, 'status' | 'output'>> {
   const { ItemReader: reader, ItemBatcher: batcher } = state;
   if (reader.Resource !== 'arn:aws:states:::s3:getObject' || reader.ReaderConfig.InputType !== 'CSV')
     throw new Error('unsupported ItemReader');
   const location = evaluate(reader.Parameters, input) as { Bucket: string; Key: string };
-  const batchSize = (batcher.MaxItemsPerBatchPath ? select(batcher.MaxItemsPerBatchPath, input) : batcher.MaxItemsPerBatch) as number;
+  const batchSize = (
+    batcher.MaxItemsPerBatchPath ? select(batcher.MaxItemsPerBatchPath, input) : batcher.MaxItemsPerBatch
+  ) as number;
   const concurrency = numberOf(state, 'MaxConcurrency', input, 1000) || 1000;
   const tolerated = numberOf(state, 'ToleratedFailurePercentage', input, 0);
   const batchInput = batcher.BatchInput ? evaluate(batcher.BatchInput, input) : undefined;
@@ -208,7 +227,8 @@ async function runMap(state: MapState, input: Json, options: DriverOptions): Pro
  * (`ResultSelector: {"batches.$": "States.ArrayLength($)"}`), the one selector the driver knows.
  */
 function mapOutput(state: MapState, input: Json, batches: number): Json {
-  if (!state.ResultPath) throw new Error('unsupported: a Map state without ResultPath (its output would be every answer)');
+  if (!state.ResultPath)
+    throw new Error('unsupported: a Map state without ResultPath (its output would be every answer)');
   const selected: Record<string, Json> = {};
   for (const [key, value] of Object.entries(state.ResultSelector ?? {})) {
     if (key.endsWith('.$') && value === 'States.ArrayLength($)') selected[key.slice(0, -2)] = batches;

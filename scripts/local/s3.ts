@@ -68,7 +68,9 @@ export async function startS3Local(options: LocalS3Options = {}): Promise<LocalS
     if (!deliver || !record?.eventName.startsWith('ObjectCreated:')) return;
     const key = record.s3.object.key;
     if (!key.startsWith('imports/') || !/\.csv$/i.test(key)) return;
-    const sent = { Records: [{ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: eventKey(key) } } }] };
+    const sent = {
+      Records: [{ ...record, s3: { ...record.s3, object: { ...record.s3.object, key: eventKey(key) } } }],
+    };
     fetch(`${deliver.lambdaEndpoint}/2015-03-31/functions/${deliver.functionName}/invocations`, {
       method: 'POST',
       headers: { 'x-amz-invocation-type': 'Event' },

@@ -44,7 +44,8 @@ export function invokeThrough(lambdaEndpoint: string): Invoke {
       body: JSON.stringify(payload),
     });
     const body = (await response.json()) as { errorType?: string; errorMessage?: string; message?: string } | null;
-    if (response.status !== 200) return { ok: false, errorType: 'Lambda.ServiceException', errorMessage: body?.message ?? '' };
+    if (response.status !== 200)
+      return { ok: false, errorType: 'Lambda.ServiceException', errorMessage: body?.message ?? '' };
     if (response.headers.get('x-amz-function-error'))
       return { ok: false, errorType: body?.errorType ?? 'Error', errorMessage: body?.errorMessage ?? '' };
     return { ok: true, result: body };
@@ -53,7 +54,10 @@ export function invokeThrough(lambdaEndpoint: string): Invoke {
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -68,12 +72,24 @@ export async function startLocalSfn(options: LocalSfnOptions): Promise<LocalSfn>
       const body = JSON.parse((await readBody(request)).toString('utf8') || '{}') as Record<string, string>;
       if (target === 'AWSStepFunctions.StartExecution') {
         if (body.stateMachineArn !== options.stateMachineArn)
-          return sendJson(response, 400, { __type: 'StateMachineDoesNotExist', message: `State Machine Does Not Exist: '${body.stateMachineArn}'` });
+          return sendJson(response, 400, {
+            __type: 'StateMachineDoesNotExist',
+            message: `State Machine Does Not Exist: '${body.stateMachineArn}'`,
+          });
         const name = body.name ?? crypto.randomUUID();
         const executionArn = arnOf(name);
         if (executions.has(executionArn))
-          return sendJson(response, 400, { __type: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${executionArn}'` });
-        const execution: LocalExecution = { executionArn, name, status: 'RUNNING', input: body.input ?? '{}', startDate: Date.now() / 1000 };
+          return sendJson(response, 400, {
+            __type: 'ExecutionAlreadyExists',
+            message: `Execution Already Exists: '${executionArn}'`,
+          });
+        const execution: LocalExecution = {
+          executionArn,
+          name,
+          status: 'RUNNING',
+          input: body.input ?? '{}',
+          startDate: Date.now() / 1000,
+        };
         executions.set(executionArn, execution);
         const run = runImportStateMachine({
           substitutions: options.substitutions,
@@ -91,7 +107,8 @@ export async function startLocalSfn(options: LocalSfnOptions): Promise<LocalSfn>
       }
       if (target === 'AWSStepFunctions.DescribeExecution') {
         const execution = executions.get(body.executionArn ?? '');
-        if (!execution) return sendJson(response, 400, { __type: 'ExecutionDoesNotExist', message: 'Execution Does Not Exist' });
+        if (!execution)
+          return sendJson(response, 400, { __type: 'ExecutionDoesNotExist', message: 'Execution Does Not Exist' });
         return sendJson(response, 200, {
           executionArn: execution.executionArn,
           stateMachineArn: options.stateMachineArn,
@@ -103,7 +120,10 @@ export async function startLocalSfn(options: LocalSfnOptions): Promise<LocalSfn>
           ...(execution.result?.error ? { error: 'States.TaskFailed', cause: execution.result.error } : {}),
         });
       }
-      return sendJson(response, 400, { __type: 'UnknownOperationException', message: `not supported locally: ${target}` });
+      return sendJson(response, 400, {
+        __type: 'UnknownOperationException',
+        message: `not supported locally: ${target}`,
+      });
     })().catch((error: unknown) => {
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalFailure', message: String(error) });
     });

@@ -80,7 +80,8 @@ export async function uploadToPresignedUrl(url: string, file: string): Promise<v
     body,
   });
   const text = await response.text();
-  if (!response.ok) throw new ImportJobError(`uploading ${basename(file)} answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok)
+    throw new ImportJobError(`uploading ${basename(file)} answered ${response.status}: ${text.slice(0, 200)}`);
 }
 
 export async function runImportJobs(options: ImportJobsOptions): Promise<ImportJobReport[]> {
@@ -102,13 +103,15 @@ export async function runImportJobs(options: ImportJobsOptions): Promise<ImportJ
     const url = created.UserImportJob?.PreSignedUrl;
     if (!jobId || !url) throw new ImportJobError(`CreateUserImportJob for ${name} answered no job id or URL`);
     await uploadToPresignedUrl(url, file);
-    let job = (await client.send(new StartUserImportJobCommand({ UserPoolId: userPoolId, JobId: jobId }))).UserImportJob;
+    let job = (await client.send(new StartUserImportJobCommand({ UserPoolId: userPoolId, JobId: jobId })))
+      .UserImportJob;
     let waited = 0;
     while (!FINISHED.has(job?.Status ?? '') && waited < maxWait) {
       options.onUpdate?.(reportOf(name, job));
       await sleep(interval);
       waited += interval;
-      job = (await client.send(new DescribeUserImportJobCommand({ UserPoolId: userPoolId, JobId: jobId }))).UserImportJob;
+      job = (await client.send(new DescribeUserImportJobCommand({ UserPoolId: userPoolId, JobId: jobId })))
+        .UserImportJob;
     }
     const report = reportOf(name, job);
     options.onUpdate?.(report);

@@ -232,7 +232,8 @@ export async function itemsToRepair(
   const kept: LegacyUserItem[] = [];
   if (result.repairKeys.size === 0) return kept;
   for await (const entry of entries) {
-    if ('u' in entry && result.repairKeys.has(entry.u.username) && !result.loserIndices.has(entry.i)) kept.push(entry.u);
+    if ('u' in entry && result.repairKeys.has(entry.u.username) && !result.loserIndices.has(entry.i))
+      kept.push(entry.u);
   }
   return kept;
 }

@@ -76,7 +76,8 @@ export async function finishImport(options: FinishOptions): Promise<JobSummary> 
 
     if (result.repairKeys.size)
       await options.directory.write(await itemsToRepair(partEntries(s3, input.bucket, parts), result));
-    if (result.deleteKeys.size) await deleteDirectoryItems(options.documentClient, options.table, [...result.deleteKeys]);
+    if (result.deleteKeys.size)
+      await deleteDirectoryItems(options.documentClient, options.table, [...result.deleteKeys]);
 
     const seconds = Math.max(0, ((options.now?.() ?? Date.now()) - startedAt) / 1000);
     const summary = assembledSummary(`s3://${input.bucket}/${input.key}`, result, seconds);

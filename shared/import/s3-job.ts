@@ -106,7 +106,9 @@ export const isImportKey = (key: string) => key.startsWith(IMPORTS_PREFIX) && /\
  * characters of letters, digits, - and _).
  */
 export function executionName(key: string, etag: string): string {
-  const readable = importName(key).replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  const readable = importName(key)
+    .replace(/[^A-Za-z0-9_-]/g, '_')
+    .slice(0, 40);
   const digest = createHash('sha256').update(`${key}\n${etag}`).digest('hex').slice(0, 32);
   return `${readable}-${digest}`;
 }
@@ -151,7 +153,12 @@ export async function writeImportError(s3: S3Client, source: ImportSource, messa
  * Uploads a folder of outputs (rejects.csv, cognito-import-*.csv) and then the summary, last: a
  * summary in results/ means every other output of that run is there.
  */
-export async function uploadResults(s3: S3Client, source: ImportSource, dir: string, summary: JobSummary): Promise<void> {
+export async function uploadResults(
+  s3: S3Client,
+  source: ImportSource,
+  dir: string,
+  summary: JobSummary,
+): Promise<void> {
   const prefix = resultsPrefix(source.key);
   for (const name of readdirSync(dir).sort()) {
     if (name === SUMMARY_FILE || !name.endsWith('.csv')) continue;

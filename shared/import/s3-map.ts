@@ -62,8 +62,7 @@ export interface BatchOutcome {
 
 /** One line of a part object: a candidate (`c`: its Cognito line, `u`: its directory item) or a reject (`r`). */
 export type PartEntry =
-  | { i: number; c: string; u: LegacyUserItem }
-  | { i: number; r: [column: string, reason: string, username: string] };
+  { i: number; c: string; u: LegacyUserItem } | { i: number; r: [column: string, reason: string, username: string] };
 
 /** Part objects sort by their first row index (zero-padded), which is file order. */
 export const partKey = (prefix: string, first: number) => `${prefix}part-${String(first).padStart(12, '0')}.ndjson`;
@@ -112,7 +111,10 @@ export function checkBatchEvent(event: unknown): BatchEvent {
         item.row !== null &&
         Object.values(item.row).every((value) => typeof value === 'string'),
     );
-  if (!ok) throw new TypeError('not a row batch: expected {BatchInput: {bucket, key, etag, header, ...}, Items: [{index, row}]}');
+  if (!ok)
+    throw new TypeError(
+      'not a row batch: expected {BatchInput: {bucket, key, etag, header, ...}, Items: [{index, row}]}',
+    );
   return e as BatchEvent;
 }
 

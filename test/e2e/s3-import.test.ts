@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { SAMPLE_FORMATS, SAMPLE_PASSWORDS, formatOf, writeSample, type SampleFormat } from '../../scripts/import-sample.ts';
+import {
+  SAMPLE_FORMATS,
+  SAMPLE_PASSWORDS,
+  formatOf,
+  writeSample,
+  type SampleFormat,
+} from '../../scripts/import-sample.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 import { runCli } from '../integration/import/cli-helpers.ts';
@@ -85,9 +91,12 @@ async function expectSameOutputs(name: string, cliOut: string): Promise<Record<s
   for (const field of ['rowsRead', 'accepted', 'rejected', 'rejectedByReason', 'filesWritten', 'files'])
     expect([field, summary[field]]).toEqual([field, cli[field]]);
   expect(summary.directoryItemsWritten).toBe(cli.accepted);
-  const csvs = readdirSync(cliOut).filter((f) => f.endsWith('.csv')).sort();
+  const csvs = readdirSync(cliOut)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   expect(csvs).toEqual(['cognito-import-0001.csv', 'rejects.csv']);
-  for (const csv of csvs) expect([csv, await objectText(`results/${name}/${csv}`)]).toEqual([csv, readFileSync(join(cliOut, csv), 'utf8')]);
+  for (const csv of csvs)
+    expect([csv, await objectText(`results/${name}/${csv}`)]).toEqual([csv, readFileSync(join(cliOut, csv), 'utf8')]);
   return summary;
 }
 
@@ -153,7 +162,10 @@ describe('a large file, imported through the state machine', () => {
     const get = (username: string) =>
       db.send(new GetCommand({ TableName: tableName('legacyUsers'), Key: { username }, ConsistentRead: true }));
     const first = (await get(`${prefix}.legacy.user0000000`)).Item;
-    expect(first).toMatchObject({ usernameAsGiven: `${prefix.toUpperCase()}.LEGACY.USER0000000`, email: emailOf(prefix, 0) });
+    expect(first).toMatchObject({
+      usernameAsGiven: `${prefix.toUpperCase()}.LEGACY.USER0000000`,
+      email: emailOf(prefix, 0),
+    });
     // A row rejected for its e-mail leaves no item behind.
     expect((await get('bad.duplicate-email')).Item).toBeUndefined();
   });

@@ -53,7 +53,9 @@ export async function startImportJobsServer(scripts: JobScript[]): Promise<Impor
         ImportedUsers: done ? (state.script.imported ?? 0) : 0,
         SkippedUsers: done ? (state.script.skipped ?? 0) : 0,
         FailedUsers: done ? (state.script.failed ?? 0) : 0,
-        ...(status === 'Failed' ? { CompletionMessage: 'Too many users have failed or been skipped during the import.' } : {}),
+        ...(status === 'Failed'
+          ? { CompletionMessage: 'Too many users have failed or been skipped during the import.' }
+          : {}),
       },
     };
   };
@@ -78,7 +80,13 @@ export async function startImportJobsServer(scripts: JobScript[]): Promise<Impor
         const script = scripts[jobs.size];
         if (!script) throw new Error('more jobs created than scripted');
         const id = `import-${String(jobs.size + 1).padStart(10, '0')}`;
-        jobs.set(id, { script, name: input.JobName ?? '', pool: input.UserPoolId ?? '', role: input.CloudWatchLogsRoleArn ?? '', describes: 0 });
+        jobs.set(id, {
+          script,
+          name: input.JobName ?? '',
+          pool: input.UserPoolId ?? '',
+          role: input.CloudWatchLogsRoleArn ?? '',
+          describes: 0,
+        });
         answer = job(id, 'Created');
       } else if (operation === 'StartUserImportJob') answer = job(input.JobId ?? '', 'Pending');
       else if (operation === 'DescribeUserImportJob') {
@@ -88,7 +96,10 @@ export async function startImportJobsServer(scripts: JobScript[]): Promise<Impor
         answer = job(input.JobId ?? '', status);
       } else throw new Error(`not recorded: ${operation}`);
       const text = JSON.stringify(answer);
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text) });
+      response.writeHead(200, {
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': Buffer.byteLength(text),
+      });
       response.end(text);
     })().catch((error: unknown) => {
       const text = JSON.stringify({ __type: 'InternalErrorException', message: String(error) });

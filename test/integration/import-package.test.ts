@@ -22,11 +22,16 @@ type Policies = Array<{ PolicyName: string; PolicyDocument: { Statement: Stateme
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
 const BUCKET = 'arn:${AWS::Partition}:s3:::cognito-triggers-dev-imports-${AWS::AccountId}-${AWS::Region}';
-const TABLE_WRITE = { Effect: 'Allow', Action: ['dynamodb:BatchWriteItem'], Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] } };
+const TABLE_WRITE = {
+  Effect: 'Allow',
+  Action: ['dynamodb:BatchWriteItem'],
+  Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
+};
 
-const validate = createRequire(import.meta.url)('asl-validator') as (
-  definition: unknown,
-) => { isValid: boolean; errorsText: (separator: string) => string };
+const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator: string) => string;
+};
 
 describe('the import state machine definition', () => {
   it('is valid Amazon States Language', () => {
@@ -103,7 +108,14 @@ describe('serverless package: the deployed import', () => {
       LambdaConfigurations: [
         {
           Event: 's3:ObjectCreated:*',
-          Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'imports/' }, { Name: 'suffix', Value: '.csv' }] } },
+          Filter: {
+            S3Key: {
+              Rules: [
+                { Name: 'prefix', Value: 'imports/' },
+                { Name: 'suffix', Value: '.csv' },
+              ],
+            },
+          },
           Function: { 'Fn::GetAtt': ['BatchImportLambdaFunction', 'Arn'] },
         },
       ],
@@ -114,12 +126,16 @@ describe('serverless package: the deployed import', () => {
       SourceArn: sub(BUCKET),
       SourceAccount: { Ref: 'AWS::AccountId' },
     });
-    expect(bucket?.Properties.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket?.Properties.PublicAccessBlockConfiguration).toMatchObject({
+      BlockPublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
   });
 
   it('gives the stack parameters to the functions', () => {
-    const environment = (resources.BatchImportLambdaFunction?.Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const environment = (
+      resources.BatchImportLambdaFunction?.Properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
     expect(environment).toMatchObject({
       LEGACY_USERS_TABLE: 'cognito-triggers-dev-legacy-users',
       IMPORT_INLINE_MAX_BYTES: '50000000',
@@ -137,7 +153,11 @@ describe('serverless package: the deployed import', () => {
   });
 
   it('lets batch-import read imports/, write results/, load the directory and start the import', () => {
-    expect(policies('BatchImportRole').map((p) => p.PolicyName).sort()).toEqual(['bucket', 'import', 'logs', 'tables']);
+    expect(
+      policies('BatchImportRole')
+        .map((p) => p.PolicyName)
+        .sort(),
+    ).toEqual(['bucket', 'import', 'logs', 'tables']);
     expect(statements('BatchImportRole', 'bucket')).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [sub(`${BUCKET}/imports/*`), sub(`${BUCKET}/results/*`)] },
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: sub(`${BUCKET}/results/*`) },
@@ -146,13 +166,22 @@ describe('serverless package: the deployed import', () => {
     expect(statements('BatchImportRole', 'tables')).toEqual([TABLE_WRITE]);
     expect(statements('BatchImportRole', 'import')?.map((s) => s.Action)).toEqual([
       ['states:StartExecution'],
-      ['cognito-idp:GetCSVHeader', 'cognito-idp:CreateUserImportJob', 'cognito-idp:StartUserImportJob', 'cognito-idp:DescribeUserImportJob'],
+      [
+        'cognito-idp:GetCSVHeader',
+        'cognito-idp:CreateUserImportJob',
+        'cognito-idp:StartUserImportJob',
+        'cognito-idp:DescribeUserImportJob',
+      ],
       ['iam:PassRole'],
     ]);
   });
 
   it('lets the row-batch Lambda only write work/ and load the directory', () => {
-    expect(policies('ImportBatchRole').map((p) => p.PolicyName).sort()).toEqual(['bucket', 'logs', 'tables']);
+    expect(
+      policies('ImportBatchRole')
+        .map((p) => p.PolicyName)
+        .sort(),
+    ).toEqual(['bucket', 'logs', 'tables']);
     expect(statements('ImportBatchRole', 'bucket')).toEqual([
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: sub(`${BUCKET}/work/*`) },
     ]);
@@ -161,7 +190,12 @@ describe('serverless package: the deployed import', () => {
 
   it('lets the final step read the parts and the source, write results/, remove the parts', () => {
     const bucket = statements('ImportAssembleRole', 'bucket') ?? [];
-    expect(bucket.map((s) => s.Action[0])).toEqual(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket']);
+    expect(bucket.map((s) => s.Action[0])).toEqual([
+      's3:GetObject',
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:ListBucket',
+    ]);
     expect(bucket[2]?.Resource).toEqual(sub(`${BUCKET}/work/*`));
     expect(statements('ImportAssembleRole', 'tables')).toEqual([TABLE_WRITE]);
   });
@@ -171,7 +205,10 @@ describe('serverless package: the deployed import', () => {
     expect(statement[0]).toEqual({
       Effect: 'Allow',
       Action: ['lambda:InvokeFunction'],
-      Resource: [{ 'Fn::GetAtt': ['ImportBatchLambdaFunction', 'Arn'] }, { 'Fn::GetAtt': ['ImportAssembleLambdaFunction', 'Arn'] }],
+      Resource: [
+        { 'Fn::GetAtt': ['ImportBatchLambdaFunction', 'Arn'] },
+        { 'Fn::GetAtt': ['ImportAssembleLambdaFunction', 'Arn'] },
+      ],
     });
     expect(statement[1]).toEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: sub(`${BUCKET}/imports/*`) });
   });

@@ -68,19 +68,40 @@ it('runs one job per file, one at a time, uploading with the documented headers,
     'StartUserImportJob',
     'DescribeUserImportJob',
   ]);
-  expect(calls[0]?.body).toEqual({ JobName: 'users-cognito-import-0001', UserPoolId: POOL, CloudWatchLogsRoleArn: ROLE });
+  expect(calls[0]?.body).toEqual({
+    JobName: 'users-cognito-import-0001',
+    UserPoolId: POOL,
+    CloudWatchLogsRoleArn: ROLE,
+  });
   const upload = calls[1];
   expect(upload?.headers).toMatchObject({ 'x-amz-server-side-encryption': 'aws:kms', 'content-type': 'text/csv' });
   expect(upload?.upload).toBe('cognito:mfa_enabled,cognito:username\nFALSE,user0\n');
   expect(reports).toEqual([
-    { file: 'cognito-import-0001.csv', jobId: 'import-0000000001', status: 'Succeeded', imported: 1, skipped: 0, failed: 0 },
-    { file: 'cognito-import-0002.csv', jobId: 'import-0000000002', status: 'Succeeded', imported: 0, skipped: 1, failed: 0 },
+    {
+      file: 'cognito-import-0001.csv',
+      jobId: 'import-0000000001',
+      status: 'Succeeded',
+      imported: 1,
+      skipped: 0,
+      failed: 0,
+    },
+    {
+      file: 'cognito-import-0002.csv',
+      jobId: 'import-0000000002',
+      status: 'Succeeded',
+      imported: 0,
+      skipped: 1,
+      failed: 0,
+    },
   ]);
   expect(jobsSummary(reports)).toMatchObject({ cognitoImportJobs: { imported: 1, skipped: 1, failed: 0 } });
 });
 
 it('reports a failed job with its message and goes on with the next file', async () => {
-  const reports = await run([{ statuses: ['Failed'], failed: 1 }, { statuses: ['Succeeded'], imported: 1 }]);
+  const reports = await run([
+    { statuses: ['Failed'], failed: 1 },
+    { statuses: ['Succeeded'], imported: 1 },
+  ]);
   expect(reports.map((r) => [r.status, r.failed, r.imported])).toEqual([
     ['Failed', 1, 0],
     ['Succeeded', 0, 1],
@@ -117,12 +138,19 @@ it('runs the jobs after the import with npm run import --start-jobs, counts in s
 
   const run = await runCli([...common, '--start-jobs', '--jobs-role-arn', ROLE, '--jobs-poll-seconds', '0'], env);
   expect(run.status).toBe(0);
-  expect(run.stdout).toMatch(/Cognito import job import-0000000001 \(cognito-import-0001.csv\): Succeeded, 2 imported, 0 skipped, 0 failed/);
+  expect(run.stdout).toMatch(
+    /Cognito import job import-0000000001 \(cognito-import-0001.csv\): Succeeded, 2 imported, 0 skipped, 0 failed/,
+  );
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
   expect(summary).toMatchObject({
     accepted: 2,
     rejected: 1,
-    cognitoImportJobs: { imported: 2, skipped: 0, failed: 0, files: [{ file: 'cognito-import-0001.csv', status: 'Succeeded' }] },
+    cognitoImportJobs: {
+      imported: 2,
+      skipped: 0,
+      failed: 0,
+      files: [{ file: 'cognito-import-0001.csv', status: 'Succeeded' }],
+    },
   });
   const upload = server.calls.find((call) => call.operation === 'PUT');
   expect(upload?.upload).toBe(readFileSync(join(out, 'cognito-import-0001.csv'), 'utf8'));

@@ -96,7 +96,11 @@ describe('dataRowLines', () => {
 
 /** The CLI's view: one processor over every row, in order. */
 function cliRun(rows: string[][]) {
-  const processor = createRowProcessor({ columns: resolveColumns(HEADER), settings: SETTINGS, importedAt: IMPORTED_AT });
+  const processor = createRowProcessor({
+    columns: resolveColumns(HEADER),
+    settings: SETTINGS,
+    importedAt: IMPORTED_AT,
+  });
   const { accepted, rejected } = processor.processBatch(rows.map((fields, i) => ({ line: i + 2, fields })));
   const rejects = `line,column,reason,username\n${
     rejected.length
@@ -132,9 +136,12 @@ async function mapRun(rows: string[][], size: number, order: number[]) {
     await processMapBatch(batchEvent(batches[n] ?? []), { mapping: {}, directory: writer, s3: fakeS3(objects) });
 
   const entries = () =>
-    [...objects.keys()]
-      .sort()
-      .flatMap((key) => (objects.get(key) ?? '').split('\n').filter(Boolean).map((line) => JSON.parse(line) as PartEntry));
+    [...objects.keys()].sort().flatMap((key) =>
+      (objects.get(key) ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as PartEntry),
+    );
   const out = mkdtempSync(join(dir, 'out-'));
   const lines = (function* () {
     for (let i = 0; i < rows.length; i += 1) yield i + 2;
@@ -196,7 +203,9 @@ describe('the map path against the CLI', () => {
     expect(map.result.deleteKeys).toEqual(new Set(['cy']));
     expect(map.directory.get('ann')?.attributes.given_name).toBe('First');
     expect(map.directory.has('cy')).toBe(false);
-    expect(map.rejects).toBe('line,column,reason,username\n4,username,username-duplicate,ANN\n5,email,email-duplicate,cy\n');
+    expect(map.rejects).toBe(
+      'line,column,reason,username\n4,username,username-duplicate,ANN\n5,email,email-duplicate,cy\n',
+    );
     expect(map.partKeys.sort()).toEqual([partKey('work/users/e/', 0), partKey('work/users/e/', 2)]);
   });
 
