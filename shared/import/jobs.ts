@@ -90,7 +90,7 @@ export async function runImportJobs(options: ImportJobsOptions): Promise<ImportJ
   const interval = options.pollIntervalMs ?? 5_000;
   const maxWait = options.maxWaitMs ?? 6 * 60 * 60 * 1000;
   const reports: ImportJobReport[] = [];
-  for (const file of options.files) {
+  for (const [position, file] of options.files.entries()) {
     const name = basename(file);
     const created = await client.send(
       new CreateUserImportJobCommand({
@@ -117,7 +117,11 @@ export async function runImportJobs(options: ImportJobsOptions): Promise<ImportJ
     options.onUpdate?.(report);
     reports.push(report);
     // The next job may start only when this one has ended: a pool runs one import at a time.
-    if (!FINISHED.has(report.status)) break;
+    if (!FINISHED.has(report.status)) {
+      for (const rest of options.files.slice(position + 1))
+        reports.push({ file: basename(rest), jobId: '', status: 'NotStarted', imported: 0, skipped: 0, failed: 0 });
+      break;
+    }
   }
   return reports;
 }
@@ -145,6 +149,8 @@ export function importJobsStep(options: {
   userPoolId: string | undefined;
   cloudWatchLogsRoleArn: string | undefined;
   jobName: string;
+  /** How long to wait for one job: a Lambda function has 15 minutes in all. */
+  maxWaitMs?: number;
 }): ((out: string, summary: { files: readonly string[] }) => Promise<Record<string, unknown>>) | undefined {
   const { enabled, userPoolId, cloudWatchLogsRoleArn } = options;
   if (!enabled || !userPoolId || !cloudWatchLogsRoleArn) return undefined;
@@ -156,6 +162,7 @@ export function importJobsStep(options: {
         cloudWatchLogsRoleArn,
         files: summary.files.map((name) => join(out, name)),
         jobName: options.jobName,
+        maxWaitMs: options.maxWaitMs ?? 10 * 60 * 1000,
       }),
     );
 }
