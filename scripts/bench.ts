@@ -19,6 +19,7 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<SuiteResult> }>> = {
   wrapper: () => import('./bench/wrapper.ts'),
   'hash-verify': () => import('./bench/hash-verify.ts'),
   import: () => import('./bench/import.ts'),
+  'batch-import': () => import('./bench/batch-import.ts'),
 };
 
 const requested = process.argv.slice(2);

@@ -13,12 +13,28 @@ import { writeCatalog } from '../shared/messages/compile.ts';
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DIST = join(ROOT, 'dist');
 
-/** Every folder of functions/ that has a handler: the functions that exist. */
-export function functionNames(): string[] {
+/**
+ * Functions that are no Cognito trigger (the deployed import's S3-triggered job and its state machine's
+ * steps): built, packaged and served locally like the others, but left out of functionNames(), which
+ * the trigger tests (fault, fuzz, bundles, invoke) enumerate.
+ */
+export const JOB_FUNCTIONS: readonly string[] = ['batch-import', 'import-batch', 'import-assemble'];
+
+function handlerFolders(): string[] {
   return readdirSync(join(ROOT, 'functions'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(ROOT, 'functions', entry.name, 'handler.ts')))
     .map((entry) => entry.name)
     .sort();
+}
+
+/** Every folder of functions/ that has a handler and is a Cognito trigger: the trigger functions that exist. */
+export function functionNames(): string[] {
+  return handlerFolders().filter((name) => !JOB_FUNCTIONS.includes(name));
+}
+
+/** The job functions that exist (JOB_FUNCTIONS with a handler). */
+export function jobFunctionNames(): string[] {
+  return handlerFolders().filter((name) => JOB_FUNCTIONS.includes(name));
 }
 
 /**
@@ -69,7 +85,7 @@ export interface BuiltFunction {
 }
 
 export async function buildFunctions(names: readonly string[] = functionNames()): Promise<BuiltFunction[]> {
-  const known = new Set(functionNames());
+  const known = new Set(handlerFolders());
   const unknown = names.filter((name) => !known.has(name));
   if (unknown.length) throw new Error(`no such function: ${unknown.join(', ')} (have: ${[...known].join(', ')})`);
   // The message templates go into the bundles as a module: a template that is invalid in any locale
@@ -100,7 +116,7 @@ export async function buildFunctions(names: readonly string[] = functionNames())
 const invokedDirectly = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   const requested = process.argv.slice(2);
-  buildFunctions(requested.length ? requested : undefined)
+  buildFunctions(requested.length ? requested : [...functionNames(), ...jobFunctionNames()])
     .then((built) => {
       for (const fn of built)
         console.log(`built ${fn.name.padEnd(24)} ${(fn.bytes / 1024).toFixed(0).padStart(6)} KiB  ${fn.file}`);

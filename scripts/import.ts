@@ -8,12 +8,13 @@
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SingleBar } from 'cli-progress';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { clientConfig, clientSettings } from '../shared/aws/client-config.ts';
 import { parseMapping, type ColumnMapping } from '../shared/import/columns.ts';
 import { batchWriter, importDocumentClient } from '../shared/import/directory.ts';
+import { jobsSummary, runImportJobs } from '../shared/import/jobs.ts';
 import { headerFromPool } from '../shared/import/pool-header.ts';
 import { DEFAULT_POOL_SETTINGS, poolSettings, type PoolSettings } from '../shared/import/pool.ts';
 import {
@@ -33,7 +34,8 @@ class UsageError extends Error {}
 const USAGE = `usage: npm run import -- <users.csv> [--out <dir>] [--stack-file .local/stack.json | --table <name>]
          [--mapping <file.json>] [--resume] [--dry-run] [--pool-config <file.json>] [--user-pool-id <id>]
          [--required <attrs>] [--custom <attrs>] [--auto-verified <attrs>] [--username-attributes <attrs>]
-         [--aliases <attrs>] [--mfa OFF|OPTIONAL|ON] [--concurrency <n>] [--batch-size <n>]`;
+         [--aliases <attrs>] [--mfa OFF|OPTIONAL|ON] [--concurrency <n>] [--batch-size <n>]
+         [--start-jobs --jobs-role-arn <arn> [--jobs-poll-seconds <n>]]`;
 
 const OPTIONS = {
   out: { type: 'string' },
@@ -52,6 +54,9 @@ const OPTIONS = {
   mfa: { type: 'string' },
   concurrency: { type: 'string' },
   'batch-size': { type: 'string' },
+  'start-jobs': { type: 'boolean', default: false },
+  'jobs-role-arn': { type: 'string' },
+  'jobs-poll-seconds': { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -162,6 +167,36 @@ function printSummary(summary: ImportSummary, out: string): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** --start-jobs: every Cognito import file through a Cognito import job, the counts into summary.json. */
+async function startJobs(
+  out: string,
+  summary: ImportSummary,
+  userPoolId: string,
+  roleArn: string,
+  pollSeconds: number,
+): Promise<void> {
+  const cognito = new CognitoIdentityProviderClient(clientConfig({ ...clientSettings(), maxAttempts: 3 }));
+  try {
+    const reports = await runImportJobs({
+      client: cognito,
+      userPoolId,
+      cloudWatchLogsRoleArn: roleArn,
+      files: summary.files.map((name) => join(out, name)),
+      jobName: `import-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+      pollIntervalMs: pollSeconds * 1000,
+      onUpdate: (report) => process.stderr.write(`import: job ${report.jobId} (${report.file}) ${report.status}\n`),
+    });
+    const withJobs = { ...summary, ...jobsSummary(reports) };
+    writeFileSync(join(out, 'summary.json'), `${JSON.stringify(withJobs, null, 2)}\n`);
+    for (const report of reports)
+      process.stdout.write(
+        `Cognito import job ${report.jobId} (${report.file}): ${report.status}, ${report.imported} imported, ${report.skipped} skipped, ${report.failed} failed\n`,
+      );
+  } finally {
+    cognito.destroy();
+  }
+}
+
 async function main(): Promise<number> {
   let parsed: { values: Values; positionals: string[] };
   try {
@@ -215,6 +250,13 @@ async function main(): Promise<number> {
     }
   }
 
+  const jobsRoleArn = values['jobs-role-arn'];
+  if (values['start-jobs'] && (!jobsRoleArn || !userPoolId))
+    throw new UsageError('--start-jobs needs --jobs-role-arn and the pool (--user-pool-id or --stack-file)');
+  const pollSeconds = Number(values['jobs-poll-seconds'] ?? 5);
+  if (!Number.isFinite(pollSeconds) || pollSeconds < 0 || pollSeconds > 3600)
+    throw new UsageError('--jobs-poll-seconds must be a number of seconds from 0 to 3600');
+
   const client = values['dry-run'] || !table ? undefined : importDocumentClient();
   const reporter = progressReporter();
   try {
@@ -235,6 +277,8 @@ async function main(): Promise<number> {
     else if (outcome.resumedAfterRows !== undefined)
       process.stderr.write(`import: resumed after row ${outcome.resumedAfterRows}\n`);
     printSummary(outcome.summary, out);
+    if (values['start-jobs'] && jobsRoleArn && userPoolId)
+      await startJobs(out, outcome.summary, userPoolId, jobsRoleArn, pollSeconds);
     return 0;
   } catch (error) {
     reporter.stop();

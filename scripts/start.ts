@@ -61,6 +61,7 @@ const info: StackFile = {
   ses: { endpoint: stack.ses.endpoint },
   lambda: { endpoint: stack.lambda.endpoint },
   tables: stack.tables,
+  s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
 };
 const stackFile = values['stack-file'] ?? join(ROOT, '.local', 'stack.json');
 mkdirSync(dirname(stackFile), { recursive: true });
@@ -73,6 +74,7 @@ print(
 print(`  DynamoDB  ${info.dynamodb.endpoint}  tables ${Object.values(info.tables).join(', ')}`);
 print(`  SES       ${info.ses.endpoint}  (mail: GET ${info.ses.endpoint}/store)`);
 print(`  Lambda    ${info.lambda.endpoint}`);
+print(`  S3        ${info.s3.endpoint}  bucket ${info.s3.bucket} (a CSV put under imports/ is imported to results/)`);
 if (!values['no-seed']) print(`  Demo user ${DEMO_USER.email} / ${DEMO_USER.password}`);
 print(`  Written to ${stackFile}; handler logs in ${logFile}. Ctrl-C stops.`);
 

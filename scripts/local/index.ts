@@ -10,3 +10,6 @@ export * from './link-shim.ts';
 export * from './stack.ts';
 export * from './demo-data.ts';
 export * from './custom-auth.ts';
+export * from './s3.ts';
+export * from './sfn.ts';
+export * from './map-driver.ts';

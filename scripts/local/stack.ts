@@ -9,13 +9,16 @@ import { pathToFileURL } from 'node:url';
 import { triggerOfFunction } from '../../shared/events/index.ts';
 import type { TriggerHandler } from '../../shared/runtime/index.ts';
 import { TABLE_VARIABLES, type TableKey } from '../../shared/stores/table-names.ts';
-import { buildFunctions, DIST, functionNames, ROOT } from '../build.ts';
+import { importS3Client } from '../../shared/aws/s3.ts';
+import { buildFunctions, DIST, functionNames, jobFunctionNames, ROOT } from '../build.ts';
 import { startCognitoLocal, type CognitoTrigger, type LocalCognito } from './cognito.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
+import { startS3Local, type LocalS3 } from './s3.ts';
+import { invokeThrough, startLocalSfn, type LocalSfn } from './sfn.ts';
 import { createTables, loadTableDefinitions } from './tables.ts';
 
 /** Table names of the local stage, keyed as in serverless.yml's custom.tables. */
@@ -81,6 +84,8 @@ export interface StackFile {
   ses: { endpoint: string };
   lambda: { endpoint: string };
   tables: Record<string, string>;
+  /** The deployed import's bucket: a CSV put under imports/ is imported by batch-import. */
+  s3: { endpoint: string; bucket: string };
 }
 
 /** A command's usage error: its message is printed as is and the command exits 2. */
@@ -132,8 +137,14 @@ export interface LocalStack {
   ses: LocalSes;
   lambda: LocalLambda;
   tables: Record<string, string>;
+  s3: LocalS3;
+  sfn: LocalSfn;
   stop(): Promise<void>;
 }
+
+/** The import state machine's name locally, and the functions its definition's substitutions name. */
+export const LOCAL_IMPORT_STATE_MACHINE = `arn:aws:states:${LOCAL_REGION}:000000000000:stateMachine:cognito-triggers-local-import`;
+const IMPORT_SUBSTITUTIONS = { ImportBatchFunctionArn: 'import-batch', ImportAssembleFunctionArn: 'import-assemble' };
 
 /** Handlers are the built bundles, imported on first use, exactly as Lambda would load them. */
 function builtHandler(name: string): () => Promise<TriggerHandler> {
@@ -145,7 +156,8 @@ function builtHandler(name: string): () => Promise<TriggerHandler> {
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
   const names = functionNames();
-  await buildFunctions(names);
+  const jobs = jobFunctionNames();
+  await buildFunctions([...names, ...jobs]);
   const tables = localTableNames();
   const stopping: Array<() => Promise<void>> = [];
   const stopAll = async () => {
@@ -154,8 +166,23 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
   try {
     const [dynamodb, ses] = await Promise.all([startDatabase(tables), startSesLocal()]);
     stopping.push(dynamodb.stop, ses.stop);
-    const lambda = await startLambdaServer(Object.fromEntries(names.map((name) => [name, builtHandler(name)])));
+    const lambda = await startLambdaServer(
+      Object.fromEntries([...names, ...jobs].map((name) => [name, builtHandler(name)])),
+    );
     stopping.push(lambda.stop);
+    const s3 = await startS3Local({ deliverTo: { lambdaEndpoint: lambda.endpoint, functionName: 'batch-import' } });
+    stopping.push(s3.stop);
+    const sfn = await startLocalSfn({
+      stateMachineArn: LOCAL_IMPORT_STATE_MACHINE,
+      substitutions: IMPORT_SUBSTITUTIONS,
+      s3: () => importS3Client(),
+      invoke: invokeThrough(lambda.endpoint),
+      onExecutionEnd: (execution) => {
+        if (execution.status !== 'SUCCEEDED')
+          process.stderr.write(`import execution ${execution.name} failed: ${execution.result?.error ?? ''}\n`);
+      },
+    });
+    stopping.push(sfn.stop);
     const triggers = Object.fromEntries(
       names.flatMap((name) => {
         const trigger = triggerOfFunction(name);
@@ -192,6 +219,10 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       // No local KMS or SNS: the custom senders decrypt with the local keyring, SMS go to the outbox.
       CODE_KEYRING: 'local',
       SMS_OUTBOX_DIR: join(ROOT, '.local', 'outbox'),
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: sfn.endpoint,
+      IMPORT_STATE_MACHINE_ARN: LOCAL_IMPORT_STATE_MACHINE,
+      IMPORT_USER_POOL_ID: cognito.userPoolId,
       ...options.environment,
     };
     Object.assign(process.env, environment);
@@ -203,6 +234,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ses,
       lambda,
       tables,
+      s3,
+      sfn,
       stop: stopAll,
     };
   } catch (error) {

@@ -46,11 +46,14 @@ describe('serverless package', () => {
         .filter((f) => f.endsWith('.zip'))
         .sort(),
     ).toEqual([
+      'batchImport.zip',
+      'createAuthChallenge.zip',
       'customEmailSender.zip',
       'customMessage.zip',
       'customSmsSender.zip',
-      'createAuthChallenge.zip',
       'defineAuthChallenge.zip',
+      'importAssemble.zip',
+      'importBatch.zip',
       'inboundFederation.zip',
       'migrateUser.zip',
       'postAuthentication.zip',

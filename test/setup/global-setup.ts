@@ -19,6 +19,8 @@ const TEST_ENVIRONMENT = [
   'LOCKOUT_SECONDS=2',
   'SIGNUP_DENIED_DOMAINS=denied.example',
   ...['SIGNUP_AUTO_CONFIRM_DOMAINS=corp.example', 'SIGNUP_AUTO_VERIFY_DOMAINS=corp.example'],
+  // The deployed import: files over 200 kB go through the state machine, in batches of 100 rows.
+  ...['IMPORT_INLINE_MAX_BYTES=200000', 'IMPORT_MAP_BATCH_SIZE=100', 'IMPORT_MAP_CONCURRENCY=4'],
 ];
 
 const START_TIMEOUT_MS = 120_000;
