@@ -74,6 +74,9 @@ async function provideLocalServices(name: string, event: unknown): Promise<Stop[
     });
   }
   if (!endpointConfigured(env, 'SES')) defaults.MAIL_OUTBOX_DIR = join(ROOT, '.local', 'outbox');
+  // No local SNS or KMS: SMS go to the outbox too, and codes are decrypted with the local keyring.
+  if (!endpointConfigured(env, 'SNS')) defaults.SMS_OUTBOX_DIR = join(ROOT, '.local', 'outbox');
+  if (!endpointConfigured(env, 'KMS')) defaults.CODE_KEYRING = 'local';
   if (USES_COGNITO.has(name) && !endpointConfigured(env, 'COGNITO_IDENTITY_PROVIDER')) {
     // No triggers: the handler under test is the only one that runs.
     // The pool takes the event's pool id, so that the handler finds the pool the event speaks of.

@@ -189,6 +189,9 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ...LOCAL_PASSWORDLESS_ENVIRONMENT,
       // cognito-local does not mark the e-mail verified on ConfirmSignUp, as Cognito does.
       MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
+      // No local KMS or SNS: the custom senders decrypt with the local keyring, SMS go to the outbox.
+      CODE_KEYRING: 'local',
+      SMS_OUTBOX_DIR: join(ROOT, '.local', 'outbox'),
       ...options.environment,
     };
     Object.assign(process.env, environment);

@@ -108,7 +108,9 @@ export function composeEmail(
     {
       lang: locale,
       subject,
-      preheader: intro[0]?.text ?? subject,
+      // The heading, not the first paragraph: a code or user name placeholder would appear twice, and
+      // Cognito's substitution (and cognito-local's, which replaces the first only) is per occurrence.
+      preheader: fillLine(template.heading, all),
       logoUrl: branding.logoUrl,
       primaryColor,
       backgroundColor: branding.backgroundColor,

@@ -4,10 +4,11 @@
  * files in templates/messages, compiled into the bundle at build time.
  */
 import { environmentMessageSettings, type Branding } from './branding.ts';
-import { CATALOG } from './catalog.generated.ts';
+import { CATALOG_JSON } from './catalog.generated.ts';
+import { lazy } from '../lazy.ts';
 import { composeEmail, composeSms, composeSmsForms, type EmailForm, type RenderedEmail, type SmsForm } from './compose.ts';
 import { isLocale, type Locale, type MessageKind } from './kinds.ts';
-import type { Values } from './render.ts';
+import type { Catalog, Values } from './render.ts';
 
 export type { Locale, MessageKind, Channel } from './kinds.ts';
 export { LOCALES, MESSAGE_KINDS, KIND_SPECS, LIMITS, isLocale, isMessageKind } from './kinds.ts';
@@ -41,6 +42,8 @@ export function resolveLocale(
   );
 }
 
+const catalog = lazy(() => JSON.parse(CATALOG_JSON) as Catalog);
+
 function defaultLocale(): Locale {
   try {
     return environmentMessageSettings().defaultLocale;
@@ -66,7 +69,7 @@ export function renderEmail(
   branding: Branding = defaultBranding(),
   options: { form?: EmailForm } = {},
 ): { subject: string; html: string; text: string } {
-  return composeEmail(CATALOG, kind, locale, values, branding, options.form) satisfies RenderedEmail;
+  return composeEmail(catalog(), kind, locale, values, branding, options.form) satisfies RenderedEmail;
 }
 
 /**
@@ -80,7 +83,7 @@ export function renderSms(
   branding: Branding = defaultBranding(),
   options: { form?: SmsForm } = {},
 ): string {
-  return composeSms(CATALOG, kind, locale, values, branding, options.form);
+  return composeSms(catalog(), kind, locale, values, branding, options.form);
 }
 
 /** Both SMS forms, for a caller that measures the message as Cognito will send it (custom message). */
@@ -90,5 +93,5 @@ export function renderSmsForms(
   values: Values,
   branding: Branding = defaultBranding(),
 ): { full: string; short: string } {
-  return composeSmsForms(CATALOG, kind, locale, values, branding);
+  return composeSmsForms(catalog(), kind, locale, values, branding);
 }

@@ -29,16 +29,19 @@ import {
   tableEnvironment,
 } from '../../scripts/local/index.ts';
 import { captureOutput, type CapturedOutput } from '../helpers/capture-output.ts';
+import { encryptCode } from '../../shared/codes/encrypt.ts';
 import {
   FAULTS,
   pointAt,
+  snsPublishResponder,
+  type PublishedSms,
   setEnvironment,
   startStandIn,
   type Fault,
   type Service,
   type StandIn,
 } from '../helpers/faults.ts';
-import { stack, tableName } from '../helpers/stack.ts';
+import { mailTo, stack, tableName } from '../helpers/stack.ts';
 
 interface Case {
   /** Data the event needs in the test stack's tables, written before the event is sent. */
@@ -206,7 +209,55 @@ const FUNCTIONS: Readonly<Record<string, Case>> = {
   // Inbound federation maps attributes from the event alone: it calls no service, so there is no fault
   // to inject (its failure mode is covered by the fuzz harness: events it cannot check).
   'inbound-federation': { event: () => buildEvent('InboundFederation'), services: [] },
+  // Custom message composes from the event and the templates alone: no service to fail.
+  'custom-message': { event: () => buildEvent('CustomMessage'), services: [] },
+  // The senders fail closed (Lambda delivers the event again); what they keep: the message is not
+  // lost, since the failed attempt gave its claim up, and the next delivery sends it exactly once.
+  'custom-email-sender': {
+    prepare: async ({ sub }) => void ciphertexts.set(sub, await encryptCode('135790', SENDER_POOL)),
+    event: ({ sub, email }) => senderEvent('CustomEmailSender', sub, { sub, email }),
+    services: ['dynamodb', 'ses'],
+    async kept(user) {
+      await sendAgain('custom-email-sender', user);
+      const received = await mailTo(user.email);
+      expect(received).toHaveLength(1);
+      expect(received[0]?.body.text).toContain('135790');
+    },
+  },
+  'custom-sms-sender': {
+    prepare: async ({ sub }) => void ciphertexts.set(sub, await encryptCode('246802', SENDER_POOL)),
+    event: ({ sub }) => senderEvent('CustomSMSSender', sub, { sub, phone_number: phoneOf(sub) }),
+    services: ['dynamodb', 'sns'],
+    async kept(user) {
+      await sendAgain('custom-sms-sender', user);
+      const received = published.filter((sms) => sms.phoneNumber === phoneOf(user.sub));
+      expect(received).toHaveLength(1);
+      expect(received[0]?.message).toContain('246802');
+      expect(received[0]?.attributes).toMatchObject({ 'AWS.SNS.SMS.SMSType': 'Transactional' });
+    },
+  },
 };
+
+const SENDER_POOL = 'eu-west-1_FaultTest';
+/** Each case's code, encrypted as Cognito would (the local keyring) before its event is built. */
+const ciphertexts = new Map<string, string>();
+/** SMS the healthy SNS stand-in took (there is no local SNS server to pass requests to). */
+const published: PublishedSms[] = [];
+const phoneOf = (sub: string) => `+1555${sub.replace(/\D/gu, '').padEnd(7, '7').slice(0, 7)}`;
+
+function senderEvent(trigger: 'CustomEmailSender' | 'CustomSMSSender', sub: string, userAttributes: Record<string, string>) {
+  const triggerSource = trigger === 'CustomEmailSender' ? 'CustomEmailSender_ForgotPassword' : 'CustomSMSSender_ForgotPassword';
+  const event = buildEvent(trigger, { triggerSource, userName: sub } as never) as { userPoolId: string; request: Record<string, unknown> };
+  event.userPoolId = SENDER_POOL;
+  event.request = { ...event.request, code: ciphertexts.get(sub), userAttributes };
+  return event;
+}
+
+/** Lambda's next delivery of the same event, the services healthy: it must send. */
+async function sendAgain(name: string, user: { sub: string; email: string }): Promise<void> {
+  const event = FUNCTIONS[name]!.event(user);
+  await expect(handlers[name]!(event, lambdaContext(name, 6_000))).resolves.toEqual(event);
+}
 
 const standIns = {} as Record<Service, StandIn>;
 const handlers: Record<string, DeclaredTriggerHandler> = {};
@@ -214,10 +265,13 @@ const restores: Array<() => void> = [];
 let output: CapturedOutput;
 
 beforeAll(async () => {
+  const sns = await startStandIn('sns', { respond: snsPublishResponder(published) });
+  restores.push(() => void sns.stop());
   const targets: Record<Service, string> = {
     dynamodb: stack.dynamodb.endpoint,
     ses: stack.ses.endpoint,
     cognito: stack.cognito.endpoint,
+    sns: sns.endpoint,
   };
   for (const service of Object.keys(targets) as Service[]) {
     standIns[service] = await startStandIn(service, { target: targets[service] });
@@ -231,9 +285,10 @@ beforeAll(async () => {
     ...LOCAL_MAIL_ENVIRONMENT,
     ...LOCAL_PASSWORDLESS_ENVIRONMENT,
     POWERTOOLS_LOG_LEVEL: 'INFO',
+    CODE_KEYRING: 'local',
   };
-  // Mail must go to SES (the stand-in), not to files.
-  restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined }));
+  // Mail must go to SES and SMS to SNS (the stand-ins), not to files.
+  restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined, SMS_OUTBOX_DIR: undefined }));
   // Environment first, then the handlers: each makes its configuration and clients once.
   for (const name of Object.keys(FUNCTIONS)) {
     const module = (await import(`../../functions/${name}/handler.ts`)) as { handler: DeclaredTriggerHandler };

@@ -12,7 +12,7 @@
  * Limit. Tests seed items through `put` (the legacy directory the import would have written). Every
  * store path of the functions is reached; the real semantics are tested against DynamoDB Local.
  */
-import type { ErrorAnswer, Responder, Service } from '../helpers/faults.ts';
+import { snsPublishResponder, type ErrorAnswer, type Responder, type Service } from '../helpers/faults.ts';
 
 type AttributeValue = Record<string, unknown>;
 type Item = Record<string, AttributeValue>;
@@ -288,4 +288,5 @@ export const FAKE_RESPONDERS: Readonly<Record<Service, () => Responder>> = {
   dynamodb: fakeDynamoDb,
   ses: fakeSes,
   cognito: fakeCognito,
+  sns: () => snsPublishResponder(),
 };

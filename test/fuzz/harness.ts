@@ -73,7 +73,7 @@ const FEDERATION_MAPPINGS = {
 };
 
 export async function startFuzzEnvironment(): Promise<FuzzEnvironment> {
-  const services: Service[] = ['dynamodb', 'ses', 'cognito'];
+  const services: Service[] = ['dynamodb', 'ses', 'cognito', 'sns'];
   const standIns = {} as Record<Service, StandIn>;
   const restores: Array<() => void> = [];
   const dynamodb = fakeDynamoDb();
@@ -99,9 +99,11 @@ export async function startFuzzEnvironment(): Promise<FuzzEnvironment> {
     LOCKOUT_MAX_ATTEMPTS: String(FUZZ_LOCKOUT_MAX_ATTEMPTS),
     // Everything the functions would log, at every level, is scanned for secrets.
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    // The custom senders decrypt with the local keyring (its key in .local/, as npm run encrypt-code's).
+    CODE_KEYRING: 'local',
   };
-  // Mail goes to SES (the stand-in), not to files.
-  restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined }));
+  // Mail goes to SES and SMS to SNS (the stand-ins), not to files.
+  restores.push(setEnvironment({ ...env, MAIL_OUTBOX_DIR: undefined, SMS_OUTBOX_DIR: undefined }));
   return {
     standIns,
     world: {
@@ -279,7 +281,7 @@ export function fuzzCases(trigger: TriggerName): fc.Arbitrary<FuzzCase> {
       { arbitrary: fc.constant(null), weight: 6 },
       {
         arbitrary: fc.record({
-          service: fc.constantFrom<Service>('dynamodb', 'ses', 'cognito'),
+          service: fc.constantFrom<Service>('dynamodb', 'ses', 'cognito', 'sns'),
           fault: fc.constantFrom<Exclude<Fault, 'hang'>>('reset', 'server-error', 'throttle'),
         }),
         weight: 1,

@@ -10,13 +10,14 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type Service = 'dynamodb' | 'ses' | 'cognito';
+export type Service = 'dynamodb' | 'ses' | 'cognito' | 'sns';
 
 /** The variable each service's SDK client reads its endpoint from. */
 export const ENDPOINT_VARIABLES: Readonly<Record<Service, string>> = {
   dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   ses: 'AWS_ENDPOINT_URL_SES',
   cognito: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
+  sns: 'AWS_ENDPOINT_URL_SNS',
 };
 
 export type Fault = 'hang' | 'reset' | 'server-error' | 'throttle';
@@ -36,6 +37,20 @@ export interface ErrorAnswer {
  */
 export function errorAnswer(service: Service, fault: 'server-error' | 'throttle'): ErrorAnswer {
   const requestId = 'fault-injection-0000';
+  if (service === 'sns') {
+    // SNS speaks the query protocol too: XML errors, Throttling as a sender fault.
+    const [status, type, code, message] =
+      fault === 'throttle'
+        ? [400, 'Sender', 'Throttling', 'Rate exceeded']
+        : [500, 'Receiver', 'InternalError', 'The request processing has failed because of an unknown error.'];
+    return {
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body:
+        `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${type}</Type>` +
+        `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
   if (service === 'ses') {
     const [status, type, code, message] =
       fault === 'throttle'
@@ -176,3 +191,33 @@ export function setEnvironment(
 /** Points this process's (future) SDK clients of `service` at `endpoint`; returns how to undo it. */
 export const pointAt = (service: Service, endpoint: string, env: NodeJS.ProcessEnv = process.env): (() => void) =>
   setEnvironment({ [ENDPOINT_VARIABLES[service]]: endpoint }, env);
+
+/** One SMS an SNS stand-in took (Publish with a PhoneNumber). */
+export interface PublishedSms {
+  phoneNumber: string;
+  message: string;
+  attributes: Record<string, string>;
+}
+
+/**
+ * Answers SNS Publish as SNS does (there is no local SNS server to pass requests to), recording each
+ * message: the healthy side of an SNS stand-in.
+ */
+export function snsPublishResponder(published: PublishedSms[] = []): Responder {
+  return ({ body }) => {
+    const form = new URLSearchParams(body);
+    const attributes: Record<string, string> = {};
+    for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i += 1) {
+      attributes[form.get(`MessageAttributes.entry.${i}.Name`) ?? ''] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
+    }
+    published.push({ phoneNumber: form.get('PhoneNumber') ?? '', message: form.get('Message') ?? '', attributes });
+    const messageId = `00000000-0000-4000-8000-${String(published.length).padStart(12, '0')}`;
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult>' +
+        `<MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>`,
+    };
+  };
+}

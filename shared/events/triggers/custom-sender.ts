@@ -53,8 +53,18 @@ export type CustomEmailSenderEvent = WithOptionalResponse<v.InferOutput<typeof e
 const smsEvent = senderEvent(CUSTOM_SMS_SENDER_SOURCES, 'customSMSSenderRequestV1');
 export type CustomSmsSenderEvent = WithOptionalResponse<v.InferOutput<typeof smsEvent>, SenderResponse>;
 
-/** A syntactically valid AWS Encryption SDK message header would be overkill here: tests encrypt real codes. */
-const SAMPLE_CIPHERTEXT = 'AYADeBgsampleCiphertextReplacedByTestsWithARealAwsEncryptionSdkMessage==';
+/**
+ * Real AWS Encryption SDK messages, as Cognito sends them, for the pool of the samples
+ * (eu-west-1_Example1), made with `npm run encrypt-code -- <code> --pool eu-west-1_Example1 --sample`:
+ * the senders decrypt them with CODE_KEYRING=local on any clone (shared/codes/local-key.ts). The code
+ * is 123456; AdminCreateUser's is the temporary password `P@ss&word-42`, HTML-escaped as Cognito sends it.
+ */
+const SAMPLE_CIPHERTEXT =
+  'AYADeDvu/myB3i6bpNOtutGFm/4AgAACABVhd3MtY3J5cHRvLXB1YmxpYy1rZXkAREFpU2lUYTZHZlhBUWI2YyttV1VZSk1hQUduUjVVbjRqOERiTUk4M3dUTXN4R1Blc1JIWXRhNTAwY1ZtYkZGTnQydz09AAt1c2VycG9vbC1pZAASZXUtd2VzdC0xX0V4YW1wbGUxAAEAFmNvZ25pdG8tdHJpZ2dlcnMtbG9jYWwAIXNhbXBsZS1ldmVudHMAAACAAAAADPtbrRR8B+0fG20ymgAw7vHwHWGXzvZ1nmo2OJfyx4X7k1E45Wh2mWhi3yTeoYZTzEp96PswhlAwRNQXHXbHAgAAAAAMAAAQAAAAAAAAAAAAAAAAAJn6FB3oXcRyjC7vANTWH33/////AAAAAQAAAAAAAAAAAAAAAQAAAAYiMU53LEoKtFe70ST+lGuFl1db36E3AGcwZQIwYiLIaoN4AI8Oq0Egzj7LviK0uF+g1d+9nJ2Oc03zR6ZCmfV3B/ZG1bF7u6XXNXa8AjEApqyTbE8l8dOkoJUIWvGOXkBa5eCeYDojQ7ssgt7SRqGK+wQ7WFKOBV+Y6eGp6rKU';
+const SAMPLE_TEMPORARY_PASSWORD_CIPHERTEXT =
+  'AYADeP5mka7PV2QYL6LOPcHibewAgAACABVhd3MtY3J5cHRvLXB1YmxpYy1rZXkAREFwcTlab1dNOCtDN0xMNHBTbWRXT2R5akgzOU53L3lJQXVpMWYvbHFDbTRZVDRNa2ltRkVYVlBLUFZFY2I4eXlUdz09AAt1c2VycG9vbC1pZAASZXUtd2VzdC0xX0V4YW1wbGUxAAEAFmNvZ25pdG8tdHJpZ2dlcnMtbG9jYWwAIXNhbXBsZS1ldmVudHMAAACAAAAADCikGCHMhA8qXdN+mwAweMW7LWq/I9/Qr3YwInfwSlqiCftDvl/T/SWFUljqfg0VcTf/iC8DA16t1YRDKL8rAgAAAAAMAAAQAAAAAAAAAAAAAAAAAHcfXMaOKR2QcEhKPt3m90T/////AAAAAQAAAAAAAAAAAAAAAQAAABA0pTNB8FTahsLGu+a7pXv7huCoZYnvC1sf2w2FsXV41ABmMGQCMGBpc4HOH+FnDFoV8RLX5nEhkDClQ5fp/GnF1WDojvf+8o2TQu79GtgeQpyVUkYeWgIwfPATqz8MBlrqswSmyiWByT1LLr9i9I2Ydm33ALWaIJ4noteYyNS4S45H3YHmtyvm';
+const sampleCode = (triggerSource: string) =>
+  triggerSource.endsWith('_AdminCreateUser') ? SAMPLE_TEMPORARY_PASSWORD_CIPHERTEXT : SAMPLE_CIPHERTEXT;
 
 function accountTakeOverAttributes(): Record<string, string> {
   return {
@@ -87,7 +97,7 @@ export const customEmailSender: TriggerDefinition<CustomEmailSenderEvent, Sender
       triggerSource: kind.triggerSource as CustomEmailSenderEvent['triggerSource'],
       request: {
         type: 'customEmailSenderRequestV1',
-        code: takeOver ? null : SAMPLE_CIPHERTEXT,
+        code: takeOver ? null : sampleCode(kind.triggerSource),
         userAttributes: takeOver ? accountTakeOverAttributes() : sampleUserAttributes(kind.triggerSource),
       },
     };
@@ -106,7 +116,7 @@ export const customSmsSender: TriggerDefinition<CustomSmsSenderEvent, SenderResp
     triggerSource: kind.triggerSource as CustomSmsSenderEvent['triggerSource'],
     request: {
       type: 'customSMSSenderRequestV1',
-      code: SAMPLE_CIPHERTEXT,
+      code: sampleCode(kind.triggerSource),
       userAttributes: sampleUserAttributes(kind.triggerSource),
     },
   }),
