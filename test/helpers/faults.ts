@@ -149,6 +149,9 @@ export async function startStandIn(service: Service, options: StandInOptions = {
       response.writeHead(answer.status, answer.headers).end(answer.body);
     });
   });
+  // Never close an idle keep-alive connection: a client reusing it in the moment the server closes it
+  // gets ECONNRESET ("socket hang up") with no fault injected (the fuzz harness met it between functions).
+  server.keepAliveTimeout = 0;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
