@@ -7,7 +7,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -96,17 +96,19 @@ export async function getTextIfExists(client: S3Client, bucket: string, key: str
   }
 }
 
-/** Every key under `prefix`, in S3's (UTF-8 binary) order. */
+/**
+ * Every key under `prefix`, in S3's (UTF-8 binary) order. ListObjects (version 1) paged by Marker, the
+ * last key listed: S3 answers it as it answers version 2, and s3rver cannot page version 2 (it encrypts
+ * its continuation token with DES, which Node 20's OpenSSL 3 lacks: a truncated list answers 500).
+ */
 export async function listKeys(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
+  let truncated = true;
+  while (truncated) {
+    const page = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: keys.at(-1) }));
     for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    truncated = Boolean(page.IsTruncated) && (page.Contents?.length ?? 0) > 0;
+  }
   return keys;
 }
 

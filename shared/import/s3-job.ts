@@ -16,7 +16,7 @@ import { join, posix } from 'node:path';
 import { parse } from 'csv-parse';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readConfig, type Env } from '../config.ts';
-import { downloadToFile, getTextIfExists, objectStream, putText, uploadFile } from '../aws/s3.ts';
+import { deleteKeys, downloadToFile, getTextIfExists, listKeys, objectStream, putText, uploadFile } from '../aws/s3.ts';
 import { HeaderError, parseMapping, resolveColumns, type ColumnMapping } from './columns.ts';
 import type { DirectoryWriter } from './directory.ts';
 import { DEFAULT_POOL_SETTINGS, poolSettings, type PoolSettings } from './pool.ts';
@@ -160,10 +160,16 @@ export async function uploadResults(
   summary: JobSummary,
 ): Promise<void> {
   const prefix = resultsPrefix(source.key);
-  for (const name of readdirSync(dir).sort()) {
-    if (name === SUMMARY_FILE || !name.endsWith('.csv')) continue;
-    await uploadFile(s3, source.bucket, `${prefix}${name}`, join(dir, name), 'text/csv');
-  }
+  const made = readdirSync(dir)
+    .filter((name) => name.endsWith('.csv'))
+    .sort();
+  for (const name of made) await uploadFile(s3, source.bucket, `${prefix}${name}`, join(dir, name), 'text/csv');
+  // What an earlier version of the file left and this run did not make (one import file more, an error).
+  const stale = (await listKeys(s3, source.bucket, prefix)).filter((key) => {
+    const name = key.slice(prefix.length);
+    return !name.includes('/') && name !== SUMMARY_FILE && !made.includes(name);
+  });
+  await deleteKeys(s3, source.bucket, stale);
   writeFileSync(join(dir, SUMMARY_FILE), `${JSON.stringify(summary, null, 2)}\n`);
   await uploadFile(s3, source.bucket, `${prefix}${SUMMARY_FILE}`, join(dir, SUMMARY_FILE), 'application/json');
 }

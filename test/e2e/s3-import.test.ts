@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
@@ -175,8 +175,36 @@ describe('a large file, imported through the state machine', () => {
     expect(result.AuthenticationResult?.IdToken).toEqual(expect.any(String));
   });
 
+  it("removes the batches' part objects once the results are written", async () => {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `work/${prefix}/` }));
+    expect(listed.KeyCount).toBe(0);
+  });
+
   it('starts no second execution for the same object', async () => {
     const { payload } = await invokeFunction('batch-import', s3Event(`imports/${prefix}.csv`, etag));
     expect(payload).toEqual([{ outcome: 'already-imported' }]);
   });
+});
+
+describe('a file the import refuses, then a good version of it', () => {
+  const key = 'imports/s3refused.csv';
+  it('says why in results/<name>/error.json, and the good version replaces it', async () => {
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'login,mail\nrefused.one,refused.one@example.com\n' }),
+    );
+    const error = JSON.parse(await waitForObject('results/s3refused/error.json')) as { error: string };
+    expect(error.error).toMatch(/username/);
+    expect(await objectText('results/s3refused/summary.json')).toBeUndefined();
+
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: 'username,email,email_verified\nrefused.one,refused.one@example.com,true\n',
+      }),
+    );
+    const summary = JSON.parse(await waitForObject('results/s3refused/summary.json')) as Record<string, unknown>;
+    expect(summary).toMatchObject({ rowsRead: 1, accepted: 1, rejected: 0 });
+    expect(await objectText('results/s3refused/error.json')).toBeUndefined();
+  }, 60_000);
 });

@@ -160,7 +160,7 @@ describe('serverless package: the deployed import', () => {
     ).toEqual(['bucket', 'import', 'logs', 'tables']);
     expect(statements('BatchImportRole', 'bucket')).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [sub(`${BUCKET}/imports/*`), sub(`${BUCKET}/results/*`)] },
-      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: sub(`${BUCKET}/results/*`) },
+      { Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: sub(`${BUCKET}/results/*`) },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: sub(BUCKET) },
     ]);
     expect(statements('BatchImportRole', 'tables')).toEqual([TABLE_WRITE]);
@@ -188,7 +188,7 @@ describe('serverless package: the deployed import', () => {
     expect(statements('ImportBatchRole', 'tables')).toEqual([TABLE_WRITE]);
   });
 
-  it('lets the final step read the parts and the source, write results/, remove the parts', () => {
+  it('lets the final step read the parts and the source, write results/, remove the parts and stale results', () => {
     const bucket = statements('ImportAssembleRole', 'bucket') ?? [];
     expect(bucket.map((s) => s.Action[0])).toEqual([
       's3:GetObject',
@@ -196,7 +196,7 @@ describe('serverless package: the deployed import', () => {
       's3:DeleteObject',
       's3:ListBucket',
     ]);
-    expect(bucket[2]?.Resource).toEqual(sub(`${BUCKET}/work/*`));
+    expect(bucket[2]?.Resource).toEqual([sub(`${BUCKET}/work/*`), sub(`${BUCKET}/results/*`)]);
     expect(statements('ImportAssembleRole', 'tables')).toEqual([TABLE_WRITE]);
   });
 
