@@ -372,7 +372,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
         // One batch in, the rows' size is known: room for the whole file's values now, before the
         // uniqueness sets are big (flat memory: no growth, with old and new tables, later on).
         reserved = true;
-        started(processor).reserve(expectedRows(recordCount, records.bytesParsed, stat.size));
+        started(processor).reserve(expectedRows(records.recordsParsed, records.bytesParsed, stat.size));
       }
       if (recordCount <= replayUntil) {
         // Rows the checkpoint covers: validated again only to rebuild the "seen" sets; output dropped.

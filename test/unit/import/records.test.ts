@@ -2,7 +2,7 @@
  * csv-parse in a worker thread and in this thread give the import the same records, the same errors and
  * therefore the same outputs. No servers.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POOL_SETTINGS } from '../../../shared/import/pool.ts';
@@ -15,7 +15,11 @@ const BOTH: ParseIn[] = ['thread', 'worker'];
 
 async function all(input: string, parseIn: ParseIn): Promise<string[][]> {
   const records: string[][] = [];
-  for await (const record of recordsOf(input, parseIn)) records.push(record);
+  const source = recordsOf(input, parseIn);
+  for await (const record of source) records.push(record);
+  // What the import sizes its uniqueness sets from: every record and byte, once the input is read.
+  expect(source.recordsParsed).toBe(records.length);
+  expect(source.bytesParsed).toBe(statSync(input).size);
   return records;
 }
 
