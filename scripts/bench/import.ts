@@ -115,15 +115,7 @@ async function rssOfImport(
   writeFileSync(entry, RSS_CHILD.replaceAll("'./shared/", `'${pathToFileURL(join(ROOT, 'shared')).href}/`));
   const bundled = await childFigures([bundle, file, join(dir, 'out-rss-bundled'), 'worker']);
   const bundledOneThread = await childFigures([bundle, file, join(dir, 'out-rss-thread'), 'thread']);
-  const tsx = await childFigures([
-    '--no-warnings',
-    '--import',
-    'tsx',
-    entry,
-    file,
-    join(dir, 'out-rss-tsx'),
-    'worker',
-  ]);
+  const tsx = await childFigures(['--no-warnings', '--import', 'tsx', entry, file, join(dir, 'out-rss-tsx'), 'worker']);
   return { bundled, bundledOneThread, tsx };
 }
 
@@ -279,7 +271,9 @@ export async function run(options: ImportBenchOptions = {}): Promise<SuiteResult
         : []),
       ...[rss.bundled, rss.bundledOneThread]
         .filter(({ peakMiB }) => peakMiB >= TARGETS.peakRssMiB)
-        .map(({ peakMiB }) => `import: peak RSS ${peakMiB} MiB over ${rows} rows, target under ${TARGETS.peakRssMiB} MiB`),
+        .map(
+          ({ peakMiB }) => `import: peak RSS ${peakMiB} MiB over ${rows} rows, target under ${TARGETS.peakRssMiB} MiB`,
+        ),
     ];
     const figures = {
       rows,

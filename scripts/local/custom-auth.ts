@@ -28,8 +28,9 @@
 import { createPrivateKey, createSign, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
+import { forwardRequest } from './link-shim.ts';
 import { freePort, LOCALHOST, readBody } from './ports.ts';
 
 /** What the custom-auth functions need locally besides tables and mail: a magic-link key and where links lead. */
@@ -484,28 +485,6 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     return next(session, clientMetadata);
   }
 
-  const forward = (
-    request: { url?: string; method?: string; headers: IncomingHttpHeaders },
-    body: Buffer,
-    response: ServerResponse,
-  ) => {
-    const forwarded = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: request.url,
-        method: request.method,
-        headers: { ...request.headers, host: target.host },
-      },
-      (upstream) => {
-        response.writeHead(upstream.statusCode ?? 502, upstream.headers);
-        upstream.pipe(response);
-      },
-    );
-    forwarded.on('error', (error) => response.writeHead(502).end(String(error)));
-    forwarded.end(body);
-  };
-
   const answer = (response: ServerResponse, work: Promise<unknown>) =>
     work.then(
       (result) => response.writeHead(200, JSON_TYPE).end(JSON.stringify(result)),
@@ -539,7 +518,7 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       ) {
         await answer(response, respond(input));
       } else {
-        forward(request, body, response);
+        forwardRequest(target, request, body, response);
       }
     })();
   });

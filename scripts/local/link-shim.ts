@@ -75,6 +75,51 @@ function withIdentities(answer: Record<string, unknown>, links: readonly Provide
   return attributes ? { ...answer, UserAttributes: attributes } : answer;
 }
 
+/**
+ * Passes a request on to `target` (cognito-local) and its answer back; `rewrite` may change a 200 JSON
+ * answer. The local stand-ins in front of cognito-local forward what they do not answer themselves.
+ */
+export function forwardRequest(
+  target: URL,
+  request: { url?: string; method?: string; headers: IncomingHttpHeaders },
+  body: Buffer,
+  response: ServerResponse,
+  rewrite?: (answer: Record<string, unknown>) => Record<string, unknown>,
+): void {
+  const forwarded = httpRequest(
+    {
+      host: target.hostname,
+      port: target.port,
+      path: request.url,
+      method: request.method,
+      headers: { ...request.headers, host: target.host },
+    },
+    (upstreamResponse) => {
+      const status = upstreamResponse.statusCode ?? 502;
+      if (!rewrite || status !== 200 || upstreamResponse.headers['content-encoding']) {
+        response.writeHead(status, upstreamResponse.headers);
+        upstreamResponse.pipe(response);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      upstreamResponse.on('data', (chunk: Buffer) => chunks.push(chunk));
+      upstreamResponse.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let answer = text;
+        try {
+          answer = JSON.stringify(rewrite(JSON.parse(text) as Record<string, unknown>));
+        } catch {
+          // Not JSON: passed on as it came.
+        }
+        const { 'content-length': _length, ...headers } = upstreamResponse.headers;
+        response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(answer) }).end(answer);
+      });
+    },
+  );
+  forwarded.on('error', (error) => response.writeHead(502).end(String(error)));
+  forwarded.end(body);
+}
+
 export async function startLinkShim(upstream: string, options: { port?: number } = {}): Promise<LinkShim> {
   const links: ProviderLink[] = [];
   const target = new URL(upstream);
@@ -108,46 +153,6 @@ export async function startLinkShim(upstream: string, options: { port?: number }
     response.writeHead(200, JSON_TYPE).end('{}');
   };
 
-  const forward = (
-    request: { url?: string; method?: string; headers: IncomingHttpHeaders },
-    body: Buffer,
-    response: ServerResponse,
-    rewrite?: (answer: Record<string, unknown>) => Record<string, unknown>,
-  ) => {
-    const forwarded = httpRequest(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: request.url,
-        method: request.method,
-        headers: { ...request.headers, host: target.host },
-      },
-      (upstreamResponse) => {
-        const status = upstreamResponse.statusCode ?? 502;
-        if (!rewrite || status !== 200 || upstreamResponse.headers['content-encoding']) {
-          response.writeHead(status, upstreamResponse.headers);
-          upstreamResponse.pipe(response);
-          return;
-        }
-        const chunks: Buffer[] = [];
-        upstreamResponse.on('data', (chunk: Buffer) => chunks.push(chunk));
-        upstreamResponse.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let answer = text;
-          try {
-            answer = JSON.stringify(rewrite(JSON.parse(text) as Record<string, unknown>));
-          } catch {
-            // Not JSON: passed on as it came.
-          }
-          const { 'content-length': _length, ...headers } = upstreamResponse.headers;
-          response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(answer) }).end(answer);
-        });
-      },
-    );
-    forwarded.on('error', (error) => response.writeHead(502).end(String(error)));
-    forwarded.end(body);
-  };
-
   const server = createServer((request, response) => {
     void (async () => {
       const body = await readBody(request);
@@ -159,9 +164,9 @@ export async function startLinkShim(upstream: string, options: { port?: number }
       } else if (typeof operation === 'string' && USER_READS.has(operation) && links.length > 0) {
         const { UserPoolId: pool } = JSON.parse(body.toString('utf8') || '{}') as { UserPoolId?: string };
         const poolLinks = links.filter((existing) => existing.userPoolId === pool);
-        forward(request, body, response, (answer) => withIdentities(answer, poolLinks));
+        forwardRequest(target, request, body, response, (answer) => withIdentities(answer, poolLinks));
       } else {
-        forward(request, body, response);
+        forwardRequest(target, request, body, response);
       }
     })();
   });

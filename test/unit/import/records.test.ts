@@ -80,7 +80,9 @@ describe('where csv-parse runs', () => {
     const dir = folder();
     const broken = join(dir, 'broken.csv');
     writeFileSync(broken, 'username,email\na,"unclosed,x\n');
-    await expect(runImport({ input: broken, out: join(dir, 'o1'), settings: DEFAULT_POOL_SETTINGS, parseIn })).rejects.toThrow(
+    await expect(
+      runImport({ input: broken, out: join(dir, 'o1'), settings: DEFAULT_POOL_SETTINGS, parseIn }),
+    ).rejects.toThrow(
       new ImportInputError(
         `${broken} is not CSV: Quote Not Closed: the parsing is finished with an opening quote (near line 2)`,
       ),
