@@ -260,50 +260,6 @@ describe('serverless package', () => {
     ]);
   });
 
-  it('wires the custom senders with a key Cognito may only grant itself for this account\'s pools', () => {
-    const lambdaConfig = template.Resources.CognitoUserPoolUsers?.Properties.LambdaConfig as Record<string, unknown>;
-    expect(lambdaConfig.CustomEmailSender).toEqual({
-      LambdaArn: { 'Fn::GetAtt': ['CustomEmailSenderLambdaFunction', 'Arn'] },
-      LambdaVersion: 'V1_0',
-    });
-    expect(lambdaConfig.CustomSMSSender).toEqual({
-      LambdaArn: { 'Fn::GetAtt': ['CustomSmsSenderLambdaFunction', 'Arn'] },
-      LambdaVersion: 'V1_0',
-    });
-    expect(lambdaConfig.KMSKeyID).toEqual({ 'Fn::GetAtt': ['CodeKey', 'Arn'] });
-    const key = template.Resources.CodeKey?.Properties as { KeySpec: string; KeyPolicy: { Statement: Array<Record<string, unknown>> } };
-    expect(key.KeySpec).toBe('SYMMETRIC_DEFAULT');
-    const cognitoStatements = key.KeyPolicy.Statement.filter((s) => JSON.stringify(s.Principal).includes('cognito-idp'));
-    expect(cognitoStatements).toEqual([
-      expect.objectContaining({
-        Action: ['kms:CreateGrant'],
-        Condition: {
-          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*' } },
-        },
-      }),
-    ]);
-    for (const [fn, extra] of [
-      ['CustomEmailSender', 'mail'],
-      ['CustomSmsSender', 'sms'],
-    ] as const) {
-      const role = template.Resources[`${fn}Role`]?.Properties as {
-        Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: unknown[] } }>;
-      };
-      expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['codes', 'logs', extra, 'tables'].sort());
-      expect(role.Policies.find((policy) => policy.PolicyName === 'codes')?.PolicyDocument.Statement).toEqual([
-        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] } },
-      ]);
-      const environment = (template.Resources[`${fn}LambdaFunction`]?.Properties.Environment as { Variables: Record<string, unknown> })
-        .Variables;
-      expect(environment).toMatchObject({ CODE_KMS_KEY_ARN: { 'Fn::GetAtt': ['CodeKey', 'Arn'] }, NOTIFICATIONS_TABLE: 'cognito-triggers-dev-notifications' });
-      expect(environment.CODE_KEYRING).toBeUndefined();
-      expect(template.Resources[`${fn}LambdaFunction`]?.Properties.Timeout).toBe(30);
-    }
-    const customMessageRole = template.Resources.CustomMessageRole?.Properties as { Policies: Array<{ PolicyName: string }> };
-    expect(customMessageRole.Policies.map((policy) => policy.PolicyName)).toEqual(['logs']);
-  });
-
   it('gives every function its own role and no shared one', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const roles = Object.entries(template.Resources)
