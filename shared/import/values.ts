@@ -1,4 +1,5 @@
 /** Parsing and syntax rules for single values of a legacy export, as Cognito accepts them. Pure. */
+import { E164, MAX_ATTRIBUTE_VALUE_LENGTH } from '../events/attributes.ts';
 
 /** true/false in any case, 1/0, yes/no. Empty → undefined (absent); anything else → null (invalid). */
 export function parseBoolean(text: string): boolean | undefined | null {
@@ -39,12 +40,9 @@ export function isValidEmail(email: string): boolean {
   return email.length <= 2048 && EMAIL.test(email) && !email.includes('..');
 }
 
-/** E.164: a plus, a country code not starting with 0, at most 15 digits in all. */
-const E164 = /^\+[1-9]\d{1,14}$/;
-
 export function isE164(phone: string): boolean {
   return E164.test(phone);
 }
 
-/** Cognito's limit for one attribute value. */
-export const MAX_ATTRIBUTE_LENGTH = 2048;
+/** Cognito's limit for one attribute value (the event library's, under the import's name). */
+export const MAX_ATTRIBUTE_LENGTH = MAX_ATTRIBUTE_VALUE_LENGTH;
