@@ -7,7 +7,7 @@
  * machines can supply a shared implementation; the default keeps 64-bit hashes in flat memory.
  */
 import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../stores/legacy-user.ts';
-import { COGNITO_FILE_LIMITS, cognitoRowPlan, csvLine, type CognitoFileLimits } from './cognito-csv.ts';
+import { COGNITO_FILE_LIMITS, cognitoLineWriter, type CognitoFileLimits } from './cognito-csv.ts';
 import type { ResolvedColumns } from './columns.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { HashSet64 } from './unique.ts';
@@ -107,7 +107,7 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
   const seen = options.seen ?? seenInMemory();
   const limits = options.limits ?? COGNITO_FILE_LIMITS;
   const contacts = uniqueContacts(settings);
-  const cognitoRow = cognitoRowPlan(settings.csvHeader);
+  const cognitoLineOf = cognitoLineWriter(settings.csvHeader);
   const validateRow = rowValidator(columns, settings);
 
   return {
@@ -130,7 +130,12 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
           continue;
         }
         const { user } = verdict;
-        const cognitoLine = csvLine(cognitoRow(user));
+        const cognitoLine = cognitoLineOf(user);
+        if (typeof cognitoLine !== 'string') {
+          rejected.push({ line, column: cognitoLine.column, reason: cognitoLine.reason, username: user.username });
+          continue;
+        }
+        // Counted on the line as written: each escaped comma is two characters of Cognito's row.
         if (cognitoLine.length > limits.maxRowChars) {
           rejected.push({ line, column: '', reason: 'row-too-long', username: user.username });
           continue;

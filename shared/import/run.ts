@@ -28,7 +28,13 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { COGNITO_FILE_LIMITS, cognitoFileName, csvLine, fitsInFile, type CognitoFileLimits } from './cognito-csv.ts';
+import {
+  COGNITO_FILE_LIMITS,
+  cognitoFileName,
+  cognitoHeaderLine,
+  fitsInFile,
+  type CognitoFileLimits,
+} from './cognito-csv.ts';
 import { HeaderError, resolveColumns, type ColumnMapping, type ResolvedColumns } from './columns.ts';
 import type { DirectoryWriter } from './directory.ts';
 import { LineCounter } from './lines.ts';
@@ -255,7 +261,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   let checkpointedAt = 0;
   const rejectsFd = openSync(join(out, REJECTS_FILE), 'a');
   let fileFd = state.file.index > 0 ? openSync(join(out, cognitoFileName(state.file.index)), 'a') : undefined;
-  const headerLine = `${csvLine(settings.csvHeader)}\n`;
+  const headerLine = `${cognitoHeaderLine(settings.csvHeader)}\n`;
   const headerBytes = Buffer.byteLength(headerLine);
   const rejectedCount = () => Object.values(state.rejectedByReason).reduce((sum, n) => sum + n, 0);
 

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
-import { COGNITO_FILE_LIMITS, cognitoFileName, csvLine, fitsInFile, type CognitoFileLimits } from './cognito-csv.ts';
+import {
+  COGNITO_FILE_LIMITS,
+  cognitoFileName,
+  cognitoHeaderLine,
+  fitsInFile,
+  type CognitoFileLimits,
+} from './cognito-csv.ts';
 import { LineCounter } from './lines.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { seenInMemory } from './processor.ts';
@@ -76,7 +82,7 @@ export async function assembleOutputs(options: AssembleOptions): Promise<Assembl
   const contacts = uniqueContacts(settings);
   const rejectsFd = openSync(join(out, REJECTS_FILE), 'w');
   writeSync(rejectsFd, REJECTS_HEADER);
-  const headerLine = `${csvLine(settings.csvHeader)}\n`;
+  const headerLine = `${cognitoHeaderLine(settings.csvHeader)}\n`;
   const file = { index: 0, bytes: 0, users: 0 };
   let fileFd: number | undefined;
   let pendingRejects: string[][] = [];

@@ -6,7 +6,16 @@
 import { hashProblem } from '../passwords/algorithms.ts';
 import { BOOLEAN_ATTRIBUTES, type ResolvedColumns } from './columns.ts';
 import type { PoolSettings } from './pool.ts';
-import { isE164, isValidEmail, isValidUsername, MAX_ATTRIBUTE_LENGTH, parseBoolean } from './values.ts';
+import {
+  isE164,
+  isValidEmail,
+  isValidUsername,
+  MAX_ATTRIBUTE_LENGTH,
+  parseBirthdate,
+  parseBoolean,
+  parseUpdatedAt,
+  trimValue,
+} from './values.ts';
 
 /** Why a row is rejected: the `reason` column of rejects.csv and the keys of the summary. */
 export const REJECT_REASONS = {
@@ -17,6 +26,9 @@ export const REJECT_REASONS = {
   'boolean-invalid': 'not a boolean (true/false, 1/0, yes/no)',
   'email-invalid': 'not an e-mail address',
   'phone-invalid': 'not an E.164 phone number (+ and up to 15 digits)',
+  'birthdate-invalid': 'not a date as YYYY-MM-DD or MM/DD/YYYY, or a day that does not exist',
+  'updated-at-invalid':
+    'not epoch seconds, epoch milliseconds or an ISO 8601 date-time with Z or an offset, or before 1970',
   'attribute-too-long': 'over 2048 characters',
   'required-missing': 'the pool requires this attribute',
   'custom-undeclared': 'a custom attribute the pool does not declare',
@@ -29,6 +41,11 @@ export const REJECT_REASONS = {
   'email-duplicate': 'an earlier row has the same e-mail, which users sign in with',
   'phone-duplicate': 'an earlier row has the same phone number, which users sign in with',
   'row-too-long': "the user's row in the Cognito import file would exceed 16,000 characters",
+  'value-line-break': "a value holds a line break: Cognito's import file has one user per line",
+  'value-backslash':
+    "a value holds a backslash: Cognito's import format gives it a meaning before a comma and documents none elsewhere",
+  'value-quote':
+    "a value holds a quotation mark: Cognito's import format has no quoting, and values are not in quotation marks",
 } as const;
 
 export type RejectReason = keyof typeof REJECT_REASONS;
@@ -37,7 +54,11 @@ export type RejectReason = keyof typeof REJECT_REASONS;
 export interface ValidUser {
   /** As the export spelled it. */
   username: string;
-  /** Non-empty Cognito attributes; booleans as "true"/"false". */
+  /**
+   * Non-empty Cognito attributes, trimmed; booleans as "true"/"false", `birthdate` as YYYY-MM-DD and
+   * `updated_at` as epoch seconds (the forms Cognito's API takes; its import file's birthdate form is the
+   * writer's business).
+   */
   attributes: Record<string, string>;
   passwordHash: string | undefined;
   mfaEnabled: boolean;
@@ -49,14 +70,6 @@ export interface Rejection {
 }
 
 export type RowVerdict = { ok: true; user: ValidUser } | ({ ok: false } & Rejection);
-
-/** trim(), without a new string in the common case of nothing to trim. */
-function trimmed(text: string): string {
-  if (text.length === 0) return text;
-  const first = text.charCodeAt(0);
-  const last = text.charCodeAt(text.length - 1);
-  return first > 32 && first < 127 && last > 32 && last < 127 ? text : text.trim();
-}
 
 const reject = (column: string, reason: RejectReason): RowVerdict => ({ ok: false, column, reason });
 
@@ -77,6 +90,8 @@ const Check = {
   Phone: 3,
   /** A custom attribute the pool does not declare: any value rejects the row. */
   Undeclared: 4,
+  Birthdate: 5,
+  UpdatedAt: 6,
 } as const;
 
 /**
@@ -99,7 +114,11 @@ export function rowValidator(
           ? Check.Email
           : name === 'phone_number'
             ? Check.Phone
-            : Check.Plain,
+            : name === 'birthdate'
+              ? Check.Birthdate
+              : name === 'updated_at'
+                ? Check.UpdatedAt
+                : Check.Plain,
   }));
   const required = [...settings.requiredAttributes];
   const reachable = settings.autoVerifiedAttributes.map((name) => ({ name, verified: `${name}_verified` }));
@@ -114,8 +133,9 @@ export function rowValidator(
 
     const attributes: Record<string, string> = {};
     for (const { name, index, check } of checks) {
-      // Surrounding whitespace is an export artefact, never part of an address or a name.
-      const value = trimmed(fields[index] as string);
+      // Surrounding whitespace is an export artefact, never part of an address or a name; Cognito's
+      // import trims it too, so the value kept is the value Cognito gets.
+      const value = trimValue(fields[index] as string);
       if (value === '') continue;
       if (value.length > MAX_ATTRIBUTE_LENGTH) return reject(name, 'attribute-too-long');
       switch (check) {
@@ -133,6 +153,18 @@ export function rowValidator(
         case Check.Phone:
           if (!isE164(value)) return reject(name, 'phone-invalid');
           break;
+        case Check.Birthdate: {
+          const date = parseBirthdate(value);
+          if (date === null) return reject(name, 'birthdate-invalid');
+          attributes[name] = date;
+          continue;
+        }
+        case Check.UpdatedAt: {
+          const seconds = parseUpdatedAt(value);
+          if (seconds === null) return reject(name, 'updated-at-invalid');
+          attributes[name] = seconds;
+          continue;
+        }
         case Check.Plain:
           break;
       }
