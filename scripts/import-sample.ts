@@ -1,8 +1,9 @@
 /**
  * `npm run import:sample -- --users <n> --out <file.csv>`: a realistic legacy export to try the import
  * with: every hash format migrate-user verifies, a known password per format (printed, and in README),
- * some users without a hash (they will reset), quoted fields with commas and line breaks, mixed boolean
- * spellings, and after the users one deliberately bad row per kind of rejection.
+ * some users without a hash (they will reset), quoted fields with commas, mixed boolean spellings,
+ * birthdates and update times in each form the import converts, and after the users one deliberately
+ * bad row per kind of rejection (a value with a line break among them).
  *
  * Hashing is slow by design, so each (format, password) is hashed once with a few salts and reused:
  * a million rows take seconds, not days.
@@ -47,6 +48,7 @@ export const SAMPLE_COLUMNS = [
   'website',
   'address',
   'locale',
+  'birthdate',
   'updated_at',
   'mfa_enabled',
   'custom:tenant',
@@ -134,6 +136,22 @@ export function formatOf(i: number): SampleFormat | undefined {
 export const sampleUsername = (i: number) => `legacy.user${String(i).padStart(7, '0')}`;
 export const sampleEmail = (i: number) => `legacy.user${String(i).padStart(7, '0')}@example.com`;
 
+/** ISO dates, Cognito's own mm/dd/yyyy, and none: the import writes mm/dd/yyyy. */
+export function sampleBirthdate(i: number): string {
+  const [year, month, day] = [1950 + (i % 50), 1 + (i % 12), 1 + (i % 28)].map((n) => String(n).padStart(2, '0'));
+  return i % 3 === 0 ? `${year}-${month}-${day}` : i % 3 === 1 ? `${month}/${day}/${year}` : '';
+}
+
+/** Epoch seconds, epoch milliseconds and ISO 8601 date-times: the import writes epoch seconds. */
+export function sampleUpdatedAt(i: number): string {
+  const seconds = 1_600_000_000 + i;
+  return i % 3 === 0
+    ? String(seconds)
+    : i % 3 === 1
+      ? String(seconds * 1000 + 123)
+      : new Date(seconds * 1000).toISOString();
+}
+
 function userRow(i: number, hashes: Record<SampleFormat, string[]>): string[] {
   const format = formatOf(i);
   const given = GIVEN[i % GIVEN.length] as string;
@@ -155,10 +173,11 @@ function userRow(i: number, hashes: Record<SampleFormat, string[]>): string[] {
     '',
     '',
     '',
-    // A postal address spans lines: a quoted field with a line break (CRLF on some rows).
-    i % 8 === 0 ? `${i} Main Street${i % 16 === 0 ? '\r\n' : '\n'}Springfield, IL` : '',
+    // Commas, which Cognito's file escapes as \, (a line break would be refused: one user per line).
+    i % 8 === 0 ? `${i} Main Street, Springfield, IL` : '',
     LOCALES[i % LOCALES.length] as string,
-    String(1_600_000_000 + i),
+    sampleBirthdate(i),
+    sampleUpdatedAt(i),
     'false',
     '',
   ];
@@ -194,6 +213,11 @@ export function badRows(hash: string): Array<{ reason: string; row: string[] }> 
     set(rowTooLong, column, long);
   }
   return [
+    // First, so the rows after it start a line further down (editor lines, not records).
+    {
+      reason: 'value-line-break',
+      row: set(base('bad.line-break', 'bad.line-break@example.com'), 'address', '1 Main Street\nSpringfield, IL'),
+    },
     { reason: 'username-invalid', row: base('bad user', 'bad.whitespace@example.com') },
     { reason: 'username-missing', row: base('', 'bad.missing@example.com') },
     { reason: 'username-duplicate', row: base(sampleUsername(0), 'bad.duplicate-name@example.com') },
@@ -223,6 +247,19 @@ export function badRows(hash: string): Array<{ reason: string; row: string[] }> 
     },
     { reason: 'email-duplicate', row: base('bad.duplicate-email', sampleEmail(1).toUpperCase()) },
     { reason: 'row-too-long', row: rowTooLong },
+    {
+      reason: 'value-backslash',
+      row: set(base('bad.backslash', 'bad.backslash@example.com'), 'nickname', 'back\\slash'),
+    },
+    { reason: 'value-quote', row: set(base('bad.quote', 'bad.quote@example.com'), 'nickname', 'the "quoted" one') },
+    {
+      reason: 'birthdate-invalid',
+      row: set(base('bad.birthdate', 'bad.birthdate@example.com'), 'birthdate', '31/12/1985'),
+    },
+    {
+      reason: 'updated-at-invalid',
+      row: set(base('bad.updated-at', 'bad.updated-at@example.com'), 'updated_at', '2024-01-15 10:00'),
+    },
     { reason: 'column-count', row: ['bad.short-row', hash, 'bad.short@example.com'] },
   ];
 }

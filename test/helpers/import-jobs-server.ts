@@ -2,23 +2,29 @@
  * Cognito's user import job API and the pre-signed upload URL, where no local server exists: a local
  * HTTP server answering CreateUserImportJob, StartUserImportJob, DescribeUserImportJob and GetCSVHeader
  * with answers of the documented shapes (API reference, UserImportJobType), and taking the PUT of the
- * file at the URL it hands out. Records every call, in order, with the upload's headers and body.
+ * file at the URL it hands out. Records every call, in order, with the upload's headers and body, and
+ * reads each upload as Cognito would (cognito-import-file.ts: the guide's format, not csv-parse), so a
+ * quoted field or any line Cognito would fail is reported, and counted as failed unless scripted.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCsvHeader } from '../../shared/import/columns.ts';
 import { LOCALHOST, readBody } from '../../scripts/local/ports.ts';
+import { readCognitoImportFile, type CognitoImportFile } from './cognito-import-file.ts';
 
 export interface RecordedCall {
   operation: string;
   body: Record<string, unknown>;
   headers?: Record<string, string | string[] | undefined>;
   upload?: string;
+  /** The upload as Cognito reads it: its users and the lines it would fail. */
+  file?: CognitoImportFile;
 }
 
 export interface JobScript {
   /** Statuses DescribeUserImportJob answers in turn (the last one repeats). */
   statuses: string[];
+  /** Counts the job reports; when none is scripted, from the upload as read (users read, lines failed). */
   imported?: number;
   skipped?: number;
   failed?: number;
@@ -32,15 +38,28 @@ export interface ImportJobsServer {
   stop(): Promise<void>;
 }
 
-export async function startImportJobsServer(scripts: JobScript[]): Promise<ImportJobsServer> {
+/** `csvHeader`: the pool's columns, as GetCSVHeader answers and as each upload is held to. */
+export async function startImportJobsServer(
+  scripts: JobScript[],
+  options: { csvHeader?: readonly string[] } = {},
+): Promise<ImportJobsServer> {
+  const csvHeader = [...(options.csvHeader ?? defaultCsvHeader())];
   const calls: RecordedCall[] = [];
-  const jobs = new Map<string, { script: JobScript; name: string; pool: string; role: string; describes: number }>();
+  const jobs = new Map<
+    string,
+    { script: JobScript; name: string; pool: string; role: string; describes: number; file?: CognitoImportFile }
+  >();
   let endpoint = '';
 
   const job = (id: string, status: string) => {
     const state = jobs.get(id);
     if (!state) throw new Error(`no job ${id}`);
     const done = status === 'Succeeded' || status === 'Failed' || status === 'Stopped';
+    const { imported, skipped, failed } = state.script;
+    const scripted = imported !== undefined || skipped !== undefined || failed !== undefined;
+    const counts = scripted
+      ? { imported: imported ?? 0, skipped: skipped ?? 0, failed: failed ?? 0 }
+      : { imported: state.file?.users.length ?? 0, skipped: 0, failed: state.file?.failures.length ?? 0 };
     return {
       UserImportJob: {
         JobId: id,
@@ -50,9 +69,9 @@ export async function startImportJobsServer(scripts: JobScript[]): Promise<Impor
         PreSignedUrl: `${endpoint}/upload/${id}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=0f00`,
         CreationDate: 1_767_225_600,
         Status: status,
-        ImportedUsers: done ? (state.script.imported ?? 0) : 0,
-        SkippedUsers: done ? (state.script.skipped ?? 0) : 0,
-        FailedUsers: done ? (state.script.failed ?? 0) : 0,
+        ImportedUsers: done ? counts.imported : 0,
+        SkippedUsers: done ? counts.skipped : 0,
+        FailedUsers: done ? counts.failed : 0,
         ...(status === 'Failed'
           ? { CompletionMessage: 'Too many users have failed or been skipped during the import.' }
           : {}),
@@ -66,7 +85,11 @@ export async function startImportJobsServer(scripts: JobScript[]): Promise<Impor
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       if (request.method === 'PUT' && path.startsWith('/upload/')) {
         const id = path.slice('/upload/'.length);
-        calls.push({ operation: 'PUT', body: { jobId: id }, headers: request.headers, upload: body.toString('utf8') });
+        const upload = body.toString('utf8');
+        const file = readCognitoImportFile(upload, csvHeader);
+        const state = jobs.get(id);
+        if (state) state.file = file;
+        calls.push({ operation: 'PUT', body: { jobId: id }, headers: request.headers, upload, file });
         response.writeHead(jobs.get(id)?.script.uploadStatus ?? 200);
         response.end();
         return;
@@ -75,7 +98,7 @@ export async function startImportJobsServer(scripts: JobScript[]): Promise<Impor
       const input = JSON.parse(body.toString('utf8') || '{}') as Record<string, string>;
       calls.push({ operation, body: input });
       let answer: unknown;
-      if (operation === 'GetCSVHeader') answer = { UserPoolId: input.UserPoolId, CSVHeader: defaultCsvHeader() };
+      if (operation === 'GetCSVHeader') answer = { UserPoolId: input.UserPoolId, CSVHeader: csvHeader };
       else if (operation === 'CreateUserImportJob') {
         const script = scripts[jobs.size];
         if (!script) throw new Error('more jobs created than scripted');

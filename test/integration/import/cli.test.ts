@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynamoDbClientFor } from '../../../scripts/local/index.ts';
-import { SAMPLE_PASSWORDS, sampleEmail, sampleUsername, writeSample } from '../../../scripts/import-sample.ts';
+import { badRows, SAMPLE_PASSWORDS, sampleEmail, sampleUsername, writeSample } from '../../../scripts/import-sample.ts';
+import { defaultCsvHeader } from '../../../shared/import/columns.ts';
+import { readCognitoImportFile } from '../../helpers/cognito-import-file.ts';
 import { hashFormatOf } from '../../../shared/passwords/formats.ts';
 import { stack, tableName } from '../../helpers/stack.ts';
 import { STACK_FILE_VARIABLE } from '../../setup/stack-file.ts';
@@ -14,6 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
 const sample = join(dir, 'users.generated.csv');
 const db = DynamoDBDocumentClient.from(dynamoDbClientFor(stack.dynamodb.endpoint));
 const USERS = 40;
+const BAD = badRows('').length;
 
 beforeAll(async () => {
   await writeSample(sample, USERS);
@@ -27,11 +30,11 @@ describe('npm run import', () => {
     expect(run.status).toBe(0);
     // cognito-local has no GetCSVHeader: the configured header is used, and the run says so.
     expect(run.stderr).toContain('GetCSVHeader unavailable');
-    expect(run.stdout).toContain(`${USERS + 16} rows read, ${USERS} accepted, 16 rejected`);
+    expect(run.stdout).toContain(`${USERS + BAD} rows read, ${USERS} accepted, ${BAD} rejected`);
 
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({
-      rowsRead: USERS + 16,
+      rowsRead: USERS + BAD,
       accepted: USERS,
       directoryItemsWritten: USERS,
       filesWritten: 1,
@@ -65,13 +68,43 @@ describe('npm run import', () => {
 
     const rejects = readFileSync(join(out, 'rejects.csv'), 'utf8').trim().split('\n');
     expect(rejects[0]).toBe('line,column,reason,username');
-    expect(rejects).toHaveLength(17);
+    expect(rejects).toHaveLength(BAD + 1);
     expect(readFileSync(join(out, 'rejects.csv'), 'utf8')).not.toMatch(/\$2[aby]\$|\$argon2/);
     expect(
       rejects.filter((line) => /^\d+,password_hash,hash-unverifiable,bad\.hash-version$/u.test(line)),
     ).toHaveLength(1);
+    // Each kind of value Cognito's format cannot hold is refused with its own reason.
+    for (const reason of [
+      'value-line-break',
+      'value-backslash',
+      'value-quote',
+      'birthdate-invalid',
+      'updated-at-invalid',
+    ])
+      expect([reason, rejects.filter((line) => line.includes(`,${reason},`))]).toEqual([reason, [expect.any(String)]]);
+
+    // The Cognito file, read as Cognito reads it (not csv-parse): no failing line, every user, the
+    // values as meant (commas, converted dates and times).
     const cognitoFile = readFileSync(join(out, 'cognito-import-0001.csv'), 'utf8');
     expect(cognitoFile.split('\n')[0]).toMatch(/,cognito:mfa_enabled,cognito:username$/);
+    const read = readCognitoImportFile(cognitoFile, defaultCsvHeader());
+    expect(read.failures).toEqual([]);
+    expect(read.users).toHaveLength(USERS);
+    const byName = new Map(read.users.map((user) => [user.values['cognito:username']?.toLowerCase(), user.values]));
+    expect(byName.get(sampleUsername(0))).toMatchObject({
+      address: '0 Main Street, Springfield, IL',
+      birthdate: '01/01/1950',
+      updated_at: '1600000000',
+      email_verified: 'TRUE',
+      'cognito:mfa_enabled': 'FALSE',
+    });
+    expect(byName.get(sampleUsername(1))).toMatchObject({ birthdate: '02/02/1951', updated_at: '1600000001' });
+    expect(byName.get(sampleUsername(2))).toMatchObject({ birthdate: '', updated_at: '1600000002' });
+    expect(byName.get(sampleUsername(6))).toMatchObject({
+      family_name: "O'Brien, Jr.",
+      name: "José O'Brien, Jr.",
+      birthdate: '07/07/1956',
+    });
   }, 120_000);
 
   it('reads another export through a mapping file (dry run: no directory)', async () => {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { defaultCsvHeader } from '../../../shared/import/columns.ts';
 import { ImportJobError, jobsSummary, runImportJobs } from '../../../shared/import/jobs.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../scripts/local/index.ts';
 import { runCli } from './cli-helpers.ts';
@@ -14,9 +15,20 @@ import { startImportJobsServer, type ImportJobsServer, type JobScript } from '..
 const POOL = 'eu-west-1_Abc123';
 const ROLE = 'arn:aws:iam::123456789012:role/cognito-import-logs';
 const dir = mkdtempSync(join(tmpdir(), 'import-jobs-'));
+const HEADER = defaultCsvHeader();
+/** A user's line in Cognito's format, by column name (the rest empty). */
+const lineOf = (values: Record<string, string>) => HEADER.map((name) => values[name] ?? '').join(',');
+const userLine = (i: number) =>
+  lineOf({
+    'cognito:username': `user${i}`,
+    'cognito:mfa_enabled': 'FALSE',
+    email: `user${i}@example.com`,
+    email_verified: 'TRUE',
+  });
+const CONTENT = [0, 1].map((i) => `${HEADER.join(',')}\n${userLine(i)}\n`);
 const files = ['cognito-import-0001.csv', 'cognito-import-0002.csv'].map((name, i) => {
   const file = join(dir, name);
-  writeFileSync(file, `cognito:mfa_enabled,cognito:username\nFALSE,user${i}\n`);
+  writeFileSync(file, CONTENT[i] as string);
   return file;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,7 +87,8 @@ it('runs one job per file, one at a time, uploading with the documented headers,
   });
   const upload = calls[1];
   expect(upload?.headers).toMatchObject({ 'x-amz-server-side-encryption': 'aws:kms', 'content-type': 'text/csv' });
-  expect(upload?.upload).toBe('cognito:mfa_enabled,cognito:username\nFALSE,user0\n');
+  expect(upload?.upload).toBe(CONTENT[0]);
+  expect(upload?.file).toMatchObject({ failures: [], users: [{ line: 2, values: { 'cognito:username': 'user0' } }] });
   expect(reports).toEqual([
     {
       file: 'cognito-import-0001.csv',
@@ -95,6 +108,37 @@ it('runs one job per file, one at a time, uploading with the documented headers,
     },
   ]);
   expect(jobsSummary(reports)).toMatchObject({ cognitoImportJobs: { imported: 1, skipped: 1, failed: 0 } });
+});
+
+it("reads each upload in Cognito's format and fails the lines Cognito would fail (a quoted field among them)", async () => {
+  const rfc4180 = `${lineOf({
+    'cognito:username': 'user2',
+    'cognito:mfa_enabled': 'FALSE',
+    email: 'user2@example.com',
+    email_verified: 'TRUE',
+    address: '"1 Main St, Springfield"',
+  })}`;
+  const escaped = lineOf({
+    'cognito:username': 'user3',
+    'cognito:mfa_enabled': 'FALSE',
+    email: 'user3@example.com',
+    email_verified: 'TRUE',
+    address: '1 Main St\\, Springfield',
+    birthdate: '1985-02-01',
+  });
+  writeFileSync(files[0] as string, `${HEADER.join(',')}\n${rfc4180}\n${escaped}\n${userLine(4)}\n`);
+  try {
+    const reports = await run([{ statuses: ['Succeeded'] }, { statuses: ['Succeeded'] }]);
+    const upload = server?.calls.find((call) => call.operation === 'PUT');
+    expect(upload?.file?.failures).toEqual([
+      { line: 2, reason: expect.stringMatching(/quotation mark/) },
+      { line: 3, reason: 'birthdate not mm/dd/yyyy' },
+    ]);
+    expect(upload?.file?.users.map((user) => user.values['cognito:username'])).toEqual(['user4']);
+    expect(reports[0]).toMatchObject({ imported: 1, failed: 2 });
+  } finally {
+    writeFileSync(files[0] as string, CONTENT[0] as string);
+  }
 });
 
 it('reports a failed job with its message and goes on with the next file', async () => {
@@ -128,7 +172,7 @@ it('runs the jobs after the import with npm run import --start-jobs, counts in s
   const input = join(dir, 'users.csv');
   writeFileSync(
     input,
-    'username,email,email_verified\njana,jana@example.com,true\nolaf,olaf@example.com,yes\nbad user,x@example.com,true\n',
+    'username,email,email_verified,name\njana,jana@example.com,true,"Novák, Jana"\nolaf,olaf@example.com,yes,\nbad user,x@example.com,true,\n',
   );
   const out = join(dir, 'cli-out');
   const common = [input, '--dry-run', '--out', out, '--user-pool-id', POOL];
@@ -156,4 +200,9 @@ it('runs the jobs after the import with npm run import --start-jobs, counts in s
   });
   const upload = server.calls.find((call) => call.operation === 'PUT');
   expect(upload?.upload).toBe(readFileSync(join(out, 'cognito-import-0001.csv'), 'utf8'));
+  expect(upload?.file?.failures).toEqual([]);
+  expect(upload?.file?.users.map((user) => [user.values['cognito:username'], user.values.name])).toEqual([
+    ['jana', 'Novák, Jana'],
+    ['olaf', ''],
+  ]);
 }, 60_000);

@@ -8,6 +8,7 @@ import { LineCounter, lineBreaks } from '../../../shared/import/lines.ts';
 import { DEFAULT_POOL_SETTINGS } from '../../../shared/import/pool.ts';
 import { CSV_PARSE_OPTIONS, ImportInputError, ImportStateError, runImport } from '../../../shared/import/run.ts';
 import type { LegacyUserItem } from '../../../shared/stores/legacy-user.ts';
+import { readCognitoImportFile } from '../../helpers/cognito-import-file.ts';
 
 const folder = () => mkdtempSync(join(tmpdir(), 'import-run-'));
 const HEADER = 'username,email,email_verified,address';
@@ -65,6 +66,7 @@ describe('line numbers as an editor shows them', () => {
   });
 
   it('reports rejected rows on the line they start, with a BOM, CRLF and quoted line breaks before them', async () => {
+    // A value holding a line break cannot be written in Cognito's one-user-a-line format: rejected too.
     const rows = [
       HEADER,
       'ok1,ok1@example.com,true,"1 Main St\r\nSpringfield"',
@@ -77,8 +79,11 @@ describe('line numbers as an editor shows them', () => {
     ];
     const text = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows.join('\r\n') + '\r\n')]);
     expect(await rejectsOf(text)).toEqual([
+      ['2', 'value-line-break', 'ok1'],
       ['4', 'username-invalid', 'bad one'],
+      ['6', 'value-line-break', 'ok2'],
       ['9', 'email-invalid', 'bad2'],
+      ['10', 'value-line-break', 'ok3'],
       ['12', 'boolean-invalid', 'bad3'],
     ]);
   });
@@ -89,13 +94,13 @@ describe('the run', () => {
     const lines = [HEADER];
     for (let i = 0; i < n; i += 1) {
       lines.push(
-        bad.includes(i) ? `user${i},nope,true,` : `user${i},user${i}@example.com,true,"${i} Main St\nTown, ST"`,
+        bad.includes(i) ? `user${i},nope,true,` : `user${i},user${i}@example.com,true,"${i} Main St, Town, ST"`,
       );
     }
     return `${lines.join('\n')}\n`;
   }
 
-  it('splits Cognito files at the user limit, each with the header, UTF-8 without BOM, and writes the summary', async () => {
+  it("splits Cognito files at the user limit, each in Cognito's format, UTF-8 without BOM, and writes the summary", async () => {
     const dir = folder();
     const input = join(dir, 'users.csv');
     writeFileSync(input, export_(10, [4]));
@@ -120,9 +125,13 @@ describe('the run', () => {
       expect(file[0]).not.toBe(0xef);
       expect(file.toString('utf8').split('\n')[0]).toBe(DEFAULT_POOL_SETTINGS.csvHeader.join(','));
     }
-    const users = files.map((file) => parse(file, { from_line: 2 }) as string[][]);
+    // Read as Cognito reads them: a quoted field or a line Cognito would fail is a failure here.
+    const read = files.map((file) => readCognitoImportFile(file.toString('utf8'), DEFAULT_POOL_SETTINGS.csvHeader));
+    expect(read.flatMap((file) => file.failures)).toEqual([]);
+    const users = read.map((file) => file.users.map((user) => user.values));
     expect(users.map((rows) => rows.length)).toEqual([4, 4, 1]);
-    expect(users.flat().map((row) => row.at(-1))).toEqual([
+    expect(users[0]?.[0]).toMatchObject({ address: '0 Main St, Town, ST', email_verified: 'TRUE' });
+    expect(users.flat().map((row) => row['cognito:username'])).toEqual([
       'user0',
       'user1',
       'user2',

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { cognitoFileName, csvLine } from '../../../shared/import/cognito-csv.ts';
+import { cognitoFileName, cognitoHeaderLine } from '../../../shared/import/cognito-csv.ts';
 import { resolveColumns } from '../../../shared/import/columns.ts';
 import { poolSettings } from '../../../shared/import/pool.ts';
 import { createRowProcessor } from '../../../shared/import/processor.ts';
@@ -111,7 +111,7 @@ function cliRun(rows: string[][]) {
       : ''
   }`;
   const cognito = accepted.length
-    ? `${csvLine(SETTINGS.csvHeader)}\n${accepted.map((a) => `${a.cognitoLine}\n`).join('')}`
+    ? `${cognitoHeaderLine(SETTINGS.csvHeader)}\n${accepted.map((a) => `${a.cognitoLine}\n`).join('')}`
     : undefined;
   const directory = new Map(accepted.map((a) => [a.item.username, a.item]));
   return { rejects, cognito, directory };
