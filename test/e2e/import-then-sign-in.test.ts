@@ -17,8 +17,10 @@ import {
   writeSample,
   type SampleFormat,
 } from '../../scripts/import-sample.ts';
+import { defaultCsvHeader } from '../../shared/import/columns.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 import { runCli } from '../integration/import/cli-helpers.ts';
+import { readCognitoImportFile } from '../helpers/cognito-import-file.ts';
 import { cognito, signIn, signInError, stack } from '../helpers/stack.ts';
 
 const USERS = 20;
@@ -55,6 +57,24 @@ it('imports every good row and rejects each bad one', () => {
   expect(summary).toMatchObject({ accepted: USERS, rejected: badRows('').length, directoryItemsWritten: USERS });
 });
 
+/** The Cognito import file as Cognito reads it (the guide's format), by lower-case user name. */
+const cognitoFileUsers = () => {
+  const read = readCognitoImportFile(
+    readFileSync(join(dir, 'out', 'cognito-import-0001.csv'), 'utf8'),
+    defaultCsvHeader(),
+  );
+  return {
+    read,
+    byName: new Map(read.users.map((user) => [user.values['cognito:username']?.toLowerCase(), user.values])),
+  };
+};
+
+it('writes a Cognito import file Cognito reads without a failing line, every accepted user in it', () => {
+  const { read } = cognitoFileUsers();
+  expect(read.failures).toEqual([]);
+  expect(read.users).toHaveLength(USERS);
+});
+
 it.each(SAMPLE_FORMATS)('signs a user imported with a %s hash in with the old password', async (format) => {
   const email = sampleEmail(userOf(format));
   const result = await signIn(idp, email, SAMPLE_PASSWORDS[format]);
@@ -64,6 +84,14 @@ it.each(SAMPLE_FORMATS)('signs a user imported with a %s hash in with the old pa
   expect(user.UserStatus).toBe('CONFIRMED');
   const attributes = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
   expect(attributes).toMatchObject({ email, given_name: expect.any(String), family_name: expect.any(String) });
+
+  // The user Cognito's import would create holds what migration gave it: commas and all, the same
+  // dates and times (the file's birthdate in Cognito's mm/dd/yyyy form).
+  const inFile = cognitoFileUsers().byName.get(email.replace('@example.com', ''));
+  for (const name of ['given_name', 'family_name', 'name', 'address', 'locale', 'updated_at'])
+    expect([name, inFile?.[name] ?? '']).toEqual([name, attributes[name] ?? '']);
+  const [year, month, day] = (attributes.birthdate ?? '').split('-');
+  expect(inFile?.birthdate).toBe(attributes.birthdate ? `${month}/${day}/${year}` : '');
 });
 
 it('answers a wrong password for an imported user exactly as it answers an unknown user', async () => {

@@ -19,6 +19,8 @@ import {
   type SampleFormat,
 } from '../../scripts/import-sample.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
+import { defaultCsvHeader } from '../../shared/import/columns.ts';
+import { readCognitoImportFile } from '../helpers/cognito-import-file.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 import { runCli } from '../integration/import/cli-helpers.ts';
 import { cognito, invokeFunction, signIn, stack, tableName } from '../helpers/stack.ts';
@@ -97,6 +99,14 @@ async function expectSameOutputs(name: string, cliOut: string): Promise<Record<s
   expect(csvs).toEqual(['cognito-import-0001.csv', 'rejects.csv']);
   for (const csv of csvs)
     expect([csv, await objectText(`results/${name}/${csv}`)]).toEqual([csv, readFileSync(join(cliOut, csv), 'utf8')]);
+  // The deployed import's file as Cognito reads it (the guide's format, not csv-parse): no failing line.
+  const read = readCognitoImportFile(
+    (await objectText(`results/${name}/cognito-import-0001.csv`)) ?? '',
+    defaultCsvHeader(),
+  );
+  expect(read.failures).toEqual([]);
+  expect(read.users).toHaveLength(summary.accepted as number);
+  expect(read.users.some((user) => user.values.family_name === "O'Brien, Jr.")).toBe(true);
   return summary;
 }
 
