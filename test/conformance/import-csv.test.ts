@@ -143,6 +143,33 @@ describe('Formatting the .csv file: the rules', () => {
     expect(rejects).toEqual(['3,address,value-line-break,Jane']);
   });
 
+  it('"The cognito:username field is required and must be unique within your user pool"', async () => {
+    const { users, rejects } = await imported([
+      JOHN,
+      { ...JANE, username: '' },
+      { ...JANE, username: 'john', email: 'other@example.com', phone_number: '+12345550111' },
+    ]);
+    expect(users.map((user) => user['cognito:username'])).toEqual(['John']);
+    expect(rejects).toEqual([
+      '3,username,username-missing,',
+      // Compared case-insensitively: the stricter reading of "unique", as the pools this imports into are.
+      '4,username,username-duplicate,john',
+    ]);
+  });
+
+  it('"At least one of the auto-verified attributes must be true for each user"', async () => {
+    const { users, rejects } = await imported([
+      JOHN,
+      { ...JANE, email_verified: 'false', phone_number_verified: 'false' },
+      { ...JANE, username: 'Jim', email_verified: 'false', phone_number_verified: 'true' },
+    ]);
+    expect(users.map((user) => [user['cognito:username'], user.email_verified, user.phone_number_verified])).toEqual([
+      ['John', 'TRUE', 'TRUE'],
+      ['Jim', 'FALSE', 'TRUE'],
+    ]);
+    expect(rejects).toEqual(['3,email|phone_number,no-verified-contact,Jane']);
+  });
+
   it('"Attribute values that are strings should not be in quotation marks"', async () => {
     const { text, rejects } = await imported([
       { ...JOHN, given_name: 'John, Jr.' },
