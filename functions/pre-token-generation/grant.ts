@@ -67,10 +67,10 @@ export interface IamRoleGrant {
 /**
  * The IAM roles of a token, when an entitlement decides them: the user's row if it names any, else the
  * rows of the user's groups that name any, united in the groups' order (Cognito sends them by
- * precedence). The preferred role is that of the first of those rows that names one, else the one role
- * if only one remains: the guide's rule for `cognito:preferred_role` ("Using tokens to assign roles to
- * users": the best-precedence group's role; "If there is only one allowed role, cognito:preferred_role
- * is set to that role"). Undefined when no row names roles: the request's own roles stay. A row whose
+ * precedence). The preferred role is the first of those rows' own (its `preferredRole`, or its role when
+ * it names one only), else the one role if only one remains: the guide's rule for
+ * `cognito:preferred_role` ("Using tokens to assign roles to users": the best-precedence group's role;
+ * "If there is only one allowed role, cognito:preferred_role is set to that role"). Undefined when no row names roles: the request's own roles stay. A row whose
  * ARN is no IAM role ARN, or whose preferred role is not among its roles, has that value refused.
  */
 export function mergeIamRoles(
@@ -83,18 +83,25 @@ export function mergeIamRoles(
     : groups.filter((entry): entry is Entitlements => entry?.iamRoles !== undefined);
   if (deciding.length === 0) return undefined;
   const roles: string[] = [];
-  let preferredRole: string | undefined;
-  for (const entry of deciding) {
-    for (const arn of entry.iamRoles ?? []) {
-      if (!isIamRoleArn(arn)) refused.push(`iamRole:${arn.slice(0, 80)}`);
-      else if (!roles.includes(arn)) roles.push(arn);
-    }
+  const valid = (entry: Entitlements) => {
+    const own = (entry.iamRoles ?? []).filter((arn) => {
+      if (isIamRoleArn(arn)) return true;
+      refused.push(`iamRole:${arn.slice(0, 80)}`);
+      return false;
+    });
     const preferred = entry.preferredRole;
-    if (preferred === undefined) continue;
-    if (!isIamRoleArn(preferred) || !(entry.iamRoles ?? []).includes(preferred)) refused.push('preferredRole');
-    else preferredRole ??= preferred;
-  }
-  if (preferredRole === undefined && roles.length === 1) preferredRole = roles[0];
+    const preferredOk = preferred !== undefined && isIamRoleArn(preferred) && own.includes(preferred);
+    if (preferred !== undefined && !preferredOk) refused.push('preferredRole');
+    return { own, preferred: preferredOk ? preferred : undefined };
+  };
+  const rows = deciding.map(valid);
+  for (const { own } of rows) for (const arn of own) if (!roles.includes(arn)) roles.push(arn);
+  // Only the best-precedence row decides the preferred role: a later row's must not become the default.
+  const first = rows[0];
+  const preferredRole =
+    first?.preferred ??
+    (first?.own.length === 1 ? first.own[0] : undefined) ??
+    (roles.length === 1 ? roles[0] : undefined);
   return { roles, ...(preferredRole !== undefined ? { preferredRole } : {}) };
 }
 

@@ -331,6 +331,13 @@ describe('groups and IAM roles (the guide: groupOverrideDetails replaces the who
     });
     // Without a preferred role in any row, the best-precedence row does not decide: several roles, none preferred.
     expect(mergeGrant({ groups: [readers] }).iamRoles).toEqual({ roles: [ROLE('reader'), ROLE('admin')] });
+    // Only the best-precedence row decides: a later row's preferred role does not become the default.
+    expect(mergeGrant({ groups: [readers, admins] }).iamRoles).toEqual({ roles: [ROLE('reader'), ROLE('admin')] });
+    // A best-precedence row with one role prefers it, as Cognito prefers the best group's role.
+    expect(mergeGrant({ groups: [{ iamRoles: [ROLE('staff')] }, readers] }).iamRoles).toEqual({
+      roles: [ROLE('staff'), ROLE('reader'), ROLE('admin')],
+      preferredRole: ROLE('staff'),
+    });
     // One role: it is the preferred one, as Cognito sets it for a single allowed role.
     expect(mergeGrant({ groups: [{ iamRoles: [ROLE('reader')] }] }).iamRoles).toEqual({
       roles: [ROLE('reader')],
