@@ -6,6 +6,8 @@
  *           --tenant <t>  --roles a,b  --permissions x,y  --scopes s1,s2  --suppress-scopes s3
  *           --groups g1,g2 (a user's row: replaces cognito:groups)  --claim name=value (repeatable;
  *           a JSON value is kept as JSON, anything else as a string)  --clear <field> (repeatable)
+ *           --iam-roles arn,arn  --preferred-role arn (a user's or a group's row: cognito:roles and
+ *           cognito:preferred_role; IAM role ARNs, the preferred role one of the row's roles)
  *   get     prints the row as JSON (exit 1 when there is none)
  *   remove  deletes the row (exit 1 when there was none)
  *
@@ -17,13 +19,14 @@
 import { parseArgs } from 'node:util';
 import { isClaimValue, type ClaimValue } from '../shared/events/claims.ts';
 import { CLAIM_NAMES, isForbiddenClaim, isValidScope } from '../functions/pre-token-generation/grant.ts';
-import { entitlementStore, type Entitlements, type Subject } from '../shared/stores/entitlements.ts';
+import { entitlementStore, iamRoleProblem, type Entitlements, type Subject } from '../shared/stores/entitlements.ts';
 import { UsageError, useStackFile } from './local/stack.ts';
 
 const USAGE =
   'usage: npm run entitlements -- <set|get|remove> --sub <sub> | --group <name> | --client <id> ' +
   '[--tenant t] [--roles a,b] [--permissions x,y] [--scopes s1,s2] [--suppress-scopes s] [--groups g] ' +
-  '[--claim name=value ...] [--clear field ...] [--stack-file .local/stack.json | --table <name>]';
+  '[--iam-roles arn,arn] [--preferred-role arn] [--claim name=value ...] [--clear field ...] ' +
+  '[--stack-file .local/stack.json | --table <name>]';
 
 const LIST_FIELDS = {
   roles: 'roles',
@@ -31,8 +34,9 @@ const LIST_FIELDS = {
   scopes: 'scopes',
   'suppress-scopes': 'suppressScopes',
   groups: 'groups',
+  'iam-roles': 'iamRoles',
 } as const;
-const FIELDS = ['tenant', 'claims', ...Object.values(LIST_FIELDS)] as const;
+const FIELDS = ['tenant', 'claims', 'preferredRole', ...Object.values(LIST_FIELDS)] as const;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -46,6 +50,8 @@ const { values, positionals } = parseArgs({
     scopes: { type: 'string' },
     'suppress-scopes': { type: 'string' },
     groups: { type: 'string' },
+    'iam-roles': { type: 'string' },
+    'preferred-role': { type: 'string' },
     claim: { type: 'string', multiple: true },
     clear: { type: 'string', multiple: true },
     table: { type: 'string' },
@@ -99,6 +105,12 @@ function changes(target: Subject): Partial<Entitlements> {
   }
   if (found.groups !== undefined && target.kind !== 'sub')
     throw new UsageError('--groups replaces a user’s groups: only with --sub');
+  if (values['preferred-role'] !== undefined) found.preferredRole = values['preferred-role'].trim();
+  if ((found.iamRoles !== undefined || found.preferredRole !== undefined) && target.kind === 'client')
+    throw new UsageError(
+      '--iam-roles and --preferred-role go into ID tokens (cognito:roles): only with --sub or --group; ' +
+        'client-credentials tokens have neither an ID token nor groups',
+    );
   if (values.claim?.length) found.claims = Object.fromEntries(values.claim.map(claimOf));
   return found as Partial<Entitlements>;
 }
@@ -135,6 +147,9 @@ async function main(): Promise<number> {
   const next: Entitlements = { ...current, ...update };
   if (update.claims) next.claims = { ...current.claims, ...update.claims };
   for (const field of cleared) delete next[field as keyof Entitlements];
+  // Checked on the row as it will be stored: a preferred role must stay one of the row's roles.
+  const problem = iamRoleProblem(next);
+  if (problem) throw new UsageError(problem);
   await store.put(target, next);
   process.stdout.write(`${JSON.stringify(next, null, 2)}\n`);
   return 0;

@@ -10,7 +10,7 @@ import {
   type ClaimValue,
 } from '../../shared/events/claims.ts';
 import { STANDARD_ATTRIBUTES } from '../../shared/events/attributes.ts';
-import type { Entitlements } from '../../shared/stores/entitlements.ts';
+import { isIamRoleArn, type Entitlements } from '../../shared/stores/entitlements.ts';
 
 /** The claims the entitlements' own fields become. */
 export const CLAIM_NAMES = { tenant: 'tenant', roles: 'roles', permissions: 'permissions' } as const;
@@ -42,6 +42,8 @@ export interface Grant {
   scopesToSuppress: string[];
   /** Replaces `cognito:groups` when set. */
   groups?: string[];
+  /** Replace `cognito:roles` and `cognito:preferred_role` when set (see mergeIamRoles). */
+  iamRoles?: IamRoleGrant;
   /** Claim and scope names the grant held but may not set (logged by name and counted, never applied). */
   refused: string[];
 }
@@ -54,6 +56,53 @@ export interface GrantSources {
   client?: Entitlements;
   /** Claims from attributes configured as trusted (see trustedAttributeClaims). Lowest precedence. */
   attributeClaims?: Record<string, string>;
+}
+
+export interface IamRoleGrant {
+  roles: string[];
+  /** Unset when no row names one and more than one role remains: the identity pool's role resolution decides. */
+  preferredRole?: string;
+}
+
+/**
+ * The IAM roles of a token, when an entitlement decides them: the user's row if it names any, else the
+ * rows of the user's groups that name any, united in the groups' order (Cognito sends them by
+ * precedence). The preferred role is the first of those rows' own (its `preferredRole`, or its role when
+ * it names one only), else the one role if only one remains: the guide's rule for
+ * `cognito:preferred_role` ("Using tokens to assign roles to users": the best-precedence group's role;
+ * "If there is only one allowed role, cognito:preferred_role is set to that role"). Undefined when no row names roles: the request's own roles stay. A row whose
+ * ARN is no IAM role ARN, or whose preferred role is not among its roles, has that value refused.
+ */
+export function mergeIamRoles(
+  user: Entitlements | undefined,
+  groups: ReadonlyArray<Entitlements | undefined>,
+  refused: string[],
+): IamRoleGrant | undefined {
+  const deciding = user?.iamRoles
+    ? [user]
+    : groups.filter((entry): entry is Entitlements => entry?.iamRoles !== undefined);
+  if (deciding.length === 0) return undefined;
+  const roles: string[] = [];
+  const valid = (entry: Entitlements) => {
+    const own = (entry.iamRoles ?? []).filter((arn) => {
+      if (isIamRoleArn(arn)) return true;
+      refused.push(`iamRole:${arn.slice(0, 80)}`);
+      return false;
+    });
+    const preferred = entry.preferredRole;
+    const preferredOk = preferred !== undefined && isIamRoleArn(preferred) && own.includes(preferred);
+    if (preferred !== undefined && !preferredOk) refused.push('preferredRole');
+    return { own, preferred: preferredOk ? preferred : undefined };
+  };
+  const rows = deciding.map(valid);
+  for (const { own } of rows) for (const arn of own) if (!roles.includes(arn)) roles.push(arn);
+  // Only the best-precedence row decides the preferred role: a later row's must not become the default.
+  const first = rows[0];
+  const preferredRole =
+    first?.preferred ??
+    (first?.own.length === 1 ? first.own[0] : undefined) ??
+    (roles.length === 1 ? roles[0] : undefined);
+  return { roles, ...(preferredRole !== undefined ? { preferredRole } : {}) };
 }
 
 const union = (lists: ReadonlyArray<readonly string[] | undefined>): string[] => [
@@ -100,11 +149,14 @@ export function mergeGrant(sources: GrantSources): Grant {
     else if (!suppressed.has(scope)) scopesToAdd.push(scope);
   }
   const groups = sources.user?.groups;
+  // A client's row never names IAM roles: client-credentials tokens have no ID token and no groups.
+  const iamRoles = mergeIamRoles(sources.user, sources.groups, refused);
   return {
     claims,
     scopesToAdd,
     scopesToSuppress,
     ...(groups ? { groups: [...new Set(groups)] } : {}),
+    ...(iamRoles ? { iamRoles } : {}),
     refused: [...new Set(refused)],
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Pre token generation (V1, V2, V3): entitlements from the store into tokens, scopes added and
- * suppressed, machine-to-machine tokens decided by the app client's row. Claims never come from an
+ * suppressed, groups and IAM roles overridden (keeping the pool's roles unless a row names its own),
+ * machine-to-machine tokens decided by the app client's row. Claims never come from an
  * attribute the user can write: only the store (administrators), the groups Cognito reports, and
  * attributes the configuration declares trusted feed them (README).
  *
@@ -11,7 +12,7 @@
 import { preTokenGeneration } from '../../shared/events/triggers/pre-token-generation.ts';
 import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
 import { entitlementStore } from '../../shared/stores/entitlements.ts';
-import { fitToBudget } from './answer.ts';
+import { currentGroups, fitToBudget } from './answer.ts';
 import { EntitlementCache } from './cache.ts';
 import { loadConfig, type PreTokenGenerationConfig } from './config.ts';
 import { mergeGrant, trustedAttributeClaims } from './grant.ts';
@@ -75,9 +76,15 @@ export const handler = cognitoTrigger(
       metrics.addMetric('ClaimsRefused', MetricUnit.Count, grant.refused.length);
     }
 
+    // An override replaces Cognito's whole group configuration: what the grant leaves, the request keeps.
     const fitted = fitToBudget(
       grant,
-      { version: event.version, claimTokens: config.claimTokens, clientCredentials },
+      {
+        version: event.version,
+        claimTokens: config.claimTokens,
+        clientCredentials,
+        groupConfiguration: currentGroups(event.request.groupConfiguration),
+      },
       config.maxAnswerBytes,
     );
     metrics.addMetric('AddedClaimBytes', MetricUnit.Bytes, fitted.bytes);

@@ -18,19 +18,18 @@
  *   throws is UserLambdaValidationException "<Trigger> failed with error <message>.", as Cognito and
  *   cognito-local put it; a trigger answer that breaks the rules is InvalidLambdaResponseException.
  * - Tokens are signed with cognito-local's own key (node_modules/cognito-local/lib/keys), carry its
- *   claims and issuer, so they verify against the pool's JWKS, and carry what the PreTokenGeneration
- *   trigger adds (a V1 event, as cognito-local sends it) when one is attached.
+ *   claims and issuer, so they verify against the pool's JWKS, and carry the user's groups and roles
+ *   and the whole PreTokenGeneration answer when one is attached, applied as Cognito applies it
+ *   (token-generation.ts, shared with the password and refresh sign-ins).
  * - After the tokens, PostAuthentication runs when attached, as after any sign-in.
  * Not implemented (cognito-local has no SRP): SRP_A / PASSWORD_VERIFIER steps, device challenges,
  * AdminInitiateAuth; a refresh token is issued but cognito-local does not know it; PreAuthentication
  * is not called (cognito-local never calls it either).
  */
-import { createPrivateKey, createSign, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
 import { forwardRequest } from './link-shim.ts';
+import { cognitoLocalKey, signJwt, tokenIssuer, TriggerFailure } from './token-generation.ts';
 import { freePort, LOCALHOST, readBody } from './ports.ts';
 
 /** What the custom-auth functions need locally besides tables and mail: a magic-link key and where links lead. */
@@ -67,6 +66,8 @@ export interface CustomAuthOptions {
     PreTokenGeneration?: string;
     PostAuthentication?: string;
   };
+  /** The pool's pre token generation event version (V1_0 "1" or V2_0 "2"). */
+  preTokenVersion?: '1' | '2';
   sessionValidityMs?: number;
   /** The clock (epoch ms); tests move it to expire sessions. */
   now?: () => number;
@@ -118,42 +119,6 @@ interface PoolUser {
   Enabled?: boolean;
 }
 
-function cognitoLocalKey(): KeyObject {
-  const root = dirname(createRequire(import.meta.url).resolve('cognito-local/package.json'));
-  const file = JSON.parse(readFileSync(join(root, 'lib', 'keys', 'cognitoLocal.private.json'), 'utf8')) as {
-    pem: string;
-  };
-  return createPrivateKey(file.pem);
-}
-
-function signJwt(key: KeyObject, claims: Record<string, unknown>): string {
-  const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'CognitoLocal' })).toString('base64url');
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(key).toString('base64url');
-  return `${header}.${payload}.${signature}`;
-}
-
-/** Claims a PreTokenGeneration answer may not touch (cognito-local's list). */
-const RESERVED_CLAIMS = new Set([
-  'acr',
-  'amr',
-  'aud',
-  'at_hash',
-  'auth_time',
-  'azp',
-  'cognito:username',
-  'exp',
-  'iat',
-  'identities',
-  'iss',
-  'jti',
-  'nbf',
-  'nonce',
-  'origin_jti',
-  'sub',
-  'token_use',
-]);
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -182,6 +147,14 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     }
     return body as T;
   }
+
+  const issueTokens = tokenIssuer({
+    pool,
+    userPoolId: options.userPoolId,
+    lambdaEndpoint: options.lambdaEndpoint,
+    functionName: options.functions.PreTokenGeneration,
+    eventVersion: options.preTokenVersion,
+  });
 
   /** Invokes a trigger's function as Cognito does; its error becomes Cognito's answer to the client. */
   async function trigger(name: keyof CustomAuthOptions['functions'], event: Record<string, unknown>) {
@@ -283,12 +256,6 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
   async function tokens(session: Session, clientMetadata: Record<string, string> | undefined) {
     key ??= cognitoLocalKey();
     const attributes = session.userAttributes;
-    const groups = await pool<{ Groups?: Array<{ GroupName?: string }> }>('AdminListGroupsForUser', {
-      UserPoolId: options.userPoolId,
-      Username: session.userName,
-    })
-      .then((answer) => (answer.Groups ?? []).flatMap((group) => (group.GroupName ? [group.GroupName] : [])))
-      .catch(() => [] as string[]);
     const authTime = Math.floor(now() / 1000);
     const eventId = randomUUID();
     const common = { auth_time: authTime, event_id: eventId, iat: authTime, iss: issuer, exp: authTime + 3600 };
@@ -301,7 +268,7 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       token_use: 'access',
       username: session.userName,
     };
-    let id: Record<string, unknown> = {
+    const id: Record<string, unknown> = {
       ...common,
       'cognito:username': session.userName,
       aud: session.clientId,
@@ -312,27 +279,17 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       token_use: 'id',
       ...Object.fromEntries(Object.entries(attributes).filter(([name]) => name.startsWith('custom:'))),
     };
-    if (groups.length) {
-      access['cognito:groups'] = groups;
-      id['cognito:groups'] = groups;
-    }
-    if (options.functions.PreTokenGeneration) {
-      const { 'cognito:user_status': _status, ...userAttributes } = attributes;
-      const answer = await trigger('PreTokenGeneration', {
-        ...baseEvent('TokenGeneration_Authentication', session),
-        version: '0',
-        request: { userAttributes, groupConfiguration: {}, clientMetadata },
-        response: { claimsOverrideDetails: {} },
-      });
-      const details = isRecord(answer.claimsOverrideDetails) ? answer.claimsOverrideDetails : {};
-      const add = isRecord(details.claimsToAddOrOverride) ? details.claimsToAddOrOverride : {};
-      const suppress = Array.isArray(details.claimsToSuppress) ? details.claimsToSuppress.map(String) : [];
-      id = Object.fromEntries(
-        [...Object.entries(id), ...Object.entries(add).filter(([claim]) => !RESERVED_CLAIMS.has(claim))].filter(
-          ([claim]) => RESERVED_CLAIMS.has(claim) || !suppress.includes(claim),
-        ),
-      );
-    }
+    // Groups, roles and the pre token generation answer, as for any sign-in (token-generation.ts).
+    const issued = await issueTokens({
+      id,
+      access,
+      triggerSource: 'TokenGeneration_Authentication',
+      userName: session.userName,
+      clientId: session.clientId,
+      clientMetadata,
+    }).catch((error: unknown) => {
+      throw error instanceof TriggerFailure ? new CognitoError(error.type, error.message) : error;
+    });
     const refresh = {
       'cognito:username': session.userName,
       email: attributes.email,
@@ -344,10 +301,10 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     return {
       ChallengeParameters: {},
       AuthenticationResult: {
-        AccessToken: signJwt(key, access),
+        AccessToken: signJwt(key, issued.access),
         ExpiresIn: 3600,
         TokenType: 'Bearer',
-        IdToken: signJwt(key, id),
+        IdToken: signJwt(key, issued.id),
         RefreshToken: signJwt(key, refresh),
       },
     };

@@ -10,6 +10,7 @@ export * from './link-shim.ts';
 export * from './stack.ts';
 export * from './demo-data.ts';
 export * from './custom-auth.ts';
+export * from './token-generation.ts';
 export * from './s3.ts';
 export * from './sfn.ts';
 export * from './map-driver.ts';

@@ -16,6 +16,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
+import { startTokenGeneration } from './token-generation.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
 import { startS3Local, type LocalS3 } from './s3.ts';
 import { invokeThrough, startLocalSfn, type LocalSfn } from './sfn.ts';
@@ -58,15 +59,21 @@ export async function startDatabase(names: Record<string, string>): Promise<Loca
   }
 }
 
-/** The triggers cognito-local can call; it does not call pre authentication or inbound federation. */
+/**
+ * The triggers cognito-local calls; it does not call pre authentication or inbound federation. Pre token
+ * generation it would call with a V1 event and apply in part, so the token-generation stand-in calls it
+ * instead (token-generation.ts).
+ */
 const CALLED_BY_COGNITO_LOCAL: ReadonlySet<string> = new Set<CognitoTrigger>([
   'PreSignUp',
   'PostConfirmation',
   'PostAuthentication',
-  'PreTokenGeneration',
   'UserMigration',
   'CustomMessage',
 ]);
+
+/** The local pool's PreTokenGenerationConfig LambdaVersion: V1_0, whose string claims the e2e tests read. */
+export const LOCAL_PRE_TOKEN_VERSION = '1';
 
 /** The triggers the CUSTOM_AUTH stand-in calls (custom-auth.ts). */
 const CUSTOM_AUTH_TRIGGERS: ReadonlySet<string> = new Set([
@@ -193,6 +200,15 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     stopping.push(cognito.stop);
     const shim = await startLinkShim(cognito.endpoint);
     stopping.push(shim.stop);
+    // Password and refresh sign-ins get their groups, roles and whole pre token answer here.
+    const tokenGeneration = await startTokenGeneration({
+      upstream: shim.endpoint,
+      userPoolId: cognito.userPoolId,
+      lambdaEndpoint: lambda.endpoint,
+      functionName: names.find((name) => triggerOfFunction(name) === 'PreTokenGeneration'),
+      eventVersion: LOCAL_PRE_TOKEN_VERSION,
+    });
+    stopping.push(tokenGeneration.stop);
     // cognito-local has no CUSTOM_AUTH: the stand-in answers it in front of the shim (custom-auth.ts).
     const customAuthFunctions: CustomAuthOptions['functions'] = Object.fromEntries(
       names.flatMap((name) => {
@@ -201,11 +217,12 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       }),
     );
     const customAuth = await startCustomAuth({
-      upstream: shim.endpoint,
+      upstream: tokenGeneration.endpoint,
       issuerEndpoint: cognito.endpoint,
       userPoolId: cognito.userPoolId,
       lambdaEndpoint: lambda.endpoint,
       functions: customAuthFunctions,
+      preTokenVersion: LOCAL_PRE_TOKEN_VERSION,
     });
     stopping.push(customAuth.stop);
 

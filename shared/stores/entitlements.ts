@@ -27,6 +27,13 @@ export interface Entitlements {
   suppressScopes?: string[];
   /** A user's row only: replaces the `cognito:groups` claim. */
   groups?: string[];
+  /**
+   * IAM role ARNs for `cognito:roles` (a user's or a group's row): they replace the roles of the pool's
+   * groups, for an identity pool that chooses the role from the token (README, pre-token-generation).
+   */
+  iamRoles?: string[];
+  /** One of `iamRoles` of the same row: `cognito:preferred_role`. */
+  preferredRole?: string;
   /** Further claims, by name; names Cognito reserves are refused when the token is built. */
   claims?: Record<string, ClaimValue>;
 }
@@ -38,6 +45,29 @@ export interface EntitlementItem extends Entitlements {
 
 export const subjectKey = ({ kind, id }: Subject): string => `${kind}#${id}`;
 
+/**
+ * An IAM role ARN, as IAM writes them: any partition, a 12-digit account, an optional path and a role
+ * name of at most 64 of `\w+=,.@-`. Identity pools assume what the token names, so nothing else passes.
+ */
+const IAM_ROLE_ARN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\x21-\x7e]{1,510}\/)?[\w+=,.@-]{1,64}$/u;
+export const isIamRoleArn = (value: string): boolean => value.length <= 2048 && IAM_ROLE_ARN.test(value);
+
+/**
+ * Why a row's IAM roles cannot go into a token, or undefined when they can. The preferred role must be one
+ * of the row's roles: an identity pool gives a `CustomRoleArn` only when it is in `cognito:roles`, so a
+ * preferred role outside them could be assumed by default but never asked for (README).
+ */
+export function iamRoleProblem(entitlements: Pick<Entitlements, 'iamRoles' | 'preferredRole'>): string | undefined {
+  const bad = (entitlements.iamRoles ?? []).filter((arn) => !isIamRoleArn(arn));
+  if (bad.length) return `not IAM role ARNs (arn:aws:iam::<account>:role/<name>): ${bad.join(', ')}`;
+  const preferred = entitlements.preferredRole;
+  if (preferred === undefined) return undefined;
+  if (!isIamRoleArn(preferred)) return `the preferred role is not an IAM role ARN: ${preferred}`;
+  if (!(entitlements.iamRoles ?? []).includes(preferred))
+    return `the preferred role must be one of the IAM roles of the same row: ${preferred}`;
+  return undefined;
+}
+
 const strings = (value: unknown): string[] | undefined => {
   // lib-dynamodb returns string sets as Set; the CLI writes lists.
   const list = value instanceof Set ? [...(value as Set<unknown>)] : value;
@@ -48,10 +78,11 @@ const strings = (value: unknown): string[] | undefined => {
 export function readEntitlements(item: Record<string, unknown>): Entitlements {
   const found: Entitlements = {};
   if (typeof item.tenant === 'string') found.tenant = item.tenant;
-  for (const field of ['roles', 'permissions', 'scopes', 'suppressScopes', 'groups'] as const) {
+  for (const field of ['roles', 'permissions', 'scopes', 'suppressScopes', 'groups', 'iamRoles'] as const) {
     const list = strings(item[field]);
     if (list) found[field] = list;
   }
+  if (typeof item.preferredRole === 'string') found.preferredRole = item.preferredRole;
   const claims = item.claims;
   if (typeof claims === 'object' && claims !== null && !Array.isArray(claims)) {
     found.claims = Object.fromEntries(

@@ -1,10 +1,18 @@
 /**
- * End to end: sign in through cognito-local (InitiateAuth USER_PASSWORD_AUTH), whose PreTokenGeneration
- * trigger (V1 events, version "0", ID token claims only) calls the built handler; the ID token's
- * signature is verified against the local pool's JWKS, and its claims are checked.
+ * End to end: sign in through the local stack (InitiateAuth USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH
+ * against cognito-local, whose tokens the token-generation stand-in completes as Cognito does: groups,
+ * IAM roles, and the built PreTokenGeneration handler's whole V1 answer); the tokens' signatures are
+ * verified against the local pool's JWKS, and their claims are checked. Entitlements are set with
+ * `npm run entitlements`, as an administrator would.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import {
+  AdminAddUserToGroupCommand,
+  AdminRemoveUserFromGroupCommand,
+  CreateGroupCommand,
+  DeleteGroupCommand,
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   InitiateAuthCommand,
@@ -15,6 +23,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB, dynamoDbClientFor } from '../../scripts/local/index.ts';
 import { entitlementStore } from '../../shared/stores/entitlements.ts';
 import { cognito, stack, tableName, uniqueEmail } from '../helpers/stack.ts';
+import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 
 const { userPoolId, clientId } = stack.cognito;
 const idp = cognito();
@@ -117,5 +126,122 @@ describe('pre token generation through cognito-local', () => {
     const claims = await verifiedIdToken((await signIn(user.email, PASSWORD)).IdToken);
     expect(claims).toMatchObject({ sub: user.sub, email: user.email, tenant: 'store-tenant', level: '2' });
     expect(JSON.parse(String(claims.roles))).toEqual(['auditor']);
+  });
+});
+
+describe('groups and IAM roles in the ID token (identity pools: "Choose role from token")', () => {
+  const ROLE = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+  const POOL_GROUP = 'demo-pool-readers';
+  /**
+   * `npm run entitlements`, as an administrator runs it. Asynchronously: a test process blocked for the
+   * seconds the command takes would find its kept-alive sockets closed under it (socket hang up).
+   */
+  const entitlements = (...args: string[]) =>
+    new Promise<{ status: number; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          '--no-warnings',
+          '--import',
+          'tsx',
+          join(process.cwd(), 'scripts', 'entitlements.ts'),
+          ...args,
+          '--stack-file',
+          String(process.env[STACK_FILE_VARIABLE]),
+        ],
+        { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 },
+        (error, _stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stderr }),
+      );
+    });
+  const setDemo = async (...args: string[]) => {
+    const run = await entitlements('set', '--sub', DEMO_USER_SUB, ...args);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  };
+  const accessClaims = async (token: string) => (await jwtVerify(token, jwks, { algorithms: ['RS256'] })).payload;
+
+  beforeAll(async () => {
+    // A pool group with a role, as an administrator maps groups to least-privilege roles.
+    await idp.send(
+      new CreateGroupCommand({
+        UserPoolId: userPoolId,
+        GroupName: POOL_GROUP,
+        RoleArn: ROLE('pool-reader'),
+        Precedence: 1,
+      }),
+    );
+    await idp.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: DEMO_USER.email, GroupName: POOL_GROUP }),
+    );
+  });
+
+  afterAll(async () => {
+    await store.put({ kind: 'sub', id: DEMO_USER_SUB }, DEMO_ENTITLEMENTS.user);
+    await idp.send(
+      new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: DEMO_USER.email, GroupName: POOL_GROUP }),
+    );
+    await idp.send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: POOL_GROUP }));
+  });
+
+  it("carries the pool group's roles, as Cognito writes them, when no entitlement names any", async () => {
+    const { IdToken, AccessToken } = await signIn(DEMO_USER.email, DEMO_USER.password);
+    expect(await verifiedIdToken(IdToken)).toMatchObject({
+      'cognito:groups': [POOL_GROUP],
+      'cognito:roles': [ROLE('pool-reader')],
+      'cognito:preferred_role': ROLE('pool-reader'),
+    });
+    expect((await accessClaims(AccessToken))['cognito:groups']).toEqual([POOL_GROUP]);
+  });
+
+  it("keeps the pool group's roles when the entitlement sets only groups", async () => {
+    await setDemo('--groups', 'demo-auditors', '--clear', 'iamRoles', '--clear', 'preferredRole');
+    const { IdToken, AccessToken } = await signIn(DEMO_USER.email, DEMO_USER.password);
+    const claims = await verifiedIdToken(IdToken);
+    expect(claims).toMatchObject({
+      'cognito:groups': ['demo-auditors'],
+      'cognito:roles': [ROLE('pool-reader')],
+      'cognito:preferred_role': ROLE('pool-reader'),
+      tenant: DEMO_ENTITLEMENTS.user.tenant,
+    });
+    // Cognito's groups override reaches the access token too.
+    expect((await accessClaims(AccessToken))['cognito:groups']).toEqual(['demo-auditors']);
+  });
+
+  it('carries the groups, roles and preferred role the entitlement sets, at sign-in and at refresh', async () => {
+    await setDemo('--groups', 'demo-auditors', '--iam-roles', `${ROLE('orders-reader')},${ROLE('orders-writer')}`);
+    await setDemo('--preferred-role', ROLE('orders-writer'));
+    const expected = {
+      'cognito:groups': ['demo-auditors'],
+      'cognito:roles': [ROLE('orders-reader'), ROLE('orders-writer')],
+      'cognito:preferred_role': ROLE('orders-writer'),
+    };
+    const { AuthenticationResult } = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: DEMO_USER.email, PASSWORD: DEMO_USER.password },
+      }),
+    );
+    expect(await verifiedIdToken(AuthenticationResult?.IdToken ?? '')).toMatchObject(expected);
+    const refreshed = await idp.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: AuthenticationResult?.RefreshToken ?? '' },
+      }),
+    );
+    expect(await verifiedIdToken(refreshed.AuthenticationResult?.IdToken ?? '')).toMatchObject(expected);
+  });
+
+  it('refuses what is no IAM role, a preferred role outside the roles, and roles for an app client', async () => {
+    const notArn = await entitlements('set', '--sub', DEMO_USER_SUB, '--iam-roles', 'admin');
+    expect(notArn.status).not.toBe(0);
+    expect(notArn.stderr).toMatch(/not IAM role ARNs/u);
+    const outside = await entitlements('set', '--sub', DEMO_USER_SUB, '--preferred-role', ROLE('elsewhere'));
+    expect(outside.status).not.toBe(0);
+    expect(outside.stderr).toMatch(/one of the IAM roles/u);
+    const client = await entitlements('set', '--client', 'some-client', '--iam-roles', ROLE('svc'));
+    expect(client.status).not.toBe(0);
+    expect(client.stderr).toMatch(/only with --sub or --group/u);
   });
 });

@@ -4,7 +4,7 @@
  * attempts, oversized entitlements, and a failing store (the handler in process, its DynamoDB behind a
  * stand-in that fails on demand).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -158,9 +158,65 @@ describe('no escalation', () => {
       claimsAndScopeOverrideDetails: {
         idTokenGeneration: { claimsToAddOrOverride: claims },
         accessTokenGeneration: { claimsToAddOrOverride: claims },
-        groupOverrideDetails: { groupsToOverride: ['auditors'] },
+        groupOverrideDetails: { groupsToOverride: ['auditors'], iamRolesToOverride: [] },
       },
     });
+  });
+});
+
+describe('groups and IAM roles: an override replaces the whole group configuration (developer guide)', () => {
+  const ROLE = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
+  const withRoles = (sub: string) => ({
+    userName: sub,
+    request: {
+      userAttributes: { sub },
+      groupConfiguration: {
+        groupsToOverride: ['readers'],
+        iamRolesToOverride: [ROLE('pool-reader')],
+        preferredRole: ROLE('pool-reader'),
+      },
+    },
+  });
+  const detailsOf = (version: Version, response: PreTokenGenerationEvent['response']) =>
+    version === '1'
+      ? (response as { claimsOverrideDetails?: { groupOverrideDetails?: unknown } }).claimsOverrideDetails
+          ?.groupOverrideDetails
+      : (response as { claimsAndScopeOverrideDetails?: { groupOverrideDetails?: unknown } })
+          .claimsAndScopeOverrideDetails?.groupOverrideDetails;
+
+  it.each(['1', '2', '3'] as const)(
+    "V%s: a groups-only row keeps the pool's roles and preferred role",
+    async (version) => {
+      const sub = await userWith({ groups: ['auditors'] });
+      const { response } = await answerOf(event(version, 'TokenGeneration_Authentication', withRoles(sub)));
+      expect(detailsOf(version, response)).toEqual({
+        groupsToOverride: ['auditors'],
+        iamRolesToOverride: [ROLE('pool-reader')],
+        preferredRole: ROLE('pool-reader'),
+      });
+    },
+  );
+
+  it.each(['1', '2', '3'] as const)("V%s: a row's IAM roles replace the pool's, its groups stay", async (version) => {
+    const sub = await userWith({
+      iamRoles: [ROLE('orders-reader'), ROLE('orders-writer')],
+      preferredRole: ROLE('orders-reader'),
+    });
+    const { response } = await answerOf(event(version, 'TokenGeneration_RefreshTokens', withRoles(sub)));
+    expect(detailsOf(version, response)).toEqual({
+      groupsToOverride: ['readers'],
+      iamRolesToOverride: [ROLE('orders-reader'), ROLE('orders-writer')],
+      preferredRole: ROLE('orders-reader'),
+    });
+  });
+
+  it('V3 client credentials: no group override at all', async () => {
+    const clientId = `roles-client-${randomUUID()}`;
+    await store.put({ kind: 'client', id: clientId }, { tenant: 't', iamRoles: [ROLE('svc')] });
+    const { response } = await answerOf(
+      event('3', 'TokenGeneration_ClientCredentials', { callerContext: { clientId }, userName: clientId }),
+    );
+    expect(detailsOf('3', response)).toBeUndefined();
   });
 });
 
@@ -222,24 +278,29 @@ describe('npm run invoke', () => {
 
 describe('npm run entitlements', () => {
   const stackFile = process.env.COGNITO_TRIGGERS_TEST_STACK ?? '';
+  // Asynchronously: a test process blocked for the seconds a command takes finds its kept-alive
+  // sockets to DynamoDB Local closed under it (socket hang up on the next read).
   const cli = (...args: string[]) =>
-    spawnSync(
-      process.execPath,
-      [
-        '--no-warnings',
-        '--import',
-        'tsx',
-        join(ROOT, 'scripts', 'entitlements.ts'),
-        ...args,
-        '--stack-file',
-        stackFile,
-      ],
-      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
-    );
+    new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [
+          '--no-warnings',
+          '--import',
+          'tsx',
+          join(ROOT, 'scripts', 'entitlements.ts'),
+          ...args,
+          '--stack-file',
+          stackFile,
+        ],
+        { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+        (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
 
   it('sets, merges, gets and removes a row, and refuses what a token may not carry', async () => {
     const sub = randomUUID();
-    const set = cli(
+    const set = await cli(
       'set',
       '--sub',
       sub,
@@ -254,7 +315,7 @@ describe('npm run entitlements', () => {
     );
     expect(set.stderr).toBe('');
     expect(set.status).toBe(0);
-    expect(cli('set', '--sub', sub, '--permissions', 'x', '--claim', 'team=blue').status).toBe(0);
+    expect((await cli('set', '--sub', sub, '--permissions', 'x', '--claim', 'team=blue')).status).toBe(0);
     expect(await store.get({ kind: 'sub', id: sub })).toEqual({
       tenant: 'acme',
       roles: ['a', 'b'],
@@ -262,17 +323,17 @@ describe('npm run entitlements', () => {
       scopes: ['orders/read'],
       claims: { level: 3, team: 'blue' },
     });
-    expect(JSON.parse(cli('get', '--sub', sub).stdout)).toMatchObject({ tenant: 'acme' });
+    expect(JSON.parse((await cli('get', '--sub', sub)).stdout)).toMatchObject({ tenant: 'acme' });
 
-    expect(cli('set', '--sub', sub, '--claim', 'cognito:groups=["admins"]')).toMatchObject({
+    expect(await cli('set', '--sub', sub, '--claim', 'cognito:groups=["admins"]')).toMatchObject({
       status: 1,
       stderr: expect.stringContaining('may not carry'),
     });
-    expect(cli('set', '--group', 'g', '--scopes', 'two words')).toMatchObject({ status: 1 });
-    expect(cli('get', '--sub', sub, '--group', 'g')).toMatchObject({ status: 1 });
+    expect(await cli('set', '--group', 'g', '--scopes', 'two words')).toMatchObject({ status: 1 });
+    expect(await cli('get', '--sub', sub, '--group', 'g')).toMatchObject({ status: 1 });
 
-    expect(cli('remove', '--sub', sub)).toMatchObject({ status: 0, stderr: `removed sub ${sub}\n` });
-    expect(cli('get', '--sub', sub)).toMatchObject({ status: 1, stderr: `no entitlements for sub ${sub}\n` });
+    expect(await cli('remove', '--sub', sub)).toMatchObject({ status: 0, stderr: `removed sub ${sub}\n` });
+    expect(await cli('get', '--sub', sub)).toMatchObject({ status: 1, stderr: `no entitlements for sub ${sub}\n` });
   }, 60_000);
 });
 

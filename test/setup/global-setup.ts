@@ -18,6 +18,8 @@ const TEST_ENVIRONMENT = [
   'LOCKOUT_MAX_ATTEMPTS=3',
   'LOCKOUT_SECONDS=2',
   'SIGNUP_DENIED_DOMAINS=denied.example',
+  // Entitlements a test changes reach the next sign-in (npm start keeps the 30 s default).
+  'ENTITLEMENTS_CACHE_SECONDS=0',
   ...['SIGNUP_AUTO_CONFIRM_DOMAINS=corp.example', 'SIGNUP_AUTO_VERIFY_DOMAINS=corp.example'],
   // The deployed import: files over 200 kB go through the state machine, in batches of 100 rows.
   ...['IMPORT_INLINE_MAX_BYTES=200000', 'IMPORT_MAP_BATCH_SIZE=100', 'IMPORT_MAP_CONCURRENCY=4'],
