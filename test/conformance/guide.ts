@@ -57,6 +57,8 @@ export type Outcome = { answer: Json } | { refused: string };
 /** Our functions, in this process, against the in-memory stand-ins. */
 export interface Functions {
   run(name: string, event: unknown): Promise<Outcome>;
+  /** The stand-ins' data (the legacy directory a migration reads). */
+  readonly world: FuzzEnvironment['world'];
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startFunctions(names: readonly string[]): Promise<Function
   const handlers = new Map<string, DeclaredTriggerHandler>();
   for (const name of names) handlers.set(name, await loadHandler(name));
   return {
+    world: environment.world,
     async run(name, event) {
       const handler = handlers.get(name);
       if (!handler) throw new Error(`${name} was not loaded`);
