@@ -2,13 +2,19 @@
  * The define auth challenge decision, over the session's history: which challenge comes next, or
  * tokens, or failure. Pure.
  *
- * A session is an optional password step (SRP_A, then PASSWORD_VERIFIER, both succeeded) followed by
- * custom challenges. Every false custom result is a wrong answer, except a request for a new message
- * (the client's `action: resend`), which create auth challenge marks on the challenge it makes next
- * (origin `resent`) and which verify auth challenge never compares. Anything else in the history
- * (a device challenge, a custom challenge before the password, an answer after the session should
- * have ended) fails the session: define is the one place that can refuse, and it refuses what it
- * does not recognise.
+ * A session is an optional prefix of steps Cognito runs itself, then custom challenges. The prefix
+ * (the guide's session names, README "passwordless sign-in" has the table): the password, as SRP
+ * (SRP_A, then PASSWORD_VERIFIER) or checked by the server (ADMIN_NO_SRP_AUTH); Cognito's MFA
+ * (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP); a remembered device (DEVICE_SRP_AUTH,
+ * DEVICE_PASSWORD_VERIFIER). A failed step fails the session; a passed MFA or device step proves
+ * neither the password nor our challenge, so tokens always need the custom challenge.
+ *
+ * Every false custom result is a wrong answer, except a request for a new message (the client's
+ * `action: resend`), which create auth challenge marks on the challenge it makes next (origin
+ * `resent`) and which verify auth challenge never compares. Anything else (a name the guide does not
+ * list, a password step out of order, a Cognito step after a custom challenge, an answer after the
+ * session should have ended) fails the session: define is the one place that can refuse, and it
+ * refuses what it does not recognise.
  */
 import type { ChallengeResult } from '../../shared/events/triggers/auth-challenge.ts';
 import type { SessionRules } from '../../shared/passwordless/config.ts';
@@ -17,6 +23,8 @@ import { parseMetadata } from '../../shared/passwordless/metadata.ts';
 export type FailureReason =
   | 'password-required'
   | 'password-failed'
+  | 'mfa-failed'
+  | 'device-failed'
   | 'unexpected-challenge'
   | 'too-many-wrong-answers'
   | 'too-many-messages'
@@ -38,18 +46,43 @@ export interface SessionFacts {
 const fail = (reason: FailureReason): Decision => ({ next: 'fail', reason });
 const custom: Decision = { next: 'challenge', challengeName: 'CUSTOM_CHALLENGE' };
 
+const MFA_STEPS: ReadonlySet<string> = new Set(['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
+const DEVICE_STEPS: ReadonlySet<string> = new Set(['DEVICE_SRP_AUTH', 'DEVICE_PASSWORD_VERIFIER']);
+
+type Password = 'none' | 'srp-started' | 'verified';
+type Prefix = { end: number; password: Password } | { failed: Decision };
+
+/** Reads the steps before the first custom challenge: how far they go, and what they proved. */
+function readPrefix(session: readonly ChallengeResult[]): Prefix {
+  let password: Password = 'none';
+  let end = 0;
+  for (; end < session.length; end++) {
+    const { challengeName: name, challengeResult: passed } = session[end] as ChallengeResult;
+    if (name === 'CUSTOM_CHALLENGE') break;
+    if (name === 'SRP_A' && end === 0) password = 'srp-started';
+    else if (name === 'PASSWORD_VERIFIER' && password === 'srp-started') password = 'verified';
+    else if (name === 'ADMIN_NO_SRP_AUTH' && end === 0) password = 'verified';
+    else if (!MFA_STEPS.has(name) && !DEVICE_STEPS.has(name)) return { failed: fail('unexpected-challenge') };
+    if (!passed) {
+      const reason = MFA_STEPS.has(name) ? 'mfa-failed' : DEVICE_STEPS.has(name) ? 'device-failed' : 'password-failed';
+      return { failed: fail(reason) };
+    }
+  }
+  return { end, password };
+}
+
 export function decideNext(facts: SessionFacts, rules: SessionRules): Decision {
   const { session } = facts;
-  let start = 0;
-  if (session[0]?.challengeName === 'SRP_A') {
-    if (!session[0].challengeResult) return fail('password-failed');
-    if (session.length === 1) return { next: 'challenge', challengeName: 'PASSWORD_VERIFIER' };
-    if (session[1]?.challengeName !== 'PASSWORD_VERIFIER') return fail('unexpected-challenge');
-    if (!session[1].challengeResult) return fail('password-failed');
-    start = 2;
-  } else if (rules.requirePassword) {
-    return fail('password-required');
+  const prefix = readPrefix(session);
+  if ('failed' in prefix) return prefix.failed;
+  const start = prefix.end;
+  if (prefix.password === 'srp-started') {
+    // SRP_A asks for the password verifier next; a custom challenge before it skipped the password.
+    return start === session.length
+      ? { next: 'challenge', challengeName: 'PASSWORD_VERIFIER' }
+      : fail('unexpected-challenge');
   }
+  if (rules.requirePassword && prefix.password !== 'verified') return fail('password-required');
 
   const challenges = session.slice(start);
   if (challenges.some((entry) => entry.challengeName !== 'CUSTOM_CHALLENGE')) return fail('unexpected-challenge');

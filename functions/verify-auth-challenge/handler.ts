@@ -17,7 +17,8 @@ export const handler = cognitoTrigger(
     const { privateChallengeParameters, challengeAnswer, clientMetadata, userNotFound } = event.request;
     const check = checkAnswer(
       {
-        privateChallengeParameters,
+        // A challenge created without private parameters holds nothing to compare: every answer is wrong.
+        privateChallengeParameters: privateChallengeParameters ?? {},
         answer: challengeAnswer,
         resendRequested: clientMetadata?.action === 'resend',
         binding: {

@@ -43,13 +43,14 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The role claims. The guide lists them as suppressible, with footnote 3: "To suppress the
- * cognito:preferred_role and cognito:roles claims, add cognito:groups to claimsToSuppress". Naming them
- * alone suppresses nothing, so a rule points at cognito:groups rather than let a no-op pass.
+ * The role claims. The guide's claims table lists them as suppressible, with footnote 3: "To suppress
+ * the cognito:preferred_role and cognito:roles claims, add cognito:groups to claimsToSuppress". Naming
+ * them alone does not remove them, but Cognito does not refuse it either: the rule allows it, because a
+ * refusal would fail a sign-in Cognito lets through.
  */
 export const ROLE_CLAIMS: ReadonlySet<string> = new Set(['cognito:preferred_role', 'cognito:roles']);
 
-/** The `cognito:` claims a trigger may name in claimsToSuppress (the role claims only next to groups). */
+/** The `cognito:` claims a trigger may name in claimsToSuppress. */
 export const SUPPRESSIBLE_COGNITO_CLAIMS: ReadonlySet<string> = new Set(['cognito:groups', ...ROLE_CLAIMS]);
 
 /** Claims Cognito refuses in claimsToAddOrOverride. `dev:` attributes can be suppressed, never set. */

@@ -18,7 +18,9 @@ import type {
   PreAuthenticationEvent,
   PreSignUpEvent,
   PreTokenGenerationV2Event,
+  PreTokenGenerationV3Event,
   UserMigrationEvent,
+  VerifyAuthChallengeEvent,
 } from '../../shared/events/index.ts';
 
 type Assert<T extends true> = T;
@@ -61,6 +63,24 @@ export type Checks = [
   Assert<Extends<undefined, PostAuthenticationEvent['request']['newDeviceUsed']>>,
   // Cognito reads a missing auto-confirm or auto-verify flag as false;
   Assert<Extends<{ autoConfirmUser: true }, PreSignUpEvent['response']>>,
+  // verify auth challenge's privateChallengeParameters is null when create set none;
+  Assert<Extends<null, VerifyAuthChallengeEvent['request']['privateChallengeParameters']>>,
+  // a V3 client-credentials event has no user: userName and userAttributes null;
+  Assert<
+    Extends<
+      null,
+      Extract<PreTokenGenerationV3Event, { triggerSource: 'TokenGeneration_ClientCredentials' }>['userName']
+    >
+  >,
+  Assert<
+    Extends<
+      null,
+      Extract<
+        PreTokenGenerationV3Event,
+        { triggerSource: 'TokenGeneration_ClientCredentials' }
+      >['request']['userAttributes']
+    >
+  >,
   // V2 claims are JSON values, not strings only.
   Assert<
     Extends<

@@ -127,7 +127,8 @@ const verifyEvent = eventOf(
   VERSION_1,
   v.looseObject({
     userAttributes: stringMap(),
-    privateChallengeParameters: stringMap(),
+    /** Null when create auth challenge set none (it may: user-pool-lambda-create-auth-challenge.md). */
+    privateChallengeParameters: v.nullish(stringMap()),
     challengeAnswer: v.string(),
     clientMetadata: optionalStringMap(),
     userNotFound,

@@ -5,7 +5,6 @@ import { violation, type Violation } from '../rules.ts';
 import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
 import {
   ID_TOKEN_SCALAR_CLAIMS,
-  ROLE_CLAIMS,
   isClaimValue,
   isReservedForAdding,
   isReservedForSuppressing,
@@ -63,19 +62,28 @@ const v2 = v.looseObject({
   triggerSource: v.picklist(USER_TOKEN_SOURCES),
   request: v.looseObject({ ...userRequest, scopes: v.optional(v.array(v.string())) }),
 });
-const v3 = v.looseObject({
+const v3User = v.looseObject({
   ...base('3'),
-  /** Machine-to-machine requests have no user name. */
-  userName: v.optional(v.string()),
-  triggerSource: v.picklist([...USER_TOKEN_SOURCES, CLIENT_CREDENTIALS_SOURCE]),
+  triggerSource: v.picklist(USER_TOKEN_SOURCES),
   request: v.looseObject({
-    /** Machine-to-machine requests have no user: Cognito sends the attributes empty or not at all. */
+    ...userRequest,
     userAttributes: v.optional(stringMap()),
+    scopes: v.optional(v.array(v.string())),
+  }),
+});
+/** Machine-to-machine requests have no user: Cognito sends userName and userAttributes null, empty or not at all. */
+const v3ClientCredentials = v.looseObject({
+  ...base('3'),
+  userName: v.nullish(v.string()),
+  triggerSource: v.literal(CLIENT_CREDENTIALS_SOURCE),
+  request: v.looseObject({
+    userAttributes: v.nullish(stringMap()),
     groupConfiguration,
     clientMetadata: optionalStringMap(),
     scopes: v.optional(v.array(v.string())),
   }),
 });
+const v3 = v.variant('triggerSource', [v3User, v3ClientCredentials]);
 const event = v.variant('version', [v1, v2, v3]);
 
 const claimMap = v.custom<Record<string, ClaimValue>>(
@@ -125,7 +133,7 @@ export type PreTokenGenerationEvent = PreTokenGenerationV1Event | PreTokenGenera
 
 interface ClaimRuleOptions {
   stringsOnly: boolean;
-  /** The client id `aud` may be set to; null where `aud` is never writable (V1). */
+  /** The client id `aud` may be set to; null where `aud` is never writable (V1, and every ID token). */
   audienceOf: string | null;
   /** ID tokens keep some claims scalar even where V2/V3 allow JSON values. */
   scalarClaims: ReadonlySet<string>;
@@ -158,18 +166,9 @@ function claimRules(
       found.push(violation(claimPath, 'must be a string, number or boolean in the ID token'));
     }
   }
-  const suppressesGroups = (suppressed ?? []).includes('cognito:groups');
   (suppressed ?? []).forEach((name, index) => {
-    const suppressPath = `${path}.claimsToSuppress[${index}]`;
     if (isReservedForSuppressing(name) || name === 'aud')
-      found.push(violation(suppressPath, `reserved claim ${name} cannot be suppressed`));
-    else if (ROLE_CLAIMS.has(name) && !suppressesGroups)
-      found.push(
-        violation(
-          suppressPath,
-          `${name} is suppressed by suppressing cognito:groups: add cognito:groups to claimsToSuppress`,
-        ),
-      );
+      found.push(violation(`${path}.claimsToSuppress[${index}]`, `reserved claim ${name} cannot be suppressed`));
   });
   return found;
 }
@@ -184,35 +183,51 @@ function scopesToAddRules(path: string, scopes: readonly string[] | null | undef
   return found;
 }
 
+/** A field of the other version's answer: Cognito reads only its own version's field. */
+function otherVersionField(answer: object, field: string, message: string): Violation[] {
+  const value = (answer as Record<string, unknown>)[field];
+  return value === undefined || value === null ? [] : [violation(`response.${field}`, message)];
+}
+
 function rules(evt: PreTokenGenerationEvent, answer: PreTokenGenerationResponse): Violation[] {
   if (evt.version !== '2' && evt.version !== '3') {
     const details = (answer as PreTokenGenerationV1Response).claimsOverrideDetails;
-    return claimRules('response.claimsOverrideDetails', details?.claimsToAddOrOverride, details?.claimsToSuppress, {
-      stringsOnly: true,
-      audienceOf: null,
-      scalarClaims: ID_TOKEN_SCALAR_CLAIMS,
-    });
+    return [
+      ...otherVersionField(
+        answer,
+        'claimsAndScopeOverrideDetails',
+        'the V2/V3 answer to a V1 event: write claimsOverrideDetails',
+      ),
+      ...claimRules('response.claimsOverrideDetails', details?.claimsToAddOrOverride, details?.claimsToSuppress, {
+        stringsOnly: true,
+        audienceOf: null,
+        scalarClaims: ID_TOKEN_SCALAR_CLAIMS,
+      }),
+    ];
   }
-  // `aud` may be set, but only to the app client the tokens are issued to: the guide's footnote 4 says so
-  // for access tokens, and its "complex objects" example sets it in the ID token too.
+  // `aud` may be set in the access token only, and only to the app client the tokens are issued to: the
+  // guide's claims table has no `aud` to add in the ID token; its footnote 4 allows the access token's.
   const audienceOf = evt.callerContext.clientId ?? null;
-  const accessTokenOptions = { stringsOnly: false, audienceOf, scalarClaims: new Set<string>() };
   const details = (answer as PreTokenGenerationV2Response).claimsAndScopeOverrideDetails;
   const idToken = details?.idTokenGeneration;
   const accessToken = details?.accessTokenGeneration;
   const root = 'response.claimsAndScopeOverrideDetails';
   return [
+    ...otherVersionField(
+      answer,
+      'claimsOverrideDetails',
+      'the V1 answer to a V2/V3 event: write claimsAndScopeOverrideDetails',
+    ),
     ...claimRules(`${root}.idTokenGeneration`, idToken?.claimsToAddOrOverride, idToken?.claimsToSuppress, {
       stringsOnly: false,
-      audienceOf,
+      audienceOf: null,
       scalarClaims: ID_TOKEN_SCALAR_CLAIMS,
     }),
-    ...claimRules(
-      `${root}.accessTokenGeneration`,
-      accessToken?.claimsToAddOrOverride,
-      accessToken?.claimsToSuppress,
-      accessTokenOptions,
-    ),
+    ...claimRules(`${root}.accessTokenGeneration`, accessToken?.claimsToAddOrOverride, accessToken?.claimsToSuppress, {
+      stringsOnly: false,
+      audienceOf,
+      scalarClaims: new Set<string>(),
+    }),
     ...scopesToAddRules(`${root}.accessTokenGeneration.scopesToAdd`, accessToken?.scopesToAdd),
   ];
 }

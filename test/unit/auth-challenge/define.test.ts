@@ -14,6 +14,12 @@ const password = (result: boolean): ChallengeResult => ({
   challengeResult: result,
   challengeMetadata: null,
 });
+/** A step Cognito ran itself (no metadata: that is for custom challenges only). */
+const step = (challengeName: string, result = true): ChallengeResult => ({
+  challengeName,
+  challengeResult: result,
+  challengeMetadata: null,
+});
 /** A custom challenge made for `origin`, answered `result`. */
 const otp = (origin: 'new' | 'retry' | 'resent' | 'redeem', result: boolean): ChallengeResult => ({
   challengeName: 'CUSTOM_CHALLENGE',
@@ -134,9 +140,88 @@ const TABLE: Row[] = [
     session: [otp('new', true), password(true)],
     expected: fail('unexpected-challenge'),
   },
+  // The guide's other session entries (user-pool-lambda-define-auth-challenge.md, "Define Auth challenge
+  // request parameters": SMS_MFA, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, ADMIN_NO_SRP_AUTH; EMAIL_OTP
+  // and SOFTWARE_TOKEN_MFA as Cognito's MFA steps): decided by what each proves, never tokens without
+  // the custom challenge.
   {
-    name: 'device challenges are not part of this flow',
-    session: [{ challengeName: 'DEVICE_SRP_AUTH', challengeResult: true, challengeMetadata: null }],
+    name: 'ADMIN_NO_SRP_AUTH: the password, checked by the server',
+    session: [step('ADMIN_NO_SRP_AUTH')],
+    expected: CHALLENGE,
+  },
+  {
+    name: 'ADMIN_NO_SRP_AUTH satisfies a required password',
+    session: [step('ADMIN_NO_SRP_AUTH')],
+    requirePassword: true,
+    expected: CHALLENGE,
+  },
+  {
+    name: 'ADMIN_NO_SRP_AUTH and the code: tokens',
+    session: [step('ADMIN_NO_SRP_AUTH'), otp('new', true)],
+    requirePassword: true,
+    expected: TOKENS,
+  },
+  {
+    name: 'a failed ADMIN_NO_SRP_AUTH fails',
+    session: [step('ADMIN_NO_SRP_AUTH', false)],
+    expected: fail('password-failed'),
+  },
+  {
+    name: 'ADMIN_NO_SRP_AUTH after SRP_A is no password step Cognito makes',
+    session: [srp(), step('ADMIN_NO_SRP_AUTH')],
+    expected: fail('unexpected-challenge'),
+  },
+  ...(['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'] as const).flatMap((mfa): Row[] => [
+    {
+      name: `${mfa} passed after the password: the code`,
+      session: [srp(), password(true), step(mfa)],
+      expected: CHALLENGE,
+    },
+    {
+      name: `${mfa} passed, then the code: tokens`,
+      session: [srp(), password(true), step(mfa), otp('new', true)],
+      requirePassword: true,
+      expected: TOKENS,
+    },
+    { name: `${mfa} failed: fails`, session: [srp(), password(true), step(mfa, false)], expected: fail('mfa-failed') },
+    {
+      name: `${mfa} alone is no password`,
+      session: [step(mfa)],
+      requirePassword: true,
+      expected: fail('password-required'),
+    },
+    { name: `${mfa} alone never issues tokens`, session: [step(mfa)], expected: CHALLENGE },
+  ]),
+  {
+    name: 'a remembered device proven (DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER): the code',
+    session: [step('DEVICE_SRP_AUTH'), step('DEVICE_PASSWORD_VERIFIER')],
+    expected: CHALLENGE,
+  },
+  {
+    name: 'a device after the password, then the code: tokens',
+    session: [srp(), password(true), step('DEVICE_SRP_AUTH'), step('DEVICE_PASSWORD_VERIFIER'), otp('new', true)],
+    requirePassword: true,
+    expected: TOKENS,
+  },
+  {
+    name: 'a device is no password',
+    session: [step('DEVICE_SRP_AUTH'), step('DEVICE_PASSWORD_VERIFIER')],
+    requirePassword: true,
+    expected: fail('password-required'),
+  },
+  {
+    name: 'a device that fails its proof fails',
+    session: [step('DEVICE_SRP_AUTH'), step('DEVICE_PASSWORD_VERIFIER', false)],
+    expected: fail('device-failed'),
+  },
+  {
+    name: 'a Cognito step after a custom challenge',
+    session: [otp('new', false), step('SMS_MFA')],
+    expected: fail('unexpected-challenge'),
+  },
+  {
+    name: 'a challenge name the guide does not list',
+    session: [step('SELECT_CHALLENGE')],
     expected: fail('unexpected-challenge'),
   },
   { name: 'password required, none given', session: [], requirePassword: true, expected: fail('password-required') },
