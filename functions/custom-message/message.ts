@@ -4,6 +4,7 @@
  * `linkParameter`) as the values, so that Cognito substitutes the code and user name itself. Each part
  * is checked with the library's rules as Cognito will count it (placeholders substituted); a part over
  * a limit falls back to its short form, and one that still does not fit is left to Cognito's default.
+ * The e-mail is composed only for a pool that sends through SES: any other pool sends its own.
  */
 import type { EmailSendingAccount } from '../../shared/events/definition.ts';
 import {

@@ -1,6 +1,7 @@
 /** `npx serverless package`: offline, one zip per function, every trigger wired to its pool, one role each. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -139,10 +140,8 @@ describe('serverless package', () => {
 
   it("sends the pool's e-mail through SES from mailFrom, and sets the custom message function to the same account", () => {
     const pool = template.Resources.CognitoUserPoolUsers?.Properties.EmailConfiguration;
-    // One condition decides both (infra/cognito.existing-false.yml): mailFrom set, SES.
-    expect(template.Conditions?.PoolSendsEmailWithSes).toEqual({
-      'Fn::Not': [{ 'Fn::Equals': ['no-reply@example.com', ''] }],
-    });
+    // One value decides both (infra/email-sending-account.cjs): mailFrom set, SES.
+    expect(template.Conditions?.PoolSendsEmailWithSes).toEqual({ 'Fn::Equals': ['DEVELOPER', 'DEVELOPER'] });
     expect(pool).toEqual({
       'Fn::If': [
         'PoolSendsEmailWithSes',
@@ -160,15 +159,6 @@ describe('serverless package', () => {
       pool: expect.objectContaining({ EmailSendingAccount: 'DEVELOPER' }),
       function: 'DEVELOPER',
     });
-    // Without mailFrom, both fall back to Cognito's own e-mail.
-    const withoutMailFrom: Template = {
-      ...template,
-      Conditions: { PoolSendsEmailWithSes: { 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] } },
-    };
-    expect(emailAccounts(withoutMailFrom, 'CognitoUserPoolUsers')).toEqual({
-      pool: { EmailSendingAccount: 'COGNITO_DEFAULT' },
-      function: 'COGNITO_DEFAULT',
-    });
     // The property names and values are Cognito's (EmailConfigurationType, which CloudFormation mirrors).
     const model = cognitoEmailConfigurationModel();
     expect(model.members).toEqual(expect.arrayContaining(['SourceArn', 'EmailSendingAccount', 'From']));
@@ -179,6 +169,28 @@ describe('serverless package', () => {
       expect(model.members).toEqual(expect.arrayContaining(Object.keys(branch as object)));
       expect(model.accounts).toContain((branch as { EmailSendingAccount: string }).EmailSendingAccount);
     }
+  });
+
+  it("decides the account from mailFrom for the stack's pool, from emailSendingAccount for an existing one", async () => {
+    const resolve = createRequire(import.meta.url)(join(ROOT, 'infra', 'email-sending-account.cjs')) as (input: {
+      resolveVariable: (variable: string) => Promise<string>;
+    }) => Promise<string>;
+    const withParams = (params: Record<string, string>) =>
+      resolve({
+        resolveVariable: async (variable) => {
+          const [name, fallback] = variable.replace(/^param:/u, '').split(/,\s*/u);
+          return params[name ?? ''] ?? (fallback === "''" ? '' : 'unset');
+        },
+      });
+    await expect(withParams({ existingPool: 'false', mailFrom: 'no-reply@example.com' })).resolves.toBe('DEVELOPER');
+    await expect(withParams({ existingPool: 'false', mailFrom: '' })).resolves.toBe('COGNITO_DEFAULT');
+    await expect(withParams({ existingPool: 'false' })).resolves.toBe('COGNITO_DEFAULT');
+    await expect(
+      withParams({ existingPool: 'true', emailSendingAccount: 'DEVELOPER', mailFrom: 'a@b.example' }),
+    ).resolves.toBe('DEVELOPER');
+    await expect(withParams({ existingPool: 'true', emailSendingAccount: 'SES' })).rejects.toThrow(
+      'emailSendingAccount',
+    );
   });
 
   it('lets pre-token-generation only read the entitlements table', () => {
@@ -430,6 +442,22 @@ describe('serverless package', () => {
     } finally {
       rmSync(existing, { recursive: true, force: true });
     }
+  }, 120_000);
+
+  it('runs custom message with serverless invoke local, its account resolved (not a CloudFormation condition)', () => {
+    const run = spawnSync(
+      join(ROOT, 'node_modules', '.bin', 'serverless'),
+      ['invoke', 'local', '-f', 'customMessage', '-p', 'events/custom-message/CustomMessage_SignUp.json'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.status).toBe(0);
+    const printed = JSON.parse(run.stdout.slice(run.stdout.indexOf('{\n'))) as {
+      response: Record<string, string | null>;
+    };
+    // mailFrom is set by default: a DEVELOPER pool, so the e-mail is ours.
+    expect(printed.response.emailSubject).toBe('Your Example verification code');
+    expect(printed.response.emailMessage).toContain('{####}');
+    expect(printed.response.smsMessage).toContain('{####}');
   }, 120_000);
 
   it('runs a function with serverless invoke local', () => {
