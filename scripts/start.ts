@@ -56,6 +56,7 @@ const info: StackFile = {
     userPoolId: stack.cognito.userPoolId,
     clientId: stack.cognito.clientId,
     confirmationCode: stack.cognito.confirmationCode,
+    emailSendingAccount: stack.emailSendingAccount,
   },
   dynamodb: { endpoint: stack.dynamodb.endpoint },
   ses: { endpoint: stack.ses.endpoint },
@@ -70,6 +71,12 @@ writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
 print('cognito-triggers local stack is up');
 print(
   `  Cognito   ${info.cognito.endpoint}  pool ${info.cognito.userPoolId}  client ${info.cognito.clientId}  code ${info.cognito.confirmationCode}`,
+);
+print(
+  `            e-mail sending account ${stack.emailSendingAccount}` +
+    (stack.emailSendingAccount === 'DEVELOPER'
+      ? ' (custom messages carry our e-mail)'
+      : ' (custom messages: SMS only)'),
 );
 print(`  DynamoDB  ${info.dynamodb.endpoint}  tables ${Object.values(info.tables).join(', ')}`);
 print(`  SES       ${info.ses.endpoint}  (mail: GET ${info.ses.endpoint}/store)`);

@@ -4,10 +4,24 @@
  * `linkParameter`) as the values, so that Cognito substitutes the code and user name itself. Each part
  * is checked with the library's rules as Cognito will count it (placeholders substituted); a part over
  * a limit falls back to its short form, and one that still does not fit is left to Cognito's default.
+ * The e-mail is composed only for a pool that sends through SES: any other pool sends its own.
  */
-import { customMessage, type CustomMessageEvent, type CustomMessageResponse, type CustomMessageSource } from '../../shared/events/triggers/custom-message.ts';
+import type { EmailSendingAccount } from '../../shared/events/definition.ts';
+import {
+  customMessage,
+  type CustomMessageEvent,
+  type CustomMessageResponse,
+  type CustomMessageSource,
+} from '../../shared/events/triggers/custom-message.ts';
 import { displayName } from '../../shared/mail/templates.ts';
-import { renderEmail, renderSmsForms, resolveLocale, type Branding, type Locale, type MessageKind } from '../../shared/messages/index.ts';
+import {
+  renderEmail,
+  renderSmsForms,
+  resolveLocale,
+  type Branding,
+  type Locale,
+  type MessageKind,
+} from '../../shared/messages/index.ts';
 
 export interface CustomMessageSettings {
   branding: Branding;
@@ -15,6 +29,12 @@ export interface CustomMessageSettings {
   /** How the pool verifies sign-up e-mail addresses: with a code, or with a link (CONFIRM_WITH_LINK). */
   verification: 'code' | 'link';
   signInCodeMinutes: number;
+  /**
+   * The pool's e-mail sending account. Cognito takes an e-mail subject and body from this trigger only
+   * from a DEVELOPER (SES) pool and refuses the whole answer otherwise, so a COGNITO_DEFAULT pool gets
+   * the SMS alone and sends its own e-mail template.
+   */
+  emailSendingAccount: EmailSendingAccount;
 }
 
 type Action = CustomMessageSource extends `CustomMessage_${infer A}` ? A : never;
@@ -36,9 +56,9 @@ export interface ComposedMessage {
   /** Parts answered in their short form, and parts left to Cognito's default because none fitted. */
   shortForms: Array<'email' | 'sms'>;
   defaults: Array<'email' | 'sms'>;
+  /** True when the pool's account leaves the e-mail to the pool (COGNITO_DEFAULT): not a fallback. */
+  emailByPool: boolean;
 }
-
-const fits = (event: CustomMessageEvent, answer: CustomMessageResponse) => customMessage.rules(event, answer).length === 0;
 
 export function composeCustomMessage(event: CustomMessageEvent, settings: CustomMessageSettings): ComposedMessage {
   const action = event.triggerSource.slice('CustomMessage_'.length) as Action;
@@ -60,21 +80,30 @@ export function composeCustomMessage(event: CustomMessageEvent, settings: Custom
   const shortForms: ComposedMessage['shortForms'] = [];
   const defaults: ComposedMessage['defaults'] = [];
   const response: CustomMessageResponse = { smsMessage: null, emailMessage: null, emailSubject: null };
+  const context = { emailSendingAccount: settings.emailSendingAccount };
+  const fits = (answer: CustomMessageResponse) => customMessage.rules(event, answer, context).length === 0;
 
-  const emails = (['full', 'short'] as const).map((form) => renderEmail(kind, locale, emailValues, settings.branding, { form }));
-  const email = emails.findIndex((e) => fits(event, { emailMessage: e.html, emailSubject: e.subject, smsMessage: null }));
-  if (email >= 0) {
-    response.emailSubject = emails[email]?.subject ?? null;
-    response.emailMessage = emails[email]?.html ?? null;
-    if (email > 0) shortForms.push('email');
-  } else defaults.push('email');
+  const emailByPool = settings.emailSendingAccount !== 'DEVELOPER';
+  if (!emailByPool) {
+    const emails = (['full', 'short'] as const).map((form) =>
+      renderEmail(kind, locale, emailValues, settings.branding, { form }),
+    );
+    const email = emails.findIndex((e) => fits({ emailMessage: e.html, emailSubject: e.subject, smsMessage: null }));
+    if (email >= 0) {
+      response.emailSubject = emails[email]?.subject ?? null;
+      response.emailMessage = emails[email]?.html ?? null;
+      if (email > 0) shortForms.push('email');
+    } else defaults.push('email');
+  }
 
   const { full, short } = renderSmsForms(smsKind, locale, values, settings.branding);
-  const sms = [full, short].find((candidate) => fits(event, { smsMessage: candidate, emailMessage: null, emailSubject: null }));
+  const sms = [full, short].find((candidate) =>
+    fits({ smsMessage: candidate, emailMessage: null, emailSubject: null }),
+  );
   if (sms !== undefined) {
     response.smsMessage = sms;
     if (sms !== full) shortForms.push('sms');
   } else defaults.push('sms');
 
-  return { response, kind, locale, shortForms, defaults };
+  return { response, kind, locale, shortForms, defaults, emailByPool };
 }

@@ -160,6 +160,8 @@ export async function run(): Promise<SuiteResult> {
       ...LOCAL_MAIL_ENVIRONMENT,
       ...LOCAL_PASSWORDLESS_ENVIRONMENT,
       MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
+      // Custom message composes its e-mail as well, as for the stack's pool (mailFrom set: SES).
+      MESSAGES_EMAIL_SENDING_ACCOUNT: 'DEVELOPER',
       // As the local stack runs the custom senders: no local KMS (the sample events' codes are sealed for
       // the local keyring) and no local SNS (SMS to an outbox folder of this run).
       CODE_KEYRING: 'local',

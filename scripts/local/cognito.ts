@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { EmailSendingAccount } from '../../shared/events/definition.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb.ts';
 import { freePort, httpOk, LOCALHOST } from './ports.ts';
 import { startProcess, waitUntilReady } from './processes.ts';
@@ -32,6 +33,31 @@ export interface CognitoOptions {
   timeoutMs?: number;
   /** Receives each line cognito-local logs. */
   onOutput?: (line: string) => void;
+  /**
+   * The pool's e-mail sending account and, for DEVELOPER, its SES FROM address (poolEmailConfiguration).
+   * Default: COGNITO_DEFAULT, as a pool created without EmailConfiguration.
+   */
+  email?: PoolEmail;
+}
+
+export interface PoolEmail {
+  account: EmailSendingAccount;
+  from?: string;
+}
+
+/**
+ * The pool's EmailConfiguration, as infra/cognito.existing-false.yml sets it: with SES (DEVELOPER), the
+ * identity and FROM address; otherwise Cognito's own. cognito-local only stores and describes it (the
+ * message-account stand-in applies what it means to custom messages).
+ */
+export function poolEmailConfiguration(email: PoolEmail = { account: 'COGNITO_DEFAULT' }): Record<string, string> {
+  if (email.account !== 'DEVELOPER') return { EmailSendingAccount: 'COGNITO_DEFAULT' };
+  const from = email.from ?? 'no-reply@cognito-triggers.local';
+  return {
+    EmailSendingAccount: 'DEVELOPER',
+    SourceArn: `arn:aws:ses:${LOCAL_REGION}:000000000000:identity/${from}`,
+    From: from,
+  };
 }
 
 export interface LocalCognito {
@@ -69,7 +95,7 @@ function attribute(name: string, type: 'String' | 'Boolean' | 'Number', mutable 
  * (no defaults merged in), and checks attribute updates against SchemaAttributes, so every attribute
  * a test may update is listed.
  */
-export function userPoolFile(userPoolId: string) {
+export function userPoolFile(userPoolId: string, email?: PoolEmail) {
   return {
     Users: {},
     Options: {
@@ -90,6 +116,7 @@ export function userPoolFile(userPoolId: string) {
         },
       },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      EmailConfiguration: poolEmailConfiguration(email),
       SchemaAttributes: [
         attribute('sub', 'String', false, true),
         attribute('email', 'String', true, true),
@@ -162,7 +189,7 @@ export async function startCognitoLocal(options: CognitoOptions): Promise<LocalC
   const dbDir = join(dataDir, '.cognito', 'db');
   mkdirSync(dbDir, { recursive: true });
   writeJson(join(dataDir, '.cognito', 'config.json'), cognitoConfigFile(options.lambdaEndpoint, options.triggers));
-  writeJson(join(dbDir, `${userPoolId}.json`), userPoolFile(userPoolId));
+  writeJson(join(dbDir, `${userPoolId}.json`), userPoolFile(userPoolId, options.email));
   writeJson(join(dbDir, 'clients.json'), clientsFile(userPoolId, clientId));
 
   const port = options.port ?? (await freePort());

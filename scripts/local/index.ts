@@ -7,6 +7,7 @@ export * from './ses.ts';
 export * from './cognito.ts';
 export * from './lambda-server.ts';
 export * from './link-shim.ts';
+export * from './message-account.ts';
 export * from './stack.ts';
 export * from './demo-data.ts';
 export * from './custom-auth.ts';

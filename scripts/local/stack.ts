@@ -11,10 +11,12 @@ import type { TriggerHandler } from '../../shared/runtime/index.ts';
 import { TABLE_VARIABLES, type TableKey } from '../../shared/stores/table-names.ts';
 import { importS3Client } from '../../shared/aws/s3.ts';
 import { buildFunctions, DIST, functionNames, jobFunctionNames, ROOT } from '../build.ts';
-import { startCognitoLocal, type CognitoTrigger, type LocalCognito } from './cognito.ts';
+import type { CognitoTrigger, LocalCognito } from './cognito.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
+import { startCognitoWithEmailAccount } from './message-account.ts';
+import { EMAIL_SENDING_ACCOUNTS, type EmailSendingAccount } from '../../shared/events/definition.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
 import { startTokenGeneration } from './token-generation.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
@@ -86,7 +88,14 @@ const CUSTOM_AUTH_TRIGGERS: ReadonlySet<string> = new Set([
 
 /** What `.local/stack.json` holds: the endpoints and ids a script or test needs to reach the stack. */
 export interface StackFile {
-  cognito: { endpoint: string; userPoolId: string; clientId: string; confirmationCode: string };
+  cognito: {
+    endpoint: string;
+    userPoolId: string;
+    clientId: string;
+    confirmationCode: string;
+    /** The pool's EmailSendingAccount (and the custom message function's). */
+    emailSendingAccount?: EmailSendingAccount;
+  };
   dynamodb: { endpoint: string };
   ses: { endpoint: string };
   lambda: { endpoint: string };
@@ -136,8 +145,24 @@ export interface StackOptions {
   environment?: Record<string, string>;
 }
 
+/**
+ * The local pool's e-mail sending account, and so the custom message function's setting: one value for
+ * both, as serverless.yml derives both from `mailFrom`. DEVELOPER by default, since the local stack
+ * has a FROM address and an SES, as a deployed stack with `mailFrom` set; `npm start -- --env
+ * MESSAGES_EMAIL_SENDING_ACCOUNT=COGNITO_DEFAULT` gives a pool that sends with Cognito's own e-mail.
+ */
+export function localEmailSendingAccount(environment: Record<string, string | undefined>): EmailSendingAccount {
+  const wanted = environment.MESSAGES_EMAIL_SENDING_ACCOUNT ?? 'DEVELOPER';
+  const account = EMAIL_SENDING_ACCOUNTS.find((known) => known === wanted);
+  if (!account)
+    throw new UsageError(`MESSAGES_EMAIL_SENDING_ACCOUNT: expected one of ${EMAIL_SENDING_ACCOUNTS.join(', ')}`);
+  return account;
+}
+
 export interface LocalStack {
   cognito: LocalCognito;
+  /** The pool's EmailSendingAccount, which the custom message function is configured with too. */
+  emailSendingAccount: EmailSendingAccount;
   /** What clients should talk to: cognito-local behind the AdminLinkProviderForUser shim. */
   cognitoEndpoint: string;
   dynamodb: LocalDynamoDb;
@@ -166,6 +191,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
   const jobs = jobFunctionNames();
   await buildFunctions([...names, ...jobs]);
   const tables = localTableNames();
+  const emailSendingAccount = localEmailSendingAccount({ ...process.env, ...options.environment });
   const stopping: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stopping.reverse()) await stop().catch(() => undefined);
@@ -196,9 +222,16 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
         return trigger && CALLED_BY_COGNITO_LOCAL.has(trigger) ? [[trigger, name]] : [];
       }),
     );
-    const cognito = await startCognitoLocal({ lambdaEndpoint: lambda.endpoint, triggers });
-    stopping.push(cognito.stop);
-    const shim = await startLinkShim(cognito.endpoint);
+    // cognito-local calls the functions, and is called, through the stand-in that answers custom
+    // messages as Cognito does for the pool's e-mail account (message-account.ts).
+    const pool = await startCognitoWithEmailAccount({
+      lambdaEndpoint: lambda.endpoint,
+      triggers,
+      email: { account: emailSendingAccount, from: LOCAL_MAIL_ENVIRONMENT.MAIL_FROM },
+    });
+    stopping.push(pool.stop);
+    const { cognito } = pool;
+    const shim = await startLinkShim(pool.endpoint);
     stopping.push(shim.stop);
     // Password and refresh sign-ins get their groups, roles and whole pre token answer here.
     const tokenGeneration = await startTokenGeneration({
@@ -231,6 +264,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ...tableEnvironment(tables),
       ...LOCAL_MAIL_ENVIRONMENT,
       ...LOCAL_PASSWORDLESS_ENVIRONMENT,
+      MESSAGES_EMAIL_SENDING_ACCOUNT: emailSendingAccount,
       // cognito-local does not mark the e-mail verified on ConfirmSignUp, as Cognito does.
       MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
       // No local KMS or SNS: the custom senders decrypt with the local keyring, SMS go to the outbox.
@@ -246,6 +280,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 
     return {
       cognito,
+      emailSendingAccount,
       cognitoEndpoint: customAuth.endpoint,
       dynamodb,
       ses,

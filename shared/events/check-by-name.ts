@@ -4,6 +4,7 @@
  * every function's bundle) uses the definition-based forms in check.ts instead.
  */
 import { checkResponseWith, parseEventWith, responseProblemsWith } from './check.ts';
+import type { ResponseCheckContext } from './definition.ts';
 import { TRIGGERS, type DefinitionOf, type TriggerEvents, type TriggerName } from './registry.ts';
 
 /** The registry's definition of a trigger, typed by its name. */
@@ -21,8 +22,9 @@ export function responseProblems<N extends TriggerName>(
   trigger: N,
   event: TriggerEvents[N],
   result: unknown,
+  context: ResponseCheckContext = {},
 ): string[] {
-  return responseProblemsWith(definitionOf(trigger), event, result);
+  return responseProblemsWith(definitionOf(trigger), event, result, context);
 }
 
 /** checkResponseWith, by trigger name. */
@@ -30,6 +32,7 @@ export function checkResponse<N extends TriggerName>(
   trigger: N,
   event: TriggerEvents[N],
   result: unknown,
+  context: ResponseCheckContext = {},
 ): TriggerEvents[N] {
-  return checkResponseWith(definitionOf(trigger), event, result);
+  return checkResponseWith(definitionOf(trigger), event, result, context);
 }

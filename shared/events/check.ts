@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { formatViolations } from './rules.ts';
-import type { TriggerDefinition } from './definition.ts';
+import type { ResponseCheckContext, TriggerDefinition } from './definition.ts';
 
 export class EventValidationError extends Error {
   override readonly name = 'EventValidationError';
@@ -107,11 +107,15 @@ export function parseEventWith<Event, Response, Name extends string>(
   return input as Event;
 }
 
-/** Problems Cognito would have with this answer to this event; empty when it would accept it. */
+/**
+ * Problems Cognito would have with this answer to this event; empty when it would accept it. `context`
+ * says what the event does not (the pool's e-mail sending account); left out, Cognito's defaults apply.
+ */
 export function responseProblemsWith<Event, Response, Name extends string>(
   definition: TriggerDefinition<Event, Response, Name>,
   event: Event,
   result: unknown,
+  context: ResponseCheckContext = {},
 ): string[] {
   if (typeof result !== 'object' || result === null || Array.isArray(result)) {
     return [`(result): expected the event object, got ${describeType(result)}`];
@@ -123,7 +127,7 @@ export function responseProblemsWith<Event, Response, Name extends string>(
     return problemsOf(shape.issues, answer).map((problem) => `response.${problem}`);
   }
   // The shape check passed, so the answer is what the rules are written for.
-  return definition.rules(event, answer as Response).map((v) => formatViolations([v]));
+  return definition.rules(event, answer as Response, context).map((v) => formatViolations([v]));
 }
 
 /** Throws a ResponseValidationError naming every rule the answer breaks. */
@@ -131,8 +135,9 @@ export function checkResponseWith<Event, Response, Name extends string>(
   definition: TriggerDefinition<Event, Response, Name>,
   event: Event,
   result: unknown,
+  context: ResponseCheckContext = {},
 ): Event {
-  const problems = responseProblemsWith(definition, event, result);
+  const problems = responseProblemsWith(definition, event, result, context);
   if (problems.length) throw new ResponseValidationError(definition.name, problems);
   return result as Event;
 }

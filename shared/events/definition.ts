@@ -7,6 +7,23 @@ export interface EventKind {
   readonly version: string;
 }
 
+/** A user pool's e-mail sending account (`EmailConfiguration.EmailSendingAccount`). */
+export const EMAIL_SENDING_ACCOUNTS = ['COGNITO_DEFAULT', 'DEVELOPER'] as const;
+export type EmailSendingAccount = (typeof EMAIL_SENDING_ACCOUNTS)[number];
+
+/**
+ * What a response rule may need to know about the user pool that the event does not say. The caller
+ * supplies it as data (the runtime, from the function's configuration), so that this library depends on
+ * nothing of ours.
+ */
+export interface ResponseCheckContext {
+  /**
+   * Decides whether a custom message may carry an e-mail. Absent means COGNITO_DEFAULT, as for a pool
+   * without EmailConfiguration (the guide: "otherwise, the value is COGNITO_DEFAULT").
+   */
+  readonly emailSendingAccount?: EmailSendingAccount;
+}
+
 /**
  * Everything the library knows about one trigger: its name, what Cognito sends, what Cognito accepts
  * back, the rules beyond shape that Cognito enforces on the answer, and a realistic default event per
@@ -20,7 +37,7 @@ export interface TriggerDefinition<Event, Response, Name extends string = string
   readonly event: v.GenericSchema;
   /** The shape of the answer; a function where the shape depends on the event (e.g. its version). */
   readonly response: v.GenericSchema | ((event: Event) => v.GenericSchema);
-  readonly rules: (event: Event, response: Response) => Violation[];
+  readonly rules: (event: Event, response: Response, context: ResponseCheckContext) => Violation[];
   readonly sample: (kind: EventKind) => Event;
 }
 

@@ -13,6 +13,7 @@ import type { Context } from 'aws-lambda';
 // Leaf modules only, never the events barrel: the barrel brings the registry, and with it every
 // trigger's schemas, into each function's bundle (test/unit/runtime/bundles.test.ts).
 import { checkResponseWith, parseEventWith, responseProblemsWith } from '../events/check.ts';
+import type { ResponseCheckContext } from '../events/definition.ts';
 import { FUNCTION_FOLDERS } from '../events/folders.ts';
 import type { DefinitionOf, TriggerEvents, TriggerName } from '../events/registry.ts';
 import { startBudget, type Budget } from './budget.ts';
@@ -51,6 +52,12 @@ export interface TriggerOptions<Config> {
   config?: () => Config;
   /** Required, with no default: every function states what its failure means for the user. */
   failureMode: FailureMode;
+  /**
+   * What the response check must know about the pool that the event does not say (custom message: the
+   * pool's e-mail sending account), from the configuration. Left out, the library assumes Cognito's
+   * defaults.
+   */
+  responseContext?: (config: Config) => ResponseCheckContext;
 }
 
 export type Outcome = 'allowed' | 'denied' | 'error';
@@ -142,11 +149,11 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
    * open: none of them has rules on an untouched event); undefined otherwise, and the function fails
    * closed after all.
    */
-  const untouchedAnswer = (pristine: string | undefined): unknown => {
+  const untouchedAnswer = (pristine: string | undefined, checkContext: ResponseCheckContext): unknown => {
     if (pristine === undefined) return undefined;
     try {
       const answer: unknown = JSON.parse(pristine);
-      const problems = responseProblemsWith(definition, answer as TriggerEvents[N], answer);
+      const problems = responseProblemsWith(definition, answer as TriggerEvents[N], answer, checkContext);
       if (problems.length === 0) return answer;
       log.error('cannot fail open: the event as received is not an answer Cognito accepts', { problems });
     } catch (error) {
@@ -160,8 +167,11 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
     const budget = startBudget(trigger, lambda.getRemainingTimeInMillis?.());
     log.appendKeys(correlationKeys(rawEvent));
     const pristine = failsOpen ? snapshot(rawEvent) : undefined;
+    // Cognito's defaults until the configuration says otherwise (it may be what fails).
+    let checkContext: ResponseCheckContext = {};
     try {
       const config = options.config ? options.config() : (undefined as Config);
+      if (options.responseContext) checkContext = options.responseContext(config);
       const event = parseEventWith(definition, rawEvent);
       // The custom senders' events arrive without a response object; give the policy one to fill.
       (event as { response?: object }).response ??= {};
@@ -176,7 +186,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
         Promise.resolve().then(() => policy(event, context)),
         budget.deadline,
       );
-      checkResponseWith(definition, event, result);
+      checkResponseWith(definition, event, result, checkContext);
       record('allowed', startedAt);
       return result;
     } catch (error) {
@@ -185,7 +195,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
         record('denied', startedAt);
         throw error;
       }
-      const answer = failsOpen ? untouchedAnswer(pristine) : undefined;
+      const answer = failsOpen ? untouchedAnswer(pristine, checkContext) : undefined;
       if (answer !== undefined) {
         log.error('trigger failed; the user goes on (this function fails open)', asError(error));
         metrics.addMetric('FailedOpen', MetricUnit.Count, 1);

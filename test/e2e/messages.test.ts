@@ -4,6 +4,10 @@
  *   endpoint) on sign-up, resend and forgot password, and prints what it would deliver on its console
  *   instead of sending it; the test reads that console and checks the message is ours: in the user's
  *   language, with the code substituted, Cognito's placeholders gone.
+ * - Each pool e-mail sending account: cognito-local behind the stand-in that holds custom messages to
+ *   the pool's account as Cognito does (scripts/local/message-account.ts). A DEVELOPER pool delivers
+ *   our e-mail; a COGNITO_DEFAULT pool our SMS and its own e-mail; a function set to DEVELOPER on a
+ *   COGNITO_DEFAULT pool fails the sign-up as Cognito would (InvalidLambdaResponseException).
  * - The custom senders, which cognito-local cannot drive (they need KMS), are invoked through the same
  *   Lambda endpoint with the event Cognito would send, the code encrypted as `npm run encrypt-code` does;
  *   the e-mail is read back from the local SES, the SMS from the outbox.
@@ -14,11 +18,22 @@ import { join } from 'node:path';
 import {
   AdminCreateUserCommand,
   AdminUpdateUserAttributesCommand,
+  DescribeUserPoolCommand,
   ForgotPasswordCommand,
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { cognitoClientFor, startCognitoLocal, type LocalCognito } from '../../scripts/local/index.ts';
+import {
+  cognitoClientFor,
+  INVALID_LAMBDA_RESPONSE,
+  LOCAL_MAIL_ENVIRONMENT,
+  startCognitoWithEmailAccount,
+  startLambdaServer,
+  type CognitoWithEmailAccount,
+  type LocalCognito,
+  type LocalLambda,
+} from '../../scripts/local/index.ts';
+import type { EmailSendingAccount } from '../../shared/events/index.ts';
 import { encryptCode } from '../../shared/codes/encrypt.ts';
 import { buildEvent } from '../../shared/events/index.ts';
 import { invokeFunction, mailTo, stack, uniqueEmail } from '../helpers/stack.ts';
@@ -52,6 +67,7 @@ function deliveries(lines: readonly string[]): Delivery[] {
 }
 
 describe('custom message through cognito-local', () => {
+  let pool: CognitoWithEmailAccount;
   let cognito: LocalCognito;
   let idp: CognitoIdentityProviderClient;
   const lines: string[] = [];
@@ -60,18 +76,26 @@ describe('custom message through cognito-local', () => {
   beforeAll(async () => {
     // cognito-local draws its box as wide as the terminal, wrapping longer lines: no wrapping here.
     process.env.COLUMNS = '100000';
-    cognito = await startCognitoLocal({
+    // The pool sends with SES, as the stack's (npm start), whose function is set to the same account.
+    expect(stack.cognito.emailSendingAccount).toBe('DEVELOPER');
+    const stackIdp = cognitoClientFor(stack.cognito.endpoint);
+    const described = await stackIdp.send(new DescribeUserPoolCommand({ UserPoolId: stack.cognito.userPoolId }));
+    stackIdp.destroy();
+    expect(described.UserPool?.EmailConfiguration).toMatchObject({ EmailSendingAccount: 'DEVELOPER' });
+    pool = await startCognitoWithEmailAccount({
       lambdaEndpoint: stack.lambda.endpoint,
       triggers: { CustomMessage: 'custom-message' },
+      email: { account: 'DEVELOPER' },
       onOutput: (line) => lines.push(line),
     });
-    idp = cognitoClientFor(cognito.endpoint);
+    cognito = pool.cognito;
+    idp = cognitoClientFor(pool.endpoint);
   });
   afterAll(async () => {
     if (columns === undefined) delete process.env.COLUMNS;
     else process.env.COLUMNS = columns;
     idp.destroy();
-    await cognito.stop();
+    await pool.stop();
   });
 
   /** What cognito-local delivered to `address` during `action`, once its console has printed it. */
@@ -79,7 +103,9 @@ describe('custom message through cognito-local', () => {
     const before = deliveries(lines).length;
     await action();
     for (let wait = 0; wait < 50; wait += 1) {
-      const found = deliveries(lines).slice(before).find((d) => d.fields.Destination === address);
+      const found = deliveries(lines)
+        .slice(before)
+        .find((d) => d.fields.Destination === address);
       if (found) return found;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -114,7 +140,9 @@ describe('custom message through cognito-local', () => {
 
     // The app's choice in this session wins over the user's attribute.
     const forgot = await deliveredTo(email, () =>
-      idp.send(new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: email, ClientMetadata: { locale: 'fr' } })),
+      idp.send(
+        new ForgotPasswordCommand({ ClientId: cognito.clientId, Username: email, ClientMetadata: { locale: 'fr' } }),
+      ),
     );
     expect(forgot.fields['Email Subject']).toBe('Réinitialisez votre mot de passe Cognito Triggers (local)');
     expect(forgot.emailMessage).toContain(`>${code}</p>`);
@@ -205,6 +233,119 @@ describe('custom message through cognito-local', () => {
   });
 });
 
+describe("custom message and the pool's e-mail sending account (guide: user-pool-lambda-custom-message)", () => {
+  const columns = process.env.COLUMNS;
+  const started: Array<{ stop(): Promise<void> }> = [];
+  /** The custom message function set to COGNITO_DEFAULT, served from this process. */
+  let cognitoDefaultFunction: LocalLambda;
+
+  beforeAll(async () => {
+    process.env.COLUMNS = '100000';
+    Object.assign(process.env, LOCAL_MAIL_ENVIRONMENT, { MESSAGES_EMAIL_SENDING_ACCOUNT: 'COGNITO_DEFAULT' });
+    // Imported after the setting: the function reads its configuration once, at its first invocation.
+    const { handler } = await import('../../functions/custom-message/handler.ts');
+    cognitoDefaultFunction = await startLambdaServer({ 'custom-message': handler });
+    started.push(cognitoDefaultFunction);
+  });
+  afterAll(async () => {
+    if (columns === undefined) delete process.env.COLUMNS;
+    else process.env.COLUMNS = columns;
+    for (const server of started.reverse()) await server.stop();
+  });
+
+  /** A pool with this account whose custom message function is served at `lambdaEndpoint`. */
+  async function poolWith(account: EmailSendingAccount, lambdaEndpoint: string) {
+    const lines: string[] = [];
+    const pool = await startCognitoWithEmailAccount({
+      lambdaEndpoint,
+      triggers: { CustomMessage: 'custom-message' },
+      email: { account },
+      onOutput: (line) => lines.push(line),
+    });
+    started.push(pool);
+    const idp = cognitoClientFor(pool.endpoint);
+    started.push({ stop: async () => idp.destroy() });
+    const signUp = (email: string) =>
+      idp.send(
+        new SignUpCommand({
+          ClientId: pool.cognito.clientId,
+          Username: email,
+          Password: PASSWORD,
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'locale', Value: 'de' },
+          ],
+        }),
+      );
+    /** What cognito-local delivered to `address`, once printed. */
+    const deliveredTo = async (address: string): Promise<Delivery> => {
+      for (let wait = 0; wait < 50; wait += 1) {
+        const found = deliveries(lines).find((d) => d.fields.Destination === address);
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`cognito-local printed no delivery to ${address}`);
+    };
+    const describePool = async () =>
+      (await idp.send(new DescribeUserPoolCommand({ UserPoolId: pool.cognito.userPoolId }))).UserPool
+        ?.EmailConfiguration;
+    return { pool, signUp, deliveredTo, describePool };
+  }
+
+  it('DEVELOPER (SES): the user gets our e-mail, subject and body, and our SMS', async () => {
+    const { pool, signUp, deliveredTo, describePool } = await poolWith('DEVELOPER', stack.lambda.endpoint);
+    expect(await describePool()).toMatchObject({
+      EmailSendingAccount: 'DEVELOPER',
+      From: 'no-reply@cognito-triggers.local',
+    });
+    const email = uniqueEmail('account.developer');
+    await signUp(email);
+    const delivery = await deliveredTo(email);
+    const code = pool.cognito.confirmationCode;
+    expect(delivery.fields['Email Subject']).toBe('Ihr Bestätigungscode für Cognito Triggers (local)');
+    expect(delivery.emailMessage).toContain(`>${code}</p>`);
+    expect(delivery.fields['SMS Message']).toContain(`Ihr Bestätigungscode lautet ${code}`);
+    expect(pool.standIn.refusals).toEqual([]);
+  });
+
+  it("COGNITO_DEFAULT: the sign-up succeeds; our SMS, and the pool's own e-mail (no subject or body of ours)", async () => {
+    const { pool, signUp, deliveredTo, describePool } = await poolWith(
+      'COGNITO_DEFAULT',
+      cognitoDefaultFunction.endpoint,
+    );
+    expect(await describePool()).toEqual({ EmailSendingAccount: 'COGNITO_DEFAULT' });
+    const email = uniqueEmail('account.cognito-default');
+    await expect(signUp(email)).resolves.toMatchObject({ UserConfirmed: false });
+    const delivery = await deliveredTo(email);
+    const code = pool.cognito.confirmationCode;
+    expect(delivery.fields.Code).toBe(code);
+    expect(delivery.fields['Email Subject']).toBeUndefined();
+    expect(delivery.emailMessage).toBe('');
+    expect(delivery.fields['SMS Message']).toBe(
+      `Cognito Triggers (local): Ihr Bestätigungscode lautet ${code}. Nicht angefordert? Dann ignorieren Sie diese Nachricht.`,
+    );
+    const answered = cognitoDefaultFunction.invocations.at(-1);
+    expect(answered?.ok).toBe(true);
+    expect((answered?.result as { response: Record<string, unknown> }).response).toMatchObject({
+      emailMessage: null,
+      emailSubject: null,
+    });
+    expect(pool.standIn.refusals).toEqual([]);
+  });
+
+  it('a function set to DEVELOPER on a COGNITO_DEFAULT pool: the sign-up fails as in Cognito', async () => {
+    // The stack's function is set to DEVELOPER; this pool is not: the mismatch serverless.yml prevents.
+    const { pool, signUp } = await poolWith('COGNITO_DEFAULT', stack.lambda.endpoint);
+    const email = uniqueEmail('account.mismatch');
+    await expect(signUp(email)).rejects.toMatchObject({ name: INVALID_LAMBDA_RESPONSE });
+    expect(pool.standIn.refusals).toHaveLength(1);
+    expect(pool.standIn.refusals[0]?.problems).toEqual([
+      "emailMessage is allowed only when the pool's EmailSendingAccount is DEVELOPER",
+      "emailSubject is allowed only when the pool's EmailSendingAccount is DEVELOPER",
+    ]);
+  });
+});
+
 describe('custom senders through the Lambda endpoint', () => {
   const pool = stack.cognito.userPoolId;
   const outbox = join(process.cwd(), '.local', 'outbox');
@@ -236,7 +377,7 @@ describe('custom senders through the Lambda endpoint', () => {
     };
   }
 
-  it('e-mail: decrypts the code, sends it once through SES in the user\'s language', async () => {
+  it("e-mail: decrypts the code, sends it once through SES in the user's language", async () => {
     const email = uniqueEmail('sender.email');
     const event = await emailEvent(email, '864209');
     expect((await invokeFunction('custom-email-sender', event)).functionError).toBeUndefined();
@@ -273,7 +414,10 @@ describe('custom senders through the Lambda endpoint', () => {
     expect((await invokeFunction('custom-sms-sender', event)).functionError).toBeUndefined();
     expect((await invokeFunction('custom-sms-sender', event)).functionError).toBeUndefined();
     expect(smsTo(phone)).toEqual([
-      { to: phone, body: 'Cognito Triggers (local) : votre code de connexion est 402918, valable 3 minutes. Ne le partagez pas.' },
+      {
+        to: phone,
+        body: 'Cognito Triggers (local) : votre code de connexion est 402918, valable 3 minutes. Ne le partagez pas.',
+      },
     ]);
 
     const noPhone = { ...event, request: { ...event.request, userAttributes: { sub: randomUUID(), locale: 'fr' } } };

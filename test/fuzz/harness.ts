@@ -63,6 +63,9 @@ export interface FuzzWorld {
   readonly tables: DirectoryTables;
 }
 
+/** What the fuzzed functions' pool is, for the response checks (custom message: the e-mail account). */
+const FUZZ_POOL = { emailSendingAccount: 'DEVELOPER' } as const;
+
 /** The mapping the inbound-federation function runs with (README's example, for any provider). */
 const FEDERATION_MAPPINGS = {
   '*': {
@@ -93,6 +96,8 @@ export async function startFuzzEnvironment(): Promise<FuzzEnvironment> {
     ...LOCAL_MAIL_ENVIRONMENT,
     ...LOCAL_PASSWORDLESS_ENVIRONMENT,
     FEDERATION_ATTRIBUTE_MAPPINGS: JSON.stringify(FEDERATION_MAPPINGS),
+    // Custom message composes its e-mail too (a pool that sends with SES); answers are checked so.
+    MESSAGES_EMAIL_SENDING_ACCOUNT: FUZZ_POOL.emailSendingAccount,
     // Migration verifies a hash on every sign-in: the cheapest bcrypt for the dummy, as for the seeded
     // users (legacy-directory.ts), or 10,000 events would take the better part of an hour.
     MIGRATION_DUMMY_HASH: FUZZ_DUMMY_HASH,
@@ -459,7 +464,7 @@ export async function checkCase(
     if (failedOpen && !isDeepStrictEqual(result.answer, sent))
       throw new Error('a fail-open answer is not the event as sent');
     if (failedOpen && handler.failureMode !== 'open') throw new Error('a fail-closed function failed open');
-    const problems = responseProblems(trigger, sent as TriggerEvents[typeof trigger], result.answer);
+    const problems = responseProblems(trigger, sent as TriggerEvents[typeof trigger], result.answer, FUZZ_POOL);
     if (problems.length) throw new Error(`an answer breaks Cognito's response rules: ${problems.join('; ')}`);
   } else {
     const error = result.error;
@@ -478,7 +483,7 @@ export async function checkCase(
     // Failing open is refused only for an event that is itself no answer Cognito accepts.
     let acceptable: boolean;
     try {
-      acceptable = responseProblems(trigger, sent as TriggerEvents[typeof trigger], sent).length === 0;
+      acceptable = responseProblems(trigger, sent as TriggerEvents[typeof trigger], sent, FUZZ_POOL).length === 0;
     } catch {
       acceptable = false;
     }

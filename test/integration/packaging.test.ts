@@ -1,6 +1,7 @@
 /** `npx serverless package`: offline, one zip per function, every trigger wired to its pool, one role each. */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +9,54 @@ const ROOT = process.cwd();
 
 interface Template {
   Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Conditions?: Record<string, unknown>;
+}
+
+/**
+ * The value CloudFormation gives an expression made of Fn::If / Fn::Not / Fn::Equals / Condition over
+ * literals, with the template's own conditions (what the pool and the function get once deployed).
+ */
+function evaluate(template: Template, expression: unknown): unknown {
+  if (typeof expression !== 'object' || expression === null || Array.isArray(expression)) return expression;
+  const [[fn, args]] = Object.entries(expression) as [[string, unknown]];
+  const list = args as unknown[];
+  switch (fn) {
+    case 'Condition':
+      return evaluate(template, template.Conditions?.[args as string]);
+    case 'Fn::Not':
+      return !evaluate(template, list[0]);
+    case 'Fn::Equals':
+      return evaluate(template, list[0]) === evaluate(template, list[1]);
+    case 'Fn::If':
+      return evaluate(template, evaluate(template, { Condition: list[0] }) ? list[1] : list[2]);
+    default:
+      return expression;
+  }
+}
+
+/** The e-mail account of the pool and the custom message function's setting, as deployed. */
+function emailAccounts(template: Template, pool?: string) {
+  const functionEnvironment = template.Resources.CustomMessageLambdaFunction?.Properties.Environment as {
+    Variables: Record<string, unknown>;
+  };
+  const poolConfiguration = pool ? template.Resources[pool]?.Properties.EmailConfiguration : undefined;
+  return {
+    pool: poolConfiguration === undefined ? undefined : evaluate(template, poolConfiguration),
+    function: evaluate(template, functionEnvironment.Variables.MESSAGES_EMAIL_SENDING_ACCOUNT),
+  };
+}
+
+/** The members and values of Cognito's EmailConfigurationType, which CloudFormation's EmailConfiguration mirrors. */
+function cognitoEmailConfigurationModel() {
+  const models = join(ROOT, 'node_modules', '@aws-sdk', 'client-cognito-identity-provider', 'dist-types', 'models');
+  const text = readdirSync(models)
+    .filter((file) => file.endsWith('.d.ts'))
+    .map((file) => readFileSync(join(models, file), 'utf8'))
+    .join('\n');
+  const body = /export interface EmailConfigurationType \{([\s\S]*?)\n\}/u.exec(text)?.[1] ?? '';
+  const members = [...body.matchAll(/^ {4}(\w+)\?:/gmu)].map((match) => match[1]);
+  const accounts = /export declare const EmailSendingAccountType: \{([\s\S]*?)\}/u.exec(text)?.[1] ?? '';
+  return { members, accounts: [...accounts.matchAll(/"(\w+)"/gu)].map((match) => match[1]) };
 }
 
 function packageTo(dir: string, ...params: string[]): Template {
@@ -87,6 +136,61 @@ describe('serverless package', () => {
       Principal: 'cognito-idp.amazonaws.com',
       SourceArn: { 'Fn::GetAtt': ['CognitoUserPoolUsers', 'Arn'] },
     });
+  });
+
+  it("sends the pool's e-mail through SES from mailFrom, and sets the custom message function to the same account", () => {
+    const pool = template.Resources.CognitoUserPoolUsers?.Properties.EmailConfiguration;
+    // One value decides both (infra/email-sending-account.cjs): mailFrom set, SES.
+    expect(template.Conditions?.PoolSendsEmailWithSes).toEqual({ 'Fn::Equals': ['DEVELOPER', 'DEVELOPER'] });
+    expect(pool).toEqual({
+      'Fn::If': [
+        'PoolSendsEmailWithSes',
+        {
+          EmailSendingAccount: 'DEVELOPER',
+          SourceArn: {
+            'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/no-reply@example.com',
+          },
+          From: 'no-reply@example.com',
+        },
+        { EmailSendingAccount: 'COGNITO_DEFAULT' },
+      ],
+    });
+    expect(emailAccounts(template, 'CognitoUserPoolUsers')).toEqual({
+      pool: expect.objectContaining({ EmailSendingAccount: 'DEVELOPER' }),
+      function: 'DEVELOPER',
+    });
+    // The property names and values are Cognito's (EmailConfigurationType, which CloudFormation mirrors).
+    const model = cognitoEmailConfigurationModel();
+    expect(model.members).toEqual(expect.arrayContaining(['SourceArn', 'EmailSendingAccount', 'From']));
+    expect(model.accounts.sort()).toEqual(['COGNITO_DEFAULT', 'DEVELOPER']);
+    for (const branch of (pool as { 'Fn::If': [string, Record<string, unknown>, Record<string, unknown>] })[
+      'Fn::If'
+    ].slice(1)) {
+      expect(model.members).toEqual(expect.arrayContaining(Object.keys(branch as object)));
+      expect(model.accounts).toContain((branch as { EmailSendingAccount: string }).EmailSendingAccount);
+    }
+  });
+
+  it("decides the account from mailFrom for the stack's pool, from emailSendingAccount for an existing one", async () => {
+    const resolve = createRequire(import.meta.url)(join(ROOT, 'infra', 'email-sending-account.cjs')) as (input: {
+      resolveVariable: (variable: string) => Promise<string>;
+    }) => Promise<string>;
+    const withParams = (params: Record<string, string>) =>
+      resolve({
+        resolveVariable: async (variable) => {
+          const [name, fallback] = variable.replace(/^param:/u, '').split(/,\s*/u);
+          return params[name ?? ''] ?? (fallback === "''" ? '' : 'unset');
+        },
+      });
+    await expect(withParams({ existingPool: 'false', mailFrom: 'no-reply@example.com' })).resolves.toBe('DEVELOPER');
+    await expect(withParams({ existingPool: 'false', mailFrom: '' })).resolves.toBe('COGNITO_DEFAULT');
+    await expect(withParams({ existingPool: 'false' })).resolves.toBe('COGNITO_DEFAULT');
+    await expect(
+      withParams({ existingPool: 'true', emailSendingAccount: 'DEVELOPER', mailFrom: 'a@b.example' }),
+    ).resolves.toBe('DEVELOPER');
+    await expect(withParams({ existingPool: 'true', emailSendingAccount: 'SES' })).rejects.toThrow(
+      'emailSendingAccount',
+    );
   });
 
   it('lets pre-token-generation only read the entitlements table', () => {
@@ -185,7 +289,7 @@ describe('serverless package', () => {
     expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['logs', 'tables']);
   });
 
-  it('wires the custom senders with a key Cognito may only grant itself for this account\'s pools', () => {
+  it("wires the custom senders with a key Cognito may only grant itself for this account's pools", () => {
     const lambdaConfig = template.Resources.CognitoUserPoolUsers?.Properties.LambdaConfig as Record<string, unknown>;
     expect(lambdaConfig.CustomEmailSender).toEqual({
       LambdaArn: { 'Fn::GetAtt': ['CustomEmailSenderLambdaFunction', 'Arn'] },
@@ -196,15 +300,24 @@ describe('serverless package', () => {
       LambdaVersion: 'V1_0',
     });
     expect(lambdaConfig.KMSKeyID).toEqual({ 'Fn::GetAtt': ['CodeKey', 'Arn'] });
-    const key = template.Resources.CodeKey?.Properties as { KeySpec: string; KeyPolicy: { Statement: Array<Record<string, unknown>> } };
+    const key = template.Resources.CodeKey?.Properties as {
+      KeySpec: string;
+      KeyPolicy: { Statement: Array<Record<string, unknown>> };
+    };
     expect(key.KeySpec).toBe('SYMMETRIC_DEFAULT');
-    const cognitoStatements = key.KeyPolicy.Statement.filter((s) => JSON.stringify(s.Principal).includes('cognito-idp'));
+    const cognitoStatements = key.KeyPolicy.Statement.filter((s) =>
+      JSON.stringify(s.Principal).includes('cognito-idp'),
+    );
     expect(cognitoStatements).toEqual([
       expect.objectContaining({
         Action: ['kms:CreateGrant'],
         Condition: {
           StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*' } },
+          ArnLike: {
+            'aws:SourceArn': {
+              'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*',
+            },
+          },
         },
       }),
     ]);
@@ -215,17 +328,25 @@ describe('serverless package', () => {
       const role = template.Resources[`${fn}Role`]?.Properties as {
         Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: unknown[] } }>;
       };
-      expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['codes', 'logs', extra, 'tables'].sort());
+      expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(
+        ['codes', 'logs', extra, 'tables'].sort(),
+      );
       expect(role.Policies.find((policy) => policy.PolicyName === 'codes')?.PolicyDocument.Statement).toEqual([
         { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] } },
       ]);
-      const environment = (template.Resources[`${fn}LambdaFunction`]?.Properties.Environment as { Variables: Record<string, unknown> })
-        .Variables;
-      expect(environment).toMatchObject({ CODE_KMS_KEY_ARN: { 'Fn::GetAtt': ['CodeKey', 'Arn'] }, NOTIFICATIONS_TABLE: 'cognito-triggers-dev-notifications' });
+      const environment = (
+        template.Resources[`${fn}LambdaFunction`]?.Properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      expect(environment).toMatchObject({
+        CODE_KMS_KEY_ARN: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+        NOTIFICATIONS_TABLE: 'cognito-triggers-dev-notifications',
+      });
       expect(environment.CODE_KEYRING).toBeUndefined();
       expect(template.Resources[`${fn}LambdaFunction`]?.Properties.Timeout).toBe(30);
     }
-    const customMessageRole = template.Resources.CustomMessageRole?.Properties as { Policies: Array<{ PolicyName: string }> };
+    const customMessageRole = template.Resources.CustomMessageRole?.Properties as {
+      Policies: Array<{ PolicyName: string }>;
+    };
     expect(customMessageRole.Policies.map((policy) => policy.PolicyName)).toEqual(['logs']);
   });
 
@@ -281,20 +402,27 @@ describe('serverless package', () => {
         'userPoolId=eu-west-1_Abc123',
       );
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
+      // The stack cannot see that pool's EmailConfiguration: the custom message function follows the
+      // emailSendingAccount parameter, COGNITO_DEFAULT unless told (the setting every pool accepts).
+      expect(emailAccounts(other)).toEqual({ pool: undefined, function: 'COGNITO_DEFAULT' });
       // Pre sign-up .. pre token generation (5), custom message (1), the custom-auth triggers (3).
       expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(9);
       // The senders too; the code key lets only that pool create grants.
       for (const permission of ['CustomEmailSenderCognitoPermission', 'CustomSmsSenderCognitoPermission']) {
         expect(other.Resources[permission]?.Properties).toMatchObject({
           Principal: 'cognito-idp.amazonaws.com',
-          SourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123' },
+          SourceArn: {
+            'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+          },
         });
       }
       const keyPolicy = other.Resources.CodeKey?.Properties.KeyPolicy as { Statement: Array<Record<string, unknown>> };
       expect(keyPolicy.Statement[1]).toMatchObject({
         Condition: {
           ArnLike: {
-            'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123' },
+            'aws:SourceArn': {
+              'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+            },
           },
         },
       });
@@ -314,6 +442,22 @@ describe('serverless package', () => {
     } finally {
       rmSync(existing, { recursive: true, force: true });
     }
+  }, 120_000);
+
+  it('runs custom message with serverless invoke local, its account resolved (not a CloudFormation condition)', () => {
+    const run = spawnSync(
+      join(ROOT, 'node_modules', '.bin', 'serverless'),
+      ['invoke', 'local', '-f', 'customMessage', '-p', 'events/custom-message/CustomMessage_SignUp.json'],
+      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(run.status).toBe(0);
+    const printed = JSON.parse(run.stdout.slice(run.stdout.indexOf('{\n'))) as {
+      response: Record<string, string | null>;
+    };
+    // mailFrom is set by default: a DEVELOPER pool, so the e-mail is ours.
+    expect(printed.response.emailSubject).toBe('Your Example verification code');
+    expect(printed.response.emailMessage).toContain('{####}');
+    expect(printed.response.smsMessage).toContain('{####}');
   }, 120_000);
 
   it('runs a function with serverless invoke local', () => {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { VERSION_1, eventOf, optionalStringMap, stringMap } from '../schema.ts';
 import { characterCount, checkLength, violation, type Violation } from '../rules.ts';
-import type { EventKind, TriggerDefinition, WithResponse } from '../definition.ts';
+import type { EventKind, ResponseCheckContext, TriggerDefinition, WithResponse } from '../definition.ts';
 import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
 
 export const CUSTOM_MESSAGE_SOURCES = [
@@ -109,8 +109,27 @@ function messageLength(path: string, message: string, evt: CustomMessageEvent, m
   return [];
 }
 
-function rules(evt: CustomMessageEvent, answer: CustomMessageResponse): Violation[] {
-  const found: Violation[] = [];
+/**
+ * The guide (user-pool-lambda-custom-message, "Custom message response parameters"): "The emailMessage
+ * parameter is allowed only if the EmailSendingAccount attribute of the user pool is DEVELOPER"; if not,
+ * "Amazon Cognito throws a 400 error code ... InvalidLambdaResponseException" (the same for emailSubject).
+ * A returned value is any value but null: Cognito's own event carries null for "nothing returned".
+ */
+function accountRules(answer: CustomMessageResponse, context: ResponseCheckContext): Violation[] {
+  const account = context.emailSendingAccount ?? 'COGNITO_DEFAULT';
+  if (account === 'DEVELOPER') return [];
+  const why = `allowed only when the pool's EmailSendingAccount is DEVELOPER (it is ${account})`;
+  return (['emailMessage', 'emailSubject'] as const)
+    .filter((part) => answer[part] !== null && answer[part] !== undefined)
+    .map((part) => violation(`response.${part}`, why));
+}
+
+function rules(
+  evt: CustomMessageEvent,
+  answer: CustomMessageResponse,
+  context: ResponseCheckContext = {},
+): Violation[] {
+  const found: Violation[] = accountRules(answer, context);
   const { emailMessage, emailSubject, smsMessage } = answer;
   const limits = CUSTOM_MESSAGE_LIMITS;
   if (typeof emailMessage === 'string') {

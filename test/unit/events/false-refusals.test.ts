@@ -126,7 +126,7 @@ describe('false refusals', () => {
       event.response.emailSubject = 'Welcome';
       event.response.emailMessage = `{username} {####} ${'x'.repeat(20_000 - 18)}`;
       expect([...event.response.emailMessage]).toHaveLength(20_000);
-      expect(responseProblems('CustomMessage', event, event)).toEqual([
+      expect(responseProblems('CustomMessage', event, event, { emailSendingAccount: 'DEVELOPER' })).toEqual([
         `response.emailMessage: must be at most 20000 characters once Cognito substitutes the code and user name, got ${20_000 - 10 + email.length}`,
       ]);
     });

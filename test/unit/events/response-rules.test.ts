@@ -39,11 +39,14 @@ describe('response rules', () => {
   });
 
   describe('custom message', () => {
+    // E-mail parts are Cognito's to take only from a pool that sends with SES (its own tests below).
+    const SES = { emailSendingAccount: 'DEVELOPER' } as const;
+
     it('requires the code placeholder and, for AdminCreateUser, the user name placeholder', () => {
       const event = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_AdminCreateUser' });
       event.response.emailMessage = 'Welcome aboard, your code is {####}';
       event.response.smsMessage = 'Hi {username}';
-      expect(responseProblems('CustomMessage', event, event)).toEqual([
+      expect(responseProblems('CustomMessage', event, event, SES)).toEqual([
         'response.emailMessage: must contain the user name placeholder {username}',
         'response.smsMessage: must contain the code placeholder {####}',
       ]);
@@ -54,7 +57,7 @@ describe('response rules', () => {
       event.response.smsMessage = `{####} ${'x'.repeat(140)}`;
       event.response.emailSubject = '';
       event.response.emailMessage = `{####}${'é'.repeat(20_000)}`;
-      expect(responseProblems('CustomMessage', event, event)).toEqual([
+      expect(responseProblems('CustomMessage', event, event, SES)).toEqual([
         'response.emailMessage: must be at most 20000 characters once Cognito substitutes the code and user name, got 20006',
         'response.emailSubject: must be at least 1 characters, got 0',
         'response.smsMessage: must be at most 140 characters once Cognito substitutes the code and user name, got 147',
@@ -65,18 +68,18 @@ describe('response rules', () => {
       const event = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_SignUp' });
       event.response.emailMessage = 'Please {##Click Here##} to verify';
       event.response.emailSubject = 'Verify';
-      expect(responseProblems('CustomMessage', event, event)).toEqual([]);
+      expect(responseProblems('CustomMessage', event, event, SES)).toEqual([]);
     });
 
     it('takes the link only in sign-up e-mails: SMS and other messages need the code', () => {
       const signUp = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_SignUp' });
       signUp.response.smsMessage = 'Please {##Click Here##} to verify';
-      expect(responseProblems('CustomMessage', signUp, signUp)).toEqual([
+      expect(responseProblems('CustomMessage', signUp, signUp, SES)).toEqual([
         'response.smsMessage: must contain the code placeholder {####}',
       ]);
       const forgot = buildEvent('CustomMessage', { triggerSource: 'CustomMessage_ForgotPassword' });
       forgot.response.emailMessage = 'Please {##Click Here##} to reset';
-      expect(responseProblems('CustomMessage', forgot, forgot)).toEqual([
+      expect(responseProblems('CustomMessage', forgot, forgot, SES)).toEqual([
         'response.emailMessage: must contain the code placeholder {####}',
       ]);
     });
