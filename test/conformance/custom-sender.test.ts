@@ -279,6 +279,16 @@ describe('user-pool-lambda-custom-email-sender.md, \'CustomEmailSender_AccountTa
     expect(outcomes()).toEqual(['user-not-found']);
   });
 
+  it('the library requires only what the notice relies on: a notice without the details it shows when given passes', () => {
+    const event = captured('someone', 'BLOCK', { CITY: null, COUNTRY: null, DEVICE_NAME: null });
+    const { EVENT_ID, ONE_CLICK_LINK_VALID, ONE_CLICK_LINK_INVALID } = event.request.userAttributes;
+    const bare = {
+      ...event,
+      request: { ...event.request, userAttributes: { EVENT_ID, ONE_CLICK_LINK_VALID, ONE_CLICK_LINK_INVALID } },
+    };
+    expect(eventProblems('CustomEmailSender', bare)).toEqual([]);
+  });
+
   it('the library still refuses a notice without its one-click links, which it exists to deliver', () => {
     const event = captured('someone', 'BLOCK', { CITY: null, COUNTRY: null, DEVICE_NAME: null });
     const { ONE_CLICK_LINK_VALID: _valid, ...withoutLink } = event.request.userAttributes;

@@ -55,7 +55,8 @@ const senderEvent = <const Sources extends readonly [string, ...string[]], Reque
  * it rated (when, from where, what it did) and the two one-click links, and no `email` (the address is
  * the pool's to look up). CITY, COUNTRY and DEVICE_NAME arrive as null when Cognito could not tell
  * (DefinitelyTyped#52111, events captured from Cognito). The links and FEEDBACK_TOKEN act on the event
- * (UpdateAuthEventFeedback): secrets.
+ * (UpdateAuthEventFeedback): secrets. Required is what the notice relies on (the event's id names its
+ * delivery, the links are its point); the details are shown when given, so a missing one fails nothing.
  */
 const accountTakeOverAttributes = v.pipe(
   v.custom<Record<string, unknown>>(isPlainObject, 'expected object'),
@@ -65,13 +66,13 @@ const accountTakeOverAttributes = v.pipe(
   ),
   v.looseObject({
     EVENT_ID: v.string(),
-    USER_NAME: v.string(),
-    IP_ADDRESS: v.string(),
-    ACCOUNT_TAKE_OVER_ACTION: v.string(),
     ONE_CLICK_LINK_VALID: v.string(),
     ONE_CLICK_LINK_INVALID: v.string(),
-    LOGIN_TIME: v.string(),
-    FEEDBACK_TOKEN: v.string(),
+    USER_NAME: v.nullish(v.string()),
+    IP_ADDRESS: v.nullish(v.string()),
+    ACCOUNT_TAKE_OVER_ACTION: v.nullish(v.string()),
+    LOGIN_TIME: v.nullish(v.string()),
+    FEEDBACK_TOKEN: v.nullish(v.string()),
     CITY: v.nullish(v.string()),
     COUNTRY: v.nullish(v.string()),
     DEVICE_NAME: v.nullish(v.string()),
