@@ -3,13 +3,15 @@
  * event file and prints the response JSON on stdout (exit 0), or a one-line error on stderr (exit 1).
  *
  * With no AWS endpoint configured it brings its own: an embedded DynamoDB Local with the suite's tables
- * and demo data, cognito-local with a demo user for the functions that read the user pool, and e-mail
+ * and demo data, cognito-local with a demo user for the functions that read the user pool (and, for an
+ * account-takeover notice, the user it names, with the sample user's address), and e-mail
  * captured as JSON files in .local/outbox/ instead of sent. Handler logs go to .local/invoke.log.
  */
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseEvent, triggerOfFunction } from '../shared/events/index.ts';
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { parseEvent, SAMPLE, triggerOfFunction } from '../shared/events/index.ts';
 import { lambdaContext, redactText, type TriggerHandler } from '../shared/runtime/index.ts';
 import { buildFunctions, DIST, functionNames, ROOT } from './build.ts';
 import {
@@ -29,8 +31,42 @@ import {
 
 class InvokeError extends Error {}
 
-/** Functions that read the user pool, and so need a Cognito endpoint. */
-const USES_COGNITO = new Set(['pre-signup']);
+/**
+ * Whether the handler reads the user pool on this event, and so needs a Cognito endpoint: pre sign-up
+ * always, the e-mail sender for the account-takeover notice (its address is looked up by user name).
+ */
+const usesCognito = (name: string, event: unknown) =>
+  name === 'pre-signup' ||
+  (name === 'custom-email-sender' &&
+    (event as { triggerSource?: unknown }).triggerSource === 'CustomEmailSender_AccountTakeOverNotification');
+
+/**
+ * The user an account-takeover notice names, as the pool would hold them, with the sample user's
+ * address. The pool signs in by e-mail, so (as in Cognito) its user names are the users' subs: the
+ * event's user name is the sub (cognito-local finds a user by sub).
+ */
+async function seedNoticeUser(
+  client: ReturnType<typeof cognitoClientFor>,
+  userPoolId: string,
+  event: unknown,
+): Promise<void> {
+  const { userName } = event as { userName?: unknown };
+  if (typeof userName !== 'string') return;
+  await client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: SAMPLE.email,
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'sub', Value: userName },
+        { Name: 'email', Value: SAMPLE.email },
+        { Name: 'email_verified', Value: 'true' },
+        { Name: 'given_name', Value: SAMPLE.givenName },
+        { Name: 'locale', Value: SAMPLE.locale },
+      ],
+    }),
+  );
+}
 
 function readEvent(file: string): unknown {
   let text: string;
@@ -77,7 +113,7 @@ async function provideLocalServices(name: string, event: unknown): Promise<Stop[
   // No local SNS or KMS: SMS go to the outbox too, and codes are decrypted with the local keyring.
   if (!endpointConfigured(env, 'SNS')) defaults.SMS_OUTBOX_DIR = join(ROOT, '.local', 'outbox');
   if (!endpointConfigured(env, 'KMS')) defaults.CODE_KEYRING = 'local';
-  if (USES_COGNITO.has(name) && !endpointConfigured(env, 'COGNITO_IDENTITY_PROVIDER')) {
+  if (usesCognito(name, event) && !endpointConfigured(env, 'COGNITO_IDENTITY_PROVIDER')) {
     // No triggers: the handler under test is the only one that runs.
     // The pool takes the event's pool id, so that the handler finds the pool the event speaks of.
     const userPoolId = (event as { userPoolId?: string }).userPoolId;
@@ -86,6 +122,8 @@ async function provideLocalServices(name: string, event: unknown): Promise<Stop[
     const shim = await startLinkShim(cognito.endpoint);
     stops.push(shim.stop);
     await seedUserPool(cognitoClientFor(shim.endpoint), cognito.userPoolId);
+    if (name === 'custom-email-sender')
+      await seedNoticeUser(cognitoClientFor(shim.endpoint), cognito.userPoolId, event);
     Object.assign(defaults, {
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: shim.endpoint,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

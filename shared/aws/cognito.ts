@@ -1,5 +1,9 @@
-/** The user pool directory, as triggers need it: look users up by e-mail, link federated identities. */
+/**
+ * The user pool directory, as triggers need it: look users up by e-mail or by user name, link federated
+ * identities.
+ */
 import {
+  AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
@@ -109,5 +113,41 @@ export function cognitoDirectory(client: () => CognitoIdentityProviderClient = c
         { abortSignal: signal },
       );
     },
+  };
+}
+
+/** A user looked up by user name: undefined when the pool has no such user (any more). */
+export type UserLookup = (
+  userPoolId: string,
+  username: string,
+  signal?: AbortSignal,
+) => Promise<DirectoryUser | undefined>;
+
+/** Whether Cognito answered that the user does not exist (AdminGetUser's UserNotFoundException). */
+export function isUserNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'UserNotFoundException';
+}
+
+/**
+ * AdminGetUser: the user's attributes and status by user name. Only a user who does not exist is an
+ * answer (undefined); every other failure (throttling, a timeout, access denied) is thrown, for the
+ * caller to fail on rather than take for "no such user".
+ */
+export function cognitoUserLookup(client: () => CognitoIdentityProviderClient = cognitoClient): UserLookup {
+  return async (userPoolId, username, signal) => {
+    try {
+      const user = await client().send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }), {
+        abortSignal: signal,
+      });
+      return toDirectoryUser({
+        Username: user.Username,
+        UserStatus: user.UserStatus,
+        Enabled: user.Enabled,
+        Attributes: user.UserAttributes,
+      });
+    } catch (error) {
+      if (isUserNotFound(error)) return undefined;
+      throw error;
+    }
   };
 }

@@ -33,6 +33,11 @@ export const SENDER_KINDS: Readonly<Record<SenderAction, MessageKind>> = {
   AccountTakeOverNotification: 'account-takeover',
 };
 
+/** A source whose message carries a code: every one but the account-takeover notification. */
+export type CodeAction = Exclude<SenderAction, 'AccountTakeOverNotification'>;
+
+export function senderAction(triggerSource: `${string}_${CodeAction}`): CodeAction;
+export function senderAction(triggerSource: string): SenderAction;
 export function senderAction(triggerSource: string): SenderAction {
   return triggerSource.slice(triggerSource.indexOf('_') + 1) as SenderAction;
 }
@@ -66,31 +71,40 @@ const TAKEOVER_VALUES: Readonly<Record<string, string>> = {
 };
 
 export interface SenderValuesInput {
-  action: SenderAction;
+  action: CodeAction;
   userName: string;
   userAttributes: Readonly<Record<string, string>>;
-  /** The code in clear (absent for the account-takeover notification). */
+  /** The code in clear. */
   code?: string;
   name?: string;
   signInCodeMinutes: number;
 }
 
-/** The values a sender fills its message with (pure). */
+/** The values a code message is filled with (pure). */
 export function senderValues(input: SenderValuesInput): Record<string, string> {
   const values: Record<string, string> = {};
   if (input.name) values.name = input.name;
-  if (input.action === 'AccountTakeOverNotification') {
-    for (const [attribute, value] of Object.entries(TAKEOVER_VALUES)) {
-      const given = input.userAttributes[attribute];
-      if (given) values[value] = given;
-    }
-    return values;
-  }
   if (input.code !== undefined) {
     values.code = input.action === 'AdminCreateUser' ? unescapeHtml(input.code) : input.code;
   }
   if (input.action === 'AdminCreateUser') values.username = input.userName;
   if (input.action === 'Authentication') values.minutes = String(input.signInCodeMinutes);
+  return values;
+}
+
+/**
+ * The values the account-takeover notice is filled with (pure): the details Cognito gave, leaving out
+ * those it sent as null or empty (a place it could not tell), and the name the pool holds for the user.
+ */
+export function takeOverValues(attributes: Readonly<Record<string, unknown>>, name?: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (name) values.name = name;
+  for (const [attribute, value] of Object.entries(TAKEOVER_VALUES)) {
+    const given = attributes[attribute];
+    if (typeof given === 'string' && given.trim()) values[value] = given.trim();
+  }
+  // The notice says so when Cognito blocked the sign-in; its other actions need no words of their own.
+  if (values.action === 'BLOCK') values.blocked = 'yes';
   return values;
 }
 
@@ -102,10 +116,17 @@ export function senderValues(input: SenderValuesInput): Record<string, string> {
  */
 export function deliveryId(
   channel: 'email' | 'sms',
-  event: { triggerSource: string; userPoolId: string; userName: string; request: { code?: string | null; userAttributes: Readonly<Record<string, string>> } },
+  event: {
+    triggerSource: string;
+    userPoolId: string;
+    userName: string;
+    request: { code?: string | null; userAttributes: Readonly<Record<string, unknown>> };
+  },
 ): string {
   const { code, userAttributes } = event.request;
-  const identity = code?.trim() || userAttributes.EVENT_ID || JSON.stringify(Object.entries(userAttributes).sort());
+  const eventId = userAttributes.EVENT_ID;
+  const identity =
+    code?.trim() || (typeof eventId === 'string' && eventId) || JSON.stringify(Object.entries(userAttributes).sort());
   const digest = createHash('sha256')
     .update([channel, event.triggerSource, event.userPoolId, event.userName, identity].join('\u0000'))
     .digest('base64url');
@@ -136,7 +157,12 @@ export async function deliverOnce(
 ): Promise<DeliveryOutcome> {
   const now = deps.now ?? Date.now;
   const claimedAt = now();
-  const claim = await deps.store.claim(delivery.id, { source: delivery.source, channel: delivery.channel }, claimedAt, signal);
+  const claim = await deps.store.claim(
+    delivery.id,
+    { source: delivery.source, channel: delivery.channel },
+    claimedAt,
+    signal,
+  );
   if (claim !== 'claimed') {
     deps.metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
     return claim === 'delivered' ? 'already-delivered' : 'in-progress';
@@ -145,16 +171,22 @@ export async function deliverOnce(
     await send(signal);
   } catch (error) {
     deps.metrics.addMetric('DeliveryFailures', MetricUnit.Count, 1);
-    await deps.store.release(delivery.id, claimedAt, AbortSignal.timeout(OUTCOME_WRITE_MS)).catch((releaseError: unknown) => {
-      // The claim goes stale by itself (STALE_DELIVERY_MS): Lambda's retry a minute later still sends.
-      deps.log.error('could not give up the delivery claim', asError(releaseError));
-    });
+    await deps.store
+      .release(delivery.id, claimedAt, AbortSignal.timeout(OUTCOME_WRITE_MS))
+      .catch((releaseError: unknown) => {
+        // The claim goes stale by itself (STALE_DELIVERY_MS): Lambda's retry a minute later still sends.
+        deps.log.error('could not give up the delivery claim', asError(releaseError));
+      });
     // Providers put the destination in their messages ("Invalid parameter: PhoneNumber +1555...").
-    throw new Error(`the ${delivery.channel} was not sent: ${redactText(asError(error).name + ': ' + asError(error).message)}`);
+    throw new Error(
+      `the ${delivery.channel} was not sent: ${redactText(asError(error).name + ': ' + asError(error).message)}`,
+    );
   }
   deps.metrics.addMetric('MessagesSent', MetricUnit.Count, 1);
-  await deps.store.markDelivered(delivery.id, claimedAt, now(), AbortSignal.timeout(OUTCOME_WRITE_MS)).catch((error: unknown) => {
-    deps.log.error('message sent but not recorded as delivered', asError(error));
-  });
+  await deps.store
+    .markDelivered(delivery.id, claimedAt, now(), AbortSignal.timeout(OUTCOME_WRITE_MS))
+    .catch((error: unknown) => {
+      deps.log.error('message sent but not recorded as delivered', asError(error));
+    });
   return 'sent';
 }

@@ -34,10 +34,11 @@ export const optionalStringMap = () => v.nullish(stringMap());
 
 /**
  * `clientId` is "CLIENT_ID_NOT_APPLICABLE" for admin calls, null for AdminConfirmSignUp, and reported
- * absent altogether in some admin flows.
+ * absent altogether in some admin flows. Events that no API call of an app caused (the custom e-mail
+ * sender's account-takeover notification) carry `awsSdkVersion` and `clientId` null.
  */
 export const callerContext = v.looseObject({
-  awsSdkVersion: v.string(),
+  awsSdkVersion: v.nullable(v.string()),
   clientId: v.nullish(v.string()),
 });
 

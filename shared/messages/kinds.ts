@@ -42,9 +42,10 @@ export const KIND_SPECS: Readonly<Record<MessageKind, KindSpec>> = {
   'attribute-verification': { required: ['code'], optional: ['name'], channels: ['email', 'sms'] },
   'sign-in-code': { required: ['code'], optional: ['name', 'minutes'], channels: ['email', 'sms'] },
   'magic-link': { required: ['link'], optional: ['name', 'minutes'], channels: ['email', 'sms'] },
+  // Cognito's one-click links are how the user says whether the sign-in was theirs: the notice's point.
   'account-takeover': {
-    required: [],
-    optional: ['name', 'time', 'ip', 'city', 'country', 'device', 'action', 'validLink', 'invalidLink'],
+    required: ['validLink', 'invalidLink'],
+    optional: ['name', 'time', 'ip', 'city', 'country', 'device', 'action', 'blocked'],
     channels: ['email'],
   },
   welcome: { required: [], optional: ['name'], channels: ['email'] },
@@ -78,6 +79,7 @@ export const NOMINAL_VALUES: Readonly<Record<string, string>> = {
   country: 'United States',
   device: 'Chrome 120 on Windows 11',
   action: 'BLOCK',
+  blocked: 'yes',
   validLink: 'https://cognito-idp.example.com/feedback?valid=AbCdEfGhIjKlMnOpQrStUvWxYz',
   invalidLink: 'https://cognito-idp.example.com/feedback?invalid=AbCdEfGhIjKlMnOpQrStUvWxYz',
   signInAt: '2026-11-30T10:00:00Z',

@@ -41,6 +41,10 @@ const SECRET_KEYS = new Set(
     'samlResponse',
     'userInfo',
     'accessKeyId',
+    // The account-takeover notice's one-click links, as the templates name them (Cognito's own names,
+    // ONE_CLICK_LINK_*, are personal keys below; FEEDBACK_TOKEN holds a secret word).
+    'validLink',
+    'invalidLink',
   ].map(normalizeKey),
 );
 
@@ -149,9 +153,19 @@ const looksRandom = (run: string) =>
   (/[A-Z]/u.test(run) && /[a-z]/u.test(run) && /\d/u.test(run)) ||
   (/^[\da-f]+$/iu.test(run) && /\d/u.test(run));
 
-/** Masks secrets inside free text: keeps the first character and domain of an e-mail, the last two phone digits. */
+/**
+ * The query and fragment of a link: where one-click links, magic links and pre-signed URLs carry what
+ * acts on the account or the object. Where the link goes (scheme, host, path) stays, for debugging.
+ */
+const LINK_QUERY = /\b(https?:\/\/[^\s?#"'<>]+)[?#][^\s"'<>]*/giu;
+
+/**
+ * Masks secrets inside free text: keeps the first character and domain of an e-mail, the last two phone
+ * digits, a link without its query.
+ */
 export function redactText(text: string): string {
   return text
+    .replace(LINK_QUERY, (_match, target: string) => `${target}?${REDACTED}`)
     .replace(JWT, REDACTED)
     .replace(PASSWORD_HASH, REDACTED)
     .replace(OPAQUE_BLOB, (run) => (looksRandom(run) ? REDACTED : run))

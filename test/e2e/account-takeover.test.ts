@@ -1,5 +1,6 @@
 /**
- * End to end: the account takeovers pre sign-up must not allow (README, pre-signup, "Security notes").
+ * End to end: the account takeovers pre sign-up must not allow (README, pre-signup, "Security notes"),
+ * and the notice Cognito's threat protection sends when it detects one (README, custom-email-sender).
  *
  * The test stack runs with SIGNUP_AUTO_CONFIRM_DOMAINS=corp.example and the former
  * SIGNUP_AUTO_VERIFY_DOMAINS=corp.example (test/setup/global-setup.ts). The attacker signs up through
@@ -8,10 +9,16 @@
  * delivered through the same Lambda endpoint. Linking goes to the stack's AdminLinkProviderForUser
  * stand-in, which records every link.
  */
-import { randomInt } from 'node:crypto';
-import { AdminGetUserCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { randomInt, randomUUID } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { buildEvent } from '../../shared/events/index.ts';
-import { cognito, createConfirmedUser, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
+import { cognito, createConfirmedUser, invokeFunction, links, mailTo, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const ATTACKER_PASSWORD = 'Attacker-Knows-This-7';
 const { userPoolId, clientId } = stack.cognito;
@@ -96,5 +103,87 @@ describe('alias takeover through a federated auto-verify', () => {
     expect(result.payload).toMatchObject({ response: { autoConfirmUser: true, autoVerifyEmail: false } });
     expect(await linksOf(id)).toEqual([]);
     expect((await attributesOf(holder)).email_verified).toBe('true');
+  });
+});
+
+describe('the account-takeover notice (custom e-mail sender)', () => {
+  /**
+   * The notice as Cognito sends it for a sign-in it rated risky: no e-mail address, the caller's SDK
+   * version and client id null (no app call caused it), no code. Cognito delivers it to the function
+   * asynchronously; here through the Lambda endpoint, as cognito-local cannot raise it.
+   */
+  const notice = (userName: string, eventId = randomUUID()) =>
+    buildEvent('CustomEmailSender', {
+      triggerSource: 'CustomEmailSender_AccountTakeOverNotification',
+      userPoolId,
+      userName,
+      request: {
+        userAttributes: {
+          EVENT_ID: eventId,
+          IP_ADDRESS: '198.51.100.23',
+          CITY: 'Dublin',
+          COUNTRY: 'Ireland',
+          DEVICE_NAME: null,
+          ONE_CLICK_LINK_VALID: `https://auth.example.com/feedback?valid=${eventId}`,
+          ONE_CLICK_LINK_INVALID: `https://auth.example.com/feedback?invalid=${eventId}`,
+        },
+      },
+    });
+
+  /** A user of the pool who reads German; returns the user name the pool gave them. */
+  async function germanUser(email: string): Promise<string> {
+    const created = await idp.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'locale', Value: 'de' },
+        ],
+      }),
+    );
+    return created.User?.Username ?? email;
+  }
+
+  it("reaches the user at the pool's address, in the user's language, with both one-click links, once", async () => {
+    const email = uniqueEmail('notice');
+    const username = await germanUser(email);
+    const event = notice(username);
+    expect(event.request.userAttributes).not.toHaveProperty('email');
+    expect(event.callerContext).toEqual({ awsSdkVersion: null, clientId: null });
+
+    const first = await invokeFunction('custom-email-sender', event);
+    // Lambda's second delivery of the same event (the function is invoked asynchronously).
+    const second = await invokeFunction('custom-email-sender', event);
+
+    expect(first.functionError).toBeUndefined();
+    expect(second.functionError).toBeUndefined();
+    const mail = await mailTo(email);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]?.subject).toContain('Ungewöhnliche Anmeldung');
+    const { valid, invalid } = {
+      valid: event.request.userAttributes.ONE_CLICK_LINK_VALID,
+      invalid: event.request.userAttributes.ONE_CLICK_LINK_INVALID,
+    };
+    for (const body of [mail[0]?.body.text, mail[0]?.body.html]) {
+      expect(body).toContain(valid);
+      expect(body).toContain(invalid);
+      expect(body).toContain('198.51.100.23');
+      expect(body).toContain('Dublin');
+      expect(body).not.toContain('null');
+    }
+  });
+
+  it('sends nothing, and ends normally, for a user the pool no longer holds', async () => {
+    const email = uniqueEmail('gone');
+    const username = await germanUser(email);
+    await idp.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
+
+    const result = await invokeFunction('custom-email-sender', notice(username));
+
+    expect(result.functionError).toBeUndefined();
+    expect(await mailTo(email)).toEqual([]);
   });
 });

@@ -254,7 +254,9 @@ export function fakeSes(): Responder {
 
 /**
  * Cognito (JSON 1.1): ListUsers finds one confirmed native user with the address asked for when the
- * address's length is even (so linking is both found and not found), and links succeed.
+ * address's length is even (so linking is both found and not found), and links succeed. AdminGetUser
+ * finds a user with an address and a locale when the user name's length is even, and answers
+ * UserNotFoundException, as Cognito does, when it is odd (the account-takeover notice meets both).
  */
 export function fakeCognito(): Responder {
   return ({ headers, body }) => {
@@ -278,6 +280,30 @@ export function fakeCognito(): Responder {
             ]
           : [];
       return json({ Users: users }, type);
+    }
+    if (operation === 'AdminGetUser') {
+      const { Username = '' } = JSON.parse(body || '{}') as { Username?: string };
+      if (Username.length % 2 === 1) {
+        return {
+          status: 400,
+          headers: { 'content-type': type, 'x-amzn-errortype': 'UserNotFoundException' },
+          body: JSON.stringify({ __type: 'UserNotFoundException', message: 'User does not exist.' }),
+        };
+      }
+      return json(
+        {
+          Username,
+          UserStatus: 'CONFIRMED',
+          Enabled: true,
+          UserAttributes: [
+            { Name: 'sub', Value: '00000000-0000-4000-8000-000000000001' },
+            { Name: 'email', Value: 'fuzz.notice@example.com' },
+            { Name: 'email_verified', Value: 'true' },
+            { Name: 'locale', Value: Username.length % 4 === 0 ? 'de' : 'fr' },
+          ],
+        },
+        type,
+      );
     }
     // AdminLinkProviderForUser, and any operation a function starts to use: an empty success.
     return json({}, type);

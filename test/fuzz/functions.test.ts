@@ -5,6 +5,7 @@
 import { functionNames } from '../../scripts/build.ts';
 import { buildEvent, TRIGGERS } from '../../shared/events/index.ts';
 import { cognitoTrigger, lambdaContext, type DeclaredTriggerHandler } from '../../shared/runtime/index.ts';
+import { captureOutput } from '../helpers/capture-output.ts';
 import { seedLegacyDirectory } from './legacy-directory.ts';
 import {
   buildCase,
@@ -73,6 +74,29 @@ describe('migrate-user in the fuzz world', () => {
     await seedLegacyDirectory(environment.world.dynamodb, environment.world.tables, event, 2);
     await expect(handlers['migrate-user']!(event, lambdaContext('migrate-user'))).rejects.toThrow(
       'Incorrect username or password.',
+    );
+  });
+});
+
+describe('custom-email-sender in the fuzz world', () => {
+  // The fake pool (fake-aws.ts) holds users whose names have an even length, and no others.
+  const notice = (userName: string) =>
+    buildEvent('CustomEmailSender', { triggerSource: 'CustomEmailSender_AccountTakeOverNotification', userName });
+
+  it.each([
+    ['a user the pool holds', 'even-user-01', 'sent'],
+    ['a user it no longer holds', 'odd-user-01', 'user-not-found'],
+  ])('sends the account-takeover notice to %s as the pool answers (%s: %s)', async (_label, userName, outcome) => {
+    const output = captureOutput();
+    try {
+      await expect(
+        handlers['custom-email-sender']!(notice(userName), lambdaContext('custom-email-sender')),
+      ).resolves.toBeDefined();
+    } finally {
+      output.restore();
+    }
+    expect(output.records()).toContainEqual(
+      expect.objectContaining({ source: 'CustomEmailSender_AccountTakeOverNotification', outcome }),
     );
   });
 });

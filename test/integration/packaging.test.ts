@@ -69,6 +69,16 @@ function packageTo(dir: string, ...params: string[]): Template {
   return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }
 
+/** The statements of every IAM policy resource attached to `role` that grant a cognito-idp action. */
+function cognitoPolicies(template: Template, role: string): unknown[] {
+  return Object.values(template.Resources)
+    .filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: role }]),
+    )
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Array<{ Action: string[] }> }).Statement)
+    .filter((statement) => statement.Action.some((action) => action.startsWith('cognito-idp:')));
+}
+
 describe('serverless package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sls-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -344,6 +354,16 @@ describe('serverless package', () => {
       expect(environment.CODE_KEYRING).toBeUndefined();
       expect(template.Resources[`${fn}LambdaFunction`]?.Properties.Timeout).toBe(30);
     }
+    // The account-takeover notice carries no address: the e-mail sender reads the user (AdminGetUser) in
+    // this pool and nothing else; the SMS sender has no Cognito permission at all.
+    expect(cognitoPolicies(template, 'CustomEmailSenderRole')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cognito-idp:AdminGetUser'],
+        Resource: { 'Fn::GetAtt': ['CognitoUserPoolUsers', 'Arn'] },
+      },
+    ]);
+    expect(cognitoPolicies(template, 'CustomSmsSenderRole')).toEqual([]);
     const customMessageRole = template.Resources.CustomMessageRole?.Properties as {
       Policies: Array<{ PolicyName: string }>;
     };
@@ -416,6 +436,15 @@ describe('serverless package', () => {
           },
         });
       }
+      expect(cognitoPolicies(other, 'CustomEmailSenderRole')).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['cognito-idp:AdminGetUser'],
+          Resource: {
+            'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+          },
+        },
+      ]);
       const keyPolicy = other.Resources.CodeKey?.Properties.KeyPolicy as { Statement: Array<Record<string, unknown>> };
       expect(keyPolicy.Statement[1]).toMatchObject({
         Condition: {

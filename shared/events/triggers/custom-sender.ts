@@ -1,8 +1,8 @@
 /** Custom e-mail and SMS senders: Cognito hands over a KMS-encrypted code and expects nothing back. */
 import * as v from 'valibot';
-import { VERSION_1, commonFields, optionalStringMap, stringMap } from '../schema.ts';
+import { FORBIDDEN_MAP_KEYS, VERSION_1, commonFields, isPlainObject, optionalStringMap, stringMap } from '../schema.ts';
 import { noRules, type EventKind, type TriggerDefinition, type WithOptionalResponse } from '../definition.ts';
-import { sampleCommon, sampleUserAttributes } from '../sample-values.ts';
+import { SAMPLE, sampleCommon, sampleUserAttributes } from '../sample-values.ts';
 
 export const CUSTOM_EMAIL_SENDER_SOURCES = [
   'CustomEmailSender_SignUp',
@@ -38,19 +38,76 @@ const senderRequest = (type: string) =>
   });
 
 /** Cognito sends these events without a `response`: it reads nothing back. */
-const senderEvent = <const Sources extends readonly [string, ...string[]]>(sources: Sources, type: string) =>
+const senderEvent = <const Sources extends readonly [string, ...string[]], Request extends v.GenericSchema>(
+  sources: Sources,
+  request: Request,
+) =>
   v.looseObject({
     ...commonFields,
     version: v.picklist(VERSION_1),
     triggerSource: v.picklist(sources),
-    request: senderRequest(type),
+    request,
     response: v.optional(v.looseObject({})),
   });
 
-const emailEvent = senderEvent(CUSTOM_EMAIL_SENDER_SOURCES, 'customEmailSenderRequestV1');
-export type CustomEmailSenderEvent = WithOptionalResponse<v.InferOutput<typeof emailEvent>, SenderResponse>;
+/**
+ * The account-takeover notification's attributes. They are not the user's: Cognito sends the sign-in
+ * it rated (when, from where, what it did) and the two one-click links, and no `email` (the address is
+ * the pool's to look up). CITY, COUNTRY and DEVICE_NAME arrive as null when Cognito could not tell
+ * (DefinitelyTyped#52111, events captured from Cognito). The links and FEEDBACK_TOKEN act on the event
+ * (UpdateAuthEventFeedback): secrets. Required is what the notice relies on (the event's id names its
+ * delivery, the links are its point); the details are shown when given, so a missing one fails nothing.
+ */
+const accountTakeOverAttributes = v.pipe(
+  v.custom<Record<string, unknown>>(isPlainObject, 'expected object'),
+  v.check(
+    (map) => !Object.keys(map).some((key) => FORBIDDEN_MAP_KEYS.has(key)),
+    'forbidden key (__proto__, constructor or prototype)',
+  ),
+  v.looseObject({
+    EVENT_ID: v.string(),
+    ONE_CLICK_LINK_VALID: v.string(),
+    ONE_CLICK_LINK_INVALID: v.string(),
+    USER_NAME: v.nullish(v.string()),
+    IP_ADDRESS: v.nullish(v.string()),
+    ACCOUNT_TAKE_OVER_ACTION: v.nullish(v.string()),
+    LOGIN_TIME: v.nullish(v.string()),
+    FEEDBACK_TOKEN: v.nullish(v.string()),
+    CITY: v.nullish(v.string()),
+    COUNTRY: v.nullish(v.string()),
+    DEVICE_NAME: v.nullish(v.string()),
+  }),
+);
+export type AccountTakeOverAttributes = v.InferOutput<typeof accountTakeOverAttributes>;
 
-const smsEvent = senderEvent(CUSTOM_SMS_SENDER_SOURCES, 'customSMSSenderRequestV1');
+export const ACCOUNT_TAKE_OVER_SOURCE = 'CustomEmailSender_AccountTakeOverNotification';
+const CODE_EMAIL_SOURCES = CUSTOM_EMAIL_SENDER_SOURCES.filter((source) => source !== ACCOUNT_TAKE_OVER_SOURCE) as [
+  Exclude<(typeof CUSTOM_EMAIL_SENDER_SOURCES)[number], typeof ACCOUNT_TAKE_OVER_SOURCE>,
+  ...Array<Exclude<(typeof CUSTOM_EMAIL_SENDER_SOURCES)[number], typeof ACCOUNT_TAKE_OVER_SOURCE>>,
+];
+
+const emailCodeEvent = senderEvent(CODE_EMAIL_SOURCES, senderRequest('customEmailSenderRequestV1'));
+const accountTakeOverEvent = senderEvent(
+  [ACCOUNT_TAKE_OVER_SOURCE],
+  v.looseObject({
+    type: v.literal('customEmailSenderRequestV1'),
+    /** Cognito sends null: the notice has no code. */
+    code: v.nullish(v.string()),
+    userAttributes: accountTakeOverAttributes,
+    clientMetadata: optionalStringMap(),
+  }),
+);
+const emailEvent = v.variant('triggerSource', [emailCodeEvent, accountTakeOverEvent]);
+export type CustomEmailSenderEvent = WithOptionalResponse<v.InferOutput<typeof emailEvent>, SenderResponse>;
+/** A custom e-mail sender event that carries a code (every source but the account-takeover notification). */
+export type CustomEmailCodeEvent = Exclude<CustomEmailSenderEvent, { triggerSource: typeof ACCOUNT_TAKE_OVER_SOURCE }>;
+export type AccountTakeOverEvent = Extract<CustomEmailSenderEvent, { triggerSource: typeof ACCOUNT_TAKE_OVER_SOURCE }>;
+
+export function isAccountTakeOver(event: CustomEmailSenderEvent): event is AccountTakeOverEvent {
+  return event.triggerSource === ACCOUNT_TAKE_OVER_SOURCE;
+}
+
+const smsEvent = senderEvent(CUSTOM_SMS_SENDER_SOURCES, senderRequest('customSMSSenderRequestV1'));
 export type CustomSmsSenderEvent = WithOptionalResponse<v.InferOutput<typeof smsEvent>, SenderResponse>;
 
 /**
@@ -66,20 +123,35 @@ const SAMPLE_TEMPORARY_PASSWORD_CIPHERTEXT =
 const sampleCode = (triggerSource: string) =>
   triggerSource.endsWith('_AdminCreateUser') ? SAMPLE_TEMPORARY_PASSWORD_CIPHERTEXT : SAMPLE_CIPHERTEXT;
 
-function accountTakeOverAttributes(): Record<string, string> {
+/**
+ * As Cognito sends it (DefinitelyTyped#52111, events captured from Cognito): no `email`, null code and
+ * client metadata, null caller SDK version and client id (the notice follows a sign-in, not an API call
+ * of an app), and null where Cognito could not place the sign-in.
+ */
+function accountTakeOverSample(): AccountTakeOverEvent {
   return {
-    EVENT_ID: '1f7b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
-    USER_NAME: 'jane.doe',
-    IP_ADDRESS: '203.0.113.7',
-    ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
-    ONE_CLICK_LINK_VALID: 'https://example.com/valid',
-    ONE_CLICK_LINK_INVALID: 'https://example.com/invalid',
-    LOGIN_TIME: '2026-11-23T09:00:00Z',
-    FEEDBACK_TOKEN: 'feedback-token',
-    CITY: 'Dublin',
-    COUNTRY: 'Ireland',
-    DEVICE_NAME: 'Firefox on Linux',
-    email: 'jane.doe@example.com',
+    ...sampleCommon(ACCOUNT_TAKE_OVER_SOURCE),
+    callerContext: { awsSdkVersion: null, clientId: null },
+    version: '1',
+    triggerSource: ACCOUNT_TAKE_OVER_SOURCE,
+    request: {
+      type: 'customEmailSenderRequestV1',
+      code: null,
+      clientMetadata: null,
+      userAttributes: {
+        EVENT_ID: '1f7b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        USER_NAME: SAMPLE.userName,
+        IP_ADDRESS: '203.0.113.7',
+        ACCOUNT_TAKE_OVER_ACTION: 'BLOCK',
+        ONE_CLICK_LINK_VALID: 'https://cognito-idp.eu-west-1.amazonaws.com/feedback?valid=sample-valid-link',
+        ONE_CLICK_LINK_INVALID: 'https://cognito-idp.eu-west-1.amazonaws.com/feedback?invalid=sample-invalid-link',
+        LOGIN_TIME: 'Monday, November 23, 2026 09:00 AM UTC',
+        FEEDBACK_TOKEN: 'sample-feedback-token',
+        CITY: null,
+        COUNTRY: null,
+        DEVICE_NAME: null,
+      },
+    },
   };
 }
 
@@ -89,19 +161,19 @@ export const customEmailSender: TriggerDefinition<CustomEmailSenderEvent, Sender
   event: emailEvent,
   response: emptyResponse,
   rules: noRules,
-  sample: (kind: EventKind) => {
-    const takeOver = kind.triggerSource === 'CustomEmailSender_AccountTakeOverNotification';
-    return {
-      ...sampleCommon(kind.triggerSource),
-      version: '1',
-      triggerSource: kind.triggerSource as CustomEmailSenderEvent['triggerSource'],
-      request: {
-        type: 'customEmailSenderRequestV1',
-        code: takeOver ? null : sampleCode(kind.triggerSource),
-        userAttributes: takeOver ? accountTakeOverAttributes() : sampleUserAttributes(kind.triggerSource),
-      },
-    };
-  },
+  sample: (kind: EventKind) =>
+    kind.triggerSource === ACCOUNT_TAKE_OVER_SOURCE
+      ? accountTakeOverSample()
+      : {
+          ...sampleCommon(kind.triggerSource),
+          version: '1',
+          triggerSource: kind.triggerSource as CustomEmailCodeEvent['triggerSource'],
+          request: {
+            type: 'customEmailSenderRequestV1',
+            code: sampleCode(kind.triggerSource),
+            userAttributes: sampleUserAttributes(kind.triggerSource),
+          },
+        },
 };
 
 export const customSmsSender: TriggerDefinition<CustomSmsSenderEvent, SenderResponse, 'CustomSMSSender'> = {

@@ -94,7 +94,7 @@ describe('the template set', () => {
 
   it('HTML-escapes every value and the branding, strips control characters from SMS and subjects', () => {
     const hostile = '<img src=x onerror=alert(1)>"\'&';
-    const email = renderEmail('account-takeover', 'en', { name: hostile, device: hostile, city: hostile, ip: '1.2.3.4' }, {
+    const email = renderEmail('account-takeover', 'en', { name: hostile, device: hostile, city: hostile, ip: '1.2.3.4', validLink: 'https://a.example/v', invalidLink: 'https://a.example/i' }, {
       ...branding,
       product: 'A<b>cme',
       footer: '<script>x</script>',

@@ -20,7 +20,22 @@ describe('redaction', () => {
     'answer',
     'credentials',
     'AccessKeyId',
+    // The account-takeover notice's secrets: they act on the sign-in event (UpdateAuthEventFeedback),
+    // under Cognito's names and under the template values' names.
+    'FEEDBACK_TOKEN',
+    'feedbackToken',
+    'validLink',
+    'invalidLink',
   ])('treats %s as secret', (key) => expect(isSecretKey(key)).toBe(true));
+
+  it('masks the query of a link inside text (one-click links, magic links, pre-signed URLs), keeping where it goes', () => {
+    const link = 'https://cognito-idp.eu-west-1.amazonaws.com/feedback?token=abc123def&valid=true#frag';
+    const text = redactText(`If this was you, confirm it here: ${link} thanks`);
+    expect(text).toBe(
+      `If this was you, confirm it here: https://cognito-idp.eu-west-1.amazonaws.com/feedback?${REDACTED} thanks`,
+    );
+    expect(redactText('see http://127.0.0.1:4566/path for details')).toBe('see http://127.0.0.1:4566/path for details');
+  });
 
   it.each(['triggerSource', 'userPoolId', 'reason', 'outcome', 'provider', 'statusCode', 'errorCode'])(
     'keeps %s',
