@@ -296,6 +296,18 @@ describe('user-pool-lambda-custom-email-sender.md, \'CustomEmailSender_AccountTa
       eventProblems('CustomEmailSender', { ...event, request: { ...event.request, userAttributes: withoutLink } }),
     ).not.toEqual([]);
   });
+
+  it('a blank event id or one-click link is refused at the check, not found missing by the template after the claim (npm run fuzz, seed 1122755212)', () => {
+    const event = captured('someone', 'BLOCK', { CITY: null, COUNTRY: null, DEVICE_NAME: null });
+    for (const key of ['EVENT_ID', 'ONE_CLICK_LINK_VALID', 'ONE_CLICK_LINK_INVALID'] as const) {
+      for (const blank of ['', '  ']) {
+        const userAttributes = { ...event.request.userAttributes, [key]: blank };
+        expect(
+          eventProblems('CustomEmailSender', { ...event, request: { ...event.request, userAttributes } }),
+        ).not.toEqual([]);
+      }
+    }
+  });
 });
 
 describe("user-pool-lambda-custom-sms-sender.md, 'Custom SMS sender Lambda trigger parameters' and 'trigger sources'", () => {

@@ -58,6 +58,12 @@ const senderEvent = <const Sources extends readonly [string, ...string[]], Reque
  * (UpdateAuthEventFeedback): secrets. Required is what the notice relies on (the event's id names its
  * delivery, the links are its point); the details are shown when given, so a missing one fails nothing.
  */
+/** A value the notice cannot do without: blank is as good as missing (the template refuses it). */
+const presentString = v.pipe(
+  v.string(),
+  v.check((value) => value.trim() !== '', 'expected a non-blank string'),
+);
+
 const accountTakeOverAttributes = v.pipe(
   v.custom<Record<string, unknown>>(isPlainObject, 'expected object'),
   v.check(
@@ -65,9 +71,9 @@ const accountTakeOverAttributes = v.pipe(
     'forbidden key (__proto__, constructor or prototype)',
   ),
   v.looseObject({
-    EVENT_ID: v.string(),
-    ONE_CLICK_LINK_VALID: v.string(),
-    ONE_CLICK_LINK_INVALID: v.string(),
+    EVENT_ID: presentString,
+    ONE_CLICK_LINK_VALID: presentString,
+    ONE_CLICK_LINK_INVALID: presentString,
     USER_NAME: v.nullish(v.string()),
     IP_ADDRESS: v.nullish(v.string()),
     ACCOUNT_TAKE_OVER_ACTION: v.nullish(v.string()),
