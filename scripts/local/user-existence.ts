@@ -66,12 +66,22 @@ const failure = (type: string, message: string): Answer => ({ status: 400, body:
  * "User not authorized" (it turns every migration error into that) or, from a stand-in that calls the
  * trigger itself, as "UserMigration failed with error ...".
  */
-export function preventedAnswer(operation: string, input: Json, error: PoolError): Answer | undefined {
+export function preventedAnswer(
+  operation: string,
+  input: Json,
+  error: PoolError,
+  context: { heldBefore?: boolean } = {},
+): Answer | undefined {
   const refusedMigration =
     (error.type === 'NotAuthorizedException' && error.message === 'User not authorized') ||
     (error.type === 'UserLambdaValidationException' && error.message.startsWith('UserMigration failed'));
   if (isPasswordSignIn(operation, input)) {
     if (error.type === 'UserNotFoundException' || error.type === 'InvalidPasswordException' || refusedMigration)
+      return failure('NotAuthorizedException', INCORRECT_CREDENTIALS);
+    // "Imported users": "a generic NotAuthorizedException ... instead of returning
+    // PasswordResetRequiredException". A user the migration creates RESET_REQUIRED in this very call
+    // still gets it ("your client app needs to handle the PasswordResetRequiredException", migrate user).
+    if (error.type === 'PasswordResetRequiredException' && context.heldBefore)
       return failure('NotAuthorizedException', INCORRECT_CREDENTIALS);
     return undefined;
   }
@@ -144,13 +154,17 @@ export async function startUserExistence(options: UserExistenceOptions): Promise
     return { ok: response.ok, body };
   }
 
-  /** Pre authentication as Cognito calls it before a password sign-in; its error is the client's answer. */
-  async function preAuthenticate(input: Json, userPoolId: string): Promise<void> {
-    if (!options.preAuthentication) return;
-    const parameters = record(input.AuthParameters);
-    const typed = String(parameters.USERNAME ?? '');
+  /** The user a password sign-in names, as the pool holds them before the call (or not). */
+  async function lookUp(input: Json, userPoolId: string) {
+    const typed = String(record(input.AuthParameters).USERNAME ?? '');
     const user = await call('AdminGetUser', { UserPoolId: userPoolId, Username: typed });
-    const held = user.ok;
+    return { typed, held: user.ok, user };
+  }
+
+  /** Pre authentication as Cognito calls it before a password sign-in; its error is the client's answer. */
+  async function preAuthenticate(input: Json, userPoolId: string, found: Awaited<ReturnType<typeof lookUp>>) {
+    if (!options.preAuthentication) return;
+    const { typed, held, user } = found;
     if (!held && (options.userMigration || user.body.__type !== 'UserNotFoundException')) return;
     const attributes = Array.isArray(user.body.UserAttributes) ? user.body.UserAttributes : [];
     const event = {
@@ -179,9 +193,13 @@ export async function startUserExistence(options: UserExistenceOptions): Promise
     body: Buffer,
     response: ServerResponse,
   ) {
+    let heldBefore: boolean | undefined;
     if (isPasswordSignIn(operation, input)) {
       try {
-        await preAuthenticate(input, String(input.UserPoolId ?? options.userPoolId));
+        const userPoolId = String(input.UserPoolId ?? options.userPoolId);
+        const found = await lookUp(input, userPoolId);
+        heldBefore = found.held;
+        await preAuthenticate(input, userPoolId, found);
       } catch (error) {
         const refused =
           error instanceof TriggerFailure ? error : new TriggerFailure('InternalErrorException', String(error));
@@ -203,10 +221,12 @@ export async function startUserExistence(options: UserExistenceOptions): Promise
     const type = String(answer.__type ?? upstream.headers.get('x-amzn-errortype') ?? '').split(':')[0] ?? '';
     const prevented = upstream.ok
       ? undefined
-      : preventedAnswer(operation, input, {
-          type: type.split('#').pop() ?? type,
-          message: String(answer.message ?? ''),
-        });
+      : preventedAnswer(
+          operation,
+          input,
+          { type: type.split('#').pop() ?? type, message: String(answer.message ?? '') },
+          { heldBefore },
+        );
     if (prevented) {
       reply(response, prevented);
       return;

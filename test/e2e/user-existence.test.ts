@@ -102,6 +102,16 @@ describe('PreventUserExistenceErrors ENABLED on the local app client', () => {
     expect((await signIn(idp, email, 'Old-Legacy-Pass-42')).AuthenticationResult?.IdToken).toEqual(expect.any(String));
   });
 
+  it('"Imported users": a RESET_REQUIRED user the pool holds gets the generic answer, not PasswordResetRequiredException', async () => {
+    // A legacy password that fails the pool's policy: the migration creates the user RESET_REQUIRED, and
+    // that sign-in is told so (migrate user: "your client app needs to handle the
+    // PasswordResetRequiredException"); from then on the pool holds a RESET_REQUIRED user.
+    const email = await legacyUser('weakpass');
+    expect((await signInError(idp, email, 'weakpass')).name).toBe('PasswordResetRequiredException');
+    expect(await signInError(idp, email, 'weakpass')).toEqual(INCORRECT);
+    expect(await signInError(idp, email, 'Wrong-Password-42')).toEqual(INCORRECT);
+  });
+
   it('a user locked by pre authentication: its message, with the period Cognito adds, for a right and a wrong password', async () => {
     const email = uniqueEmail('existence-locked');
     await createConfirmedUser(idp, email, 'Right-Password-42');
