@@ -11,6 +11,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './build.ts';
+import { jwksUriOf } from './local/issuer.ts';
 import {
   cognitoClientFor,
   DEMO_USER,
@@ -57,6 +58,8 @@ const info: StackFile = {
     clientId: stack.cognito.clientId,
     confirmationCode: stack.cognito.confirmationCode,
     emailSendingAccount: stack.emailSendingAccount,
+    issuer: stack.issuer,
+    jwksUri: jwksUriOf(stack.issuer),
   },
   dynamodb: { endpoint: stack.dynamodb.endpoint },
   ses: { endpoint: stack.ses.endpoint },

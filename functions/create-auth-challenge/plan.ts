@@ -48,11 +48,11 @@ export type Plan =
       challengeMetadata: string;
     };
 
-/** Messages shown to the user (Cognito: "CreateAuthChallenge failed with error <message>."). */
+/** Messages shown to the user (Cognito: "CreateAuthChallenge failed with error <message>.", its period). */
 export const REFUSALS = {
-  method: 'This sign-in method is not available.',
-  redirect: 'This redirect URL is not allowed.',
-  throttled: 'Too many sign-in messages. Please wait a few minutes and try again.',
+  method: 'This sign-in method is not available',
+  redirect: 'This redirect URL is not allowed',
+  throttled: 'Too many sign-in messages. Please wait a few minutes and try again',
 } as const;
 
 function requestedMethod(metadata: CreateFacts['clientMetadata']): string {

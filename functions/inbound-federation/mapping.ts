@@ -180,4 +180,4 @@ export function decideFederation(
 
 /** What the user sees when the provider sent nothing the mapping can use; says nothing about the account. */
 export const NOTHING_MAPPED_MESSAGE =
-  'Sign-in with this provider is not possible right now. Please contact your administrator.';
+  'Sign-in with this provider is not possible right now. Please contact your administrator';

@@ -74,7 +74,7 @@ export function hasVerifiedContact(attributes: Readonly<Record<string, string>>)
 }
 
 /** Cognito's words for a failed sign-in: an unknown user and a wrong password must read the same. */
-export const INVALID_CREDENTIALS_MESSAGE = 'Incorrect username or password.';
+export const INVALID_CREDENTIALS_MESSAGE = 'Incorrect username or password';
 
 /** Cognito's words for a reset of a user it does not know: what every user we cannot migrate there gets. */
-export const UNKNOWN_USER_RESET_MESSAGE = 'Username/client id combination not found.';
+export const UNKNOWN_USER_RESET_MESSAGE = 'Username/client id combination not found';

@@ -19,6 +19,16 @@ export interface PreSignUpConfig {
  * marked verified without its owner proving it (account takeover through linking); the
  * `SIGNUP_ADMIN_CREATED_AUTO_VERIFY_*` pair answered flags Cognito ignores for AdminCreateUser.
  */
+export const DEFAULT_LINKED_MESSAGE = 'Your sign-in method has been connected. Please sign in again';
+
+/**
+ * The configured text without a closing period: Cognito shows it as "PreSignUp failed with error
+ * <message>.", adding its own.
+ */
+export function linkedMessageOf(configured: string | undefined): string {
+  return configured?.trim().replace(/\.+$/u, '') || DEFAULT_LINKED_MESSAGE;
+}
+
 export const REMOVED_SETTINGS = [
   'SIGNUP_AUTO_VERIFY_DOMAINS',
   'SIGNUP_ADMIN_CREATED_AUTO_VERIFY_EMAIL',
@@ -60,7 +70,7 @@ export function readPreSignUpConfig(env: EnvReader): PreSignUpConfig {
       linkFederatedToNative: env.bool('SIGNUP_LINK_FEDERATED_TO_NATIVE', DEFAULT_POLICY.linkFederatedToNative),
       linkTrustedProviders: env.list('SIGNUP_LINK_TRUSTED_PROVIDERS', DEFAULT_POLICY.linkTrustedProviders),
     },
-    linkedMessage: env.string('SIGNUP_LINKED_MESSAGE', 'Your sign-in method has been connected. Please sign in again.'),
+    linkedMessage: linkedMessageOf(env.string('SIGNUP_LINKED_MESSAGE')),
     removedSettings: REMOVED_SETTINGS.filter((name) => env.string(name) !== undefined),
   };
 }

@@ -54,11 +54,11 @@ export type DenialReason =
  * never about the pool's contents.
  */
 export const DENIAL_MESSAGES: Readonly<Record<DenialReason, string>> = {
-  'invalid-email': 'Please enter a valid email address.',
-  'email-required': 'Please sign up with an email address.',
-  'domain-not-allowed': 'Please sign up with your organisation email address.',
-  'domain-denied': 'Sign-up with this email address is not allowed.',
-  'disposable-domain': 'Disposable email addresses are not accepted. Please use a permanent address.',
+  'invalid-email': 'Please enter a valid email address',
+  'email-required': 'Please sign up with an email address',
+  'domain-not-allowed': 'Please sign up with your organisation email address',
+  'domain-denied': 'Sign-up with this email address is not allowed',
+  'disposable-domain': 'Disposable email addresses are not accepted. Please use a permanent address',
 };
 
 /** What a federated sign-up must ask the directory (users holding its address) before it is answered. */

@@ -19,9 +19,9 @@ import { mergeGrant, trustedAttributeClaims } from './grant.ts';
 import { collectSources, requestedScopesToSuppress } from './sources.ts';
 
 /** Shown when the entitlements do not fit into a token: nothing about the cause, which is ours to fix. */
-export const TOKEN_REFUSED_MESSAGE = 'Your access could not be issued. Please contact your administrator.';
+export const TOKEN_REFUSED_MESSAGE = 'Your access could not be issued. Please contact your administrator';
 /** Shown to a machine-to-machine client without a row, when PRETOKEN_REQUIRE_CLIENT_ENTRY is set. */
-export const CLIENT_REFUSED_MESSAGE = 'This client is not authorized.';
+export const CLIENT_REFUSED_MESSAGE = 'This client is not authorized';
 
 let cache: EntitlementCache | undefined;
 const cacheFor = (config: PreTokenGenerationConfig) =>

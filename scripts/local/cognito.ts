@@ -34,6 +34,11 @@ export interface CognitoOptions {
   /** Receives each line cognito-local logs. */
   onOutput?: (line: string) => void;
   /**
+   * The origin cognito-local writes into its tokens' `iss` (before the pool id): the endpoint clients
+   * call, issuer.ts. Default: its own.
+   */
+  issuerDomain?: string;
+  /**
    * The pool's e-mail sending account and, for DEVELOPER, its SES FROM address (poolEmailConfiguration).
    * Default: COGNITO_DEFAULT, as a pool created without EmailConfiguration.
    */
@@ -143,13 +148,15 @@ export function clientsFile(userPoolId: string, clientId: string) {
         ClientName: 'cognito-triggers-local',
         UserPoolId: userPoolId,
         ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_CUSTOM_AUTH'],
+        // As production clients should; cognito-local ignores it, the user-existence stand-in applies it.
+        PreventUserExistenceErrors: 'ENABLED',
         TokenValidityUnits: { AccessToken: 'hours', IdToken: 'hours', RefreshToken: 'days' },
       },
     },
   };
 }
 
-export function cognitoConfigFile(lambdaEndpoint: string, triggers: CognitoOptions['triggers']) {
+export function cognitoConfigFile(lambdaEndpoint: string, triggers: CognitoOptions['triggers'], issuerDomain?: string) {
   return {
     LambdaClient: {
       endpoint: lambdaEndpoint,
@@ -161,6 +168,7 @@ export function cognitoConfigFile(lambdaEndpoint: string, triggers: CognitoOptio
     TriggerFunctions: triggers,
     // SignUp reads UsernameAttributes from here, not from the pool.
     UserPoolDefaults: { UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] },
+    ...(issuerDomain ? { TokenConfig: { IssuerDomain: issuerDomain } } : {}),
   };
 }
 
@@ -188,7 +196,10 @@ export async function startCognitoLocal(options: CognitoOptions): Promise<LocalC
 
   const dbDir = join(dataDir, '.cognito', 'db');
   mkdirSync(dbDir, { recursive: true });
-  writeJson(join(dataDir, '.cognito', 'config.json'), cognitoConfigFile(options.lambdaEndpoint, options.triggers));
+  writeJson(
+    join(dataDir, '.cognito', 'config.json'),
+    cognitoConfigFile(options.lambdaEndpoint, options.triggers, options.issuerDomain),
+  );
   writeJson(join(dbDir, `${userPoolId}.json`), userPoolFile(userPoolId, options.email));
   writeJson(join(dbDir, 'clients.json'), clientsFile(userPoolId, clientId));
 

@@ -18,7 +18,8 @@
  *   throws is UserLambdaValidationException "<Trigger> failed with error <message>.", as Cognito and
  *   cognito-local put it; a trigger answer that breaks the rules is InvalidLambdaResponseException.
  * - Tokens are signed with cognito-local's own key (node_modules/cognito-local/lib/keys), carry its
- *   claims and issuer, so they verify against the pool's JWKS, and carry the user's groups and roles
+ *   claims and the local issuer (issuerEndpoint, issuer.ts), so they verify against the pool's JWKS,
+ *   and carry the user's groups and roles
  *   and the whole PreTokenGeneration answer when one is attached, applied as Cognito applies it
  *   (token-generation.ts, shared with the password and refresh sign-ins).
  * - After the tokens, PostAuthentication runs when attached, as after any sign-in.
@@ -54,7 +55,7 @@ const JSON_TYPE = { 'content-type': 'application/x-amz-json-1.1' };
 export interface CustomAuthOptions {
   /** Where other requests go (the link shim, or cognito-local itself). */
   upstream: string;
-  /** cognito-local's own endpoint: its host and port are the tokens' issuer domain. */
+  /** The endpoint whose origin is the tokens' issuer domain: the one clients call (issuer.ts). */
   issuerEndpoint: string;
   userPoolId: string;
   lambdaEndpoint: string;

@@ -15,3 +15,5 @@ export * from './token-generation.ts';
 export * from './s3.ts';
 export * from './sfn.ts';
 export * from './map-driver.ts';
+export * from './issuer.ts';
+export * from './user-existence.ts';

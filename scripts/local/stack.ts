@@ -19,6 +19,10 @@ import { startCognitoWithEmailAccount } from './message-account.ts';
 import { EMAIL_SENDING_ACCOUNTS, type EmailSendingAccount } from '../../shared/events/definition.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
 import { startTokenGeneration } from './token-generation.ts';
+import { localIssuer } from './issuer.ts';
+import { startUserExistence } from './user-existence.ts';
+import { freePort, LOCALHOST } from './ports.ts';
+import { DEFAULT_USER_POOL_ID } from './cognito.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
 import { startS3Local, type LocalS3 } from './s3.ts';
 import { invokeThrough, startLocalSfn, type LocalSfn } from './sfn.ts';
@@ -95,6 +99,10 @@ export interface StackFile {
     confirmationCode: string;
     /** The pool's EmailSendingAccount (and the custom message function's). */
     emailSendingAccount?: EmailSendingAccount;
+    /** Every local token's `iss`: `<endpoint>/<userPoolId>`, as Cognito's issuer ends in the pool id. */
+    issuer?: string;
+    /** The issuer's keys, `<issuer>/.well-known/jwks.json`. */
+    jwksUri?: string;
   };
   dynamodb: { endpoint: string };
   ses: { endpoint: string };
@@ -163,8 +171,10 @@ export interface LocalStack {
   cognito: LocalCognito;
   /** The pool's EmailSendingAccount, which the custom message function is configured with too. */
   emailSendingAccount: EmailSendingAccount;
-  /** What clients should talk to: cognito-local behind the AdminLinkProviderForUser shim. */
+  /** What clients should talk to: the outermost stand-in (user-existence.ts), in front of the others. */
   cognitoEndpoint: string;
+  /** The `iss` of every local token, served with its JWKS at cognitoEndpoint (issuer.ts). */
+  issuer: string;
   dynamodb: LocalDynamoDb;
   ses: LocalSes;
   lambda: LocalLambda;
@@ -222,9 +232,15 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
         return trigger && CALLED_BY_COGNITO_LOCAL.has(trigger) ? [[trigger, name]] : [];
       }),
     );
+    // Clients call the outermost stand-in, whose endpoint is the tokens' issuer: its port is chosen
+    // first, so that cognito-local and the CUSTOM_AUTH stand-in write that issuer into their tokens.
+    const frontPort = await freePort();
+    const frontEndpoint = `http://${LOCALHOST}:${frontPort}`;
+    const issuer = localIssuer(frontEndpoint, DEFAULT_USER_POOL_ID);
     // cognito-local calls the functions, and is called, through the stand-in that answers custom
     // messages as Cognito does for the pool's e-mail account (message-account.ts).
     const pool = await startCognitoWithEmailAccount({
+      issuerDomain: new URL(frontEndpoint).origin,
       lambdaEndpoint: lambda.endpoint,
       triggers,
       email: { account: emailSendingAccount, from: LOCAL_MAIL_ENVIRONMENT.MAIL_FROM },
@@ -251,16 +267,28 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     );
     const customAuth = await startCustomAuth({
       upstream: tokenGeneration.endpoint,
-      issuerEndpoint: cognito.endpoint,
+      issuerEndpoint: frontEndpoint,
       userPoolId: cognito.userPoolId,
       lambdaEndpoint: lambda.endpoint,
       functions: customAuthFunctions,
       preTokenVersion: LOCAL_PRE_TOKEN_VERSION,
     });
     stopping.push(customAuth.stop);
+    // Outermost: answers as Cognito does with PreventUserExistenceErrors ENABLED, calls pre
+    // authentication, serves the issuer's JWKS (user-existence.ts).
+    const userExistence = await startUserExistence({
+      upstream: customAuth.endpoint,
+      userPoolId: cognito.userPoolId,
+      issuer,
+      lambdaEndpoint: lambda.endpoint,
+      preAuthentication: names.find((name) => triggerOfFunction(name) === 'PreAuthentication'),
+      userMigration: 'UserMigration' in triggers,
+      port: frontPort,
+    });
+    stopping.push(userExistence.stop);
 
     const environment: Record<string, string> = {
-      ...clientEnvironment({ dynamodb, ses, cognito: { endpoint: customAuth.endpoint } }),
+      ...clientEnvironment({ dynamodb, ses, cognito: { endpoint: userExistence.endpoint } }),
       ...tableEnvironment(tables),
       ...LOCAL_MAIL_ENVIRONMENT,
       ...LOCAL_PASSWORDLESS_ENVIRONMENT,
@@ -281,7 +309,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     return {
       cognito,
       emailSendingAccount,
-      cognitoEndpoint: customAuth.endpoint,
+      cognitoEndpoint: userExistence.endpoint,
+      issuer,
       dynamodb,
       ses,
       lambda,

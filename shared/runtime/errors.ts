@@ -15,8 +15,11 @@ export class UserFacingError extends Error {
   }
 }
 
-/** What the user sees when anything else goes wrong: nothing about the cause, nothing about the user. */
-export const GENERIC_FAILURE_MESSAGE = 'We could not complete your request. Please try again later.';
+/**
+ * What the user sees when anything else goes wrong: nothing about the cause, nothing about the user. No
+ * closing period in any user-facing text: Cognito adds one ("... failed with error <message>.").
+ */
+export const GENERIC_FAILURE_MESSAGE = 'We could not complete your request. Please try again later';
 
 /** The error a trigger throws in place of an internal one, so that no internal detail reaches a client. */
 export class TriggerFailure extends Error {

@@ -40,4 +40,4 @@ export function decideAttempt(
  * whichever trigger met the lock: the text tells none of them apart (when it comes can: README,
  * pre-authentication).
  */
-export const SIGN_IN_REFUSED_MESSAGE = 'Sign-in is not possible right now. Please try again later or contact support.';
+export const SIGN_IN_REFUSED_MESSAGE = 'Sign-in is not possible right now. Please try again later or contact support';

@@ -3,9 +3,9 @@
  * against cognito-local, whose triggers call the built handlers), checked where the handlers leave their
  * traces: the DynamoDB tables and the SES mailbox.
  *
- * Where cognito-local cannot produce an event (it never calls PreAuthentication, and always reports
- * newDeviceUsed false), or a repeat delivery is wanted, the test sends the event Cognito would send
- * through the same Lambda endpoint cognito-local uses.
+ * Where the local pool cannot produce an event at will (a pre-authentication at a chosen time;
+ * cognito-local always reports newDeviceUsed false), or a repeat delivery is wanted, the test sends the
+ * event Cognito would send through the same Lambda endpoint cognito-local uses.
  */
 import {
   ConfirmForgotPasswordCommand,
@@ -334,9 +334,10 @@ describe('sign-in', () => {
 });
 
 /*
- * cognito-local does not support the PreAuthentication trigger: it never calls pre-authentication. These
- * tests invoke it through the Lambda endpoint with the PreAuthentication_Authentication event Cognito
- * would send before each password check (userName = the user name as Cognito passes it, here the sub).
+ * These tests invoke pre-authentication through the Lambda endpoint with the
+ * PreAuthentication_Authentication event Cognito would send before each password check (userName = the
+ * user name as Cognito passes it, here the sub), to control the timing; the local pool calls it too, before
+ * password sign-ins (scripts/local/user-existence.ts; test/e2e/user-existence.test.ts).
  */
 describe('lock-out after too many attempts without a success', () => {
   it('refuses the attempt after the limit, allows again after the lock, and a sign-in resets the count', async () => {

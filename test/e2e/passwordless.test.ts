@@ -296,7 +296,7 @@ describe('passwordless sign-in with a magic link', () => {
     await createConfirmedUser(idp, email, 'Unused-Password-42');
     expect(await failure(start(email, { signInMethod: 'MAGIC_LINK', redirectUri: 'https://evil.example/x' }))).toEqual({
       name: 'UserLambdaValidationException',
-      message: 'CreateAuthChallenge failed with error This redirect URL is not allowed..',
+      message: 'CreateAuthChallenge failed with error This redirect URL is not allowed.',
     });
     expect(await mailTo(email)).toHaveLength(0);
   });
@@ -309,7 +309,7 @@ describe('the send limit', () => {
     expect(await failure(start(nobody))).toEqual({
       name: 'UserLambdaValidationException',
       message:
-        'CreateAuthChallenge failed with error Too many sign-in messages. Please wait a few minutes and try again..',
+        'CreateAuthChallenge failed with error Too many sign-in messages. Please wait a few minutes and try again.',
     });
     expect(await mailTo(nobody)).toHaveLength(0);
   });
@@ -324,7 +324,7 @@ describe('the send limit', () => {
     const refusal = {
       name: 'UserLambdaValidationException',
       message:
-        'CreateAuthChallenge failed with error Too many sign-in messages. Please wait a few minutes and try again..',
+        'CreateAuthChallenge failed with error Too many sign-in messages. Please wait a few minutes and try again.',
     };
     expect(await failure(start(email))).toEqual(refusal);
     // A resend inside a session counts the same, and a redeem (nothing sent) is not limited.

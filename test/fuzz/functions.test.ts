@@ -73,7 +73,7 @@ describe('migrate-user in the fuzz world', () => {
     const event = signIn();
     await seedLegacyDirectory(environment.world.dynamodb, environment.world.tables, event, 2);
     await expect(handlers['migrate-user']!(event, lambdaContext('migrate-user'))).rejects.toThrow(
-      'Incorrect username or password.',
+      'Incorrect username or password',
     );
   });
 });
@@ -141,7 +141,7 @@ describe('the harness catches', () => {
         const user = await legacyUserStore(process.env.LEGACY_USERS_TABLE ?? '').get(event.userName);
         // Past the logger's redaction, as a stray print would be (process.stdout: jest's console may not be).
         process.stdout.write(`checking against ${user?.passwordHash?.slice(7)}\n`);
-        throw new (await import('../../shared/runtime/index.ts')).UserFacingError('Incorrect username or password.');
+        throw new (await import('../../shared/runtime/index.ts')).UserFacingError('Incorrect username or password');
       },
       { failureMode: 'closed' },
     );

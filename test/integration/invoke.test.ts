@@ -114,6 +114,6 @@ describe('npm run invoke', () => {
     writeFileSync(file, JSON.stringify(event));
     const run = invoke('migrate-user', file);
     rmSync(dir, { recursive: true, force: true });
-    expect(run).toMatchObject({ status: 1, stdout: '', stderr: 'error: Incorrect username or password.\n' });
+    expect(run).toMatchObject({ status: 1, stdout: '', stderr: 'error: Incorrect username or password\n' });
   });
 });

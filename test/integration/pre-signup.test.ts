@@ -13,7 +13,7 @@ import { ALREADY_LINKED_MESSAGE } from '../../scripts/local/link-shim.ts';
 import { cognito, createConfirmedUser, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const PASSWORD = 'Correct-Horse-Battery-9';
-const LINKED_MESSAGE = 'Your sign-in method has been connected. Please sign in again.';
+const LINKED_MESSAGE = 'Your sign-in method has been connected. Please sign in again';
 /** A provider user id no other test uses (the link stand-in refuses a second link of one, as Cognito does). */
 const freshProviderUserId = () => `1170${Date.now()}${randomInt(1_000_000)}`;
 

@@ -199,7 +199,8 @@ describe('the answer', () => {
   });
 
   it('speaks Cognito’s words, which say nothing about whether the user exists', () => {
-    expect(INVALID_CREDENTIALS_MESSAGE).toBe('Incorrect username or password.');
+    // Cognito's words, without the period Cognito adds after a trigger's message.
+    expect(INVALID_CREDENTIALS_MESSAGE).toBe('Incorrect username or password');
     expect(UNKNOWN_USER_RESET_MESSAGE).not.toMatch(/verified|contact|legacy|hash/iu);
   });
 });
