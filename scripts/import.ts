@@ -8,7 +8,7 @@
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { SingleBar } from 'cli-progress';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { clientConfig, clientSettings } from '../shared/aws/client-config.ts';
@@ -18,6 +18,7 @@ import { jobsSummary, runImportJobs } from '../shared/import/jobs.ts';
 import { headerFromPool } from '../shared/import/pool-header.ts';
 import { DEFAULT_POOL_SETTINGS, poolSettings, type PoolSettings } from '../shared/import/pool.ts';
 import {
+  CHECKPOINT_FILE,
   runImport,
   type ImportProgress,
   type ImportSummary,
@@ -285,6 +286,8 @@ async function main(): Promise<number> {
     if (error instanceof ImportStateError) throw new UsageError(error.message);
     if (error instanceof ImportInputError) throw error;
     const message = error instanceof Error ? error.message : String(error);
+    // runImport keeps a checkpoint only once rows are done: before that, a plain rerun starts over.
+    if (!existsSync(join(out, CHECKPOINT_FILE))) throw error;
     throw new Error(`${message}; the checkpoint in ${out} lets --resume carry on`, { cause: error });
   } finally {
     client?.destroy();

@@ -20,6 +20,7 @@ import {
   startLocalStack,
   type StackFile,
 } from './local/index.ts';
+import { claimStackFile, StackInUseError } from './local/stack-lock.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,19 @@ const environment = Object.fromEntries(
     return [pair.slice(0, eq), pair.slice(eq + 1)];
   }),
 );
+
+const stackFile = values['stack-file'] ?? join(ROOT, '.local', 'stack.json');
+// Before anything starts: a second stack on the same file refuses instead of taking the file over.
+mkdirSync(dirname(stackFile), { recursive: true });
+let release: () => void;
+try {
+  release = claimStackFile(stackFile);
+} catch (error) {
+  if (!(error instanceof StackInUseError)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exit(1);
+}
+process.on('exit', () => release());
 
 // The handlers run in this process; their JSON logs and metrics go to the log file, not the terminal.
 const logFile = values['log-file'] ?? join(ROOT, '.local', 'stack.log');
@@ -67,7 +81,6 @@ const info: StackFile = {
   tables: stack.tables,
   s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
 };
-const stackFile = values['stack-file'] ?? join(ROOT, '.local', 'stack.json');
 mkdirSync(dirname(stackFile), { recursive: true });
 writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
 
@@ -93,6 +106,8 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   print('stopping...');
+  // Each server's stop is bounded; this bounds the whole. On exit the guards stop what is left anyway.
+  setTimeout(() => process.exit(1), 20_000).unref();
   await stack.stop();
   // A stack file that outlives its servers would send scripts to dead ports.
   rmSync(stackFile, { force: true });
@@ -101,3 +116,10 @@ const stop = async () => {
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());
+process.on('SIGHUP', () => void stop());
+// npm forwards SIGINT and SIGTERM (its start script execs node, so no shell sits between); should npm
+// itself die without forwarding (kill -9), this process is handed to another parent: stop then too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop();
+}, 1_000).unref();

@@ -259,6 +259,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   const startedAt = performance.now();
   const elapsedBefore = state.elapsedMs;
   let checkpointedAt = 0;
+  // Rows the checkpoint on disk covers. While it covers none, it says no more than "a run began": a
+  // failure then removes it, so that the corrected rerun starts afresh instead of being sent to --resume.
+  let checkpointedRecords = state.records;
   const rejectsFd = openSync(join(out, REJECTS_FILE), 'a');
   let fileFd = state.file.index > 0 ? openSync(join(out, cognitoFileName(state.file.index)), 'a') : undefined;
   const headerLine = `${cognitoHeaderLine(settings.csvHeader)}\n`;
@@ -348,6 +351,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     if (performance.now() - checkpointedAt >= CHECKPOINT_MS) {
       writeJsonAtomically(join(out, CHECKPOINT_FILE), state);
       checkpointedAt = performance.now();
+      checkpointedRecords = state.records;
     }
     progress();
   }
@@ -397,6 +401,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     if (replay.length) replay = replayed(processor, replay);
     if (batch.length || recordCount > state.records) await flush(started(processor), batch, recordCount);
   } catch (error) {
+    if (checkpointedRecords === 0) rmSync(join(out, CHECKPOINT_FILE), { force: true });
     if (error instanceof CsvError) {
       throw new ImportInputError(
         `${input} is not CSV: ${error.message.replace(/ at line \d+/, '')} (near line ${counter.current})`,

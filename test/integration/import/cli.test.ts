@@ -1,6 +1,6 @@
 /** `npm run import` against the test stack's DynamoDB Local and cognito-local: the directory read back, exit codes. */
 import { GetCommand, QueryCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dynamoDbClientFor } from '../../../scripts/local/index.ts';
@@ -146,6 +146,26 @@ describe('npm run import', () => {
       status: 1,
       stderr: `error: ${lacking}: the header lacks the required column username\n`,
     });
+  }, 90_000);
+
+  it('leaves no checkpoint when it refuses before writing a row, so the corrected rerun needs no --resume', async () => {
+    const out = join(dir, 'out-corrected');
+    const input = join(dir, 'corrected.csv');
+    writeFileSync(input, 'login,email\nota,ota@example.com\n');
+    const refused = await runCli([input, '--dry-run', '--out', out]);
+    expect(refused.status).toBe(1);
+    expect(existsSync(join(out, 'checkpoint.json'))).toBe(false);
+
+    // A directory that refuses the first batch: nothing was loaded, so nothing to resume either.
+    writeFileSync(input, 'username,email,email_verified\nota,ota@example.com,true\n');
+    const noTable = await runCli([input, '--table', 'no-such-table', '--out', out]);
+    expect(noTable.status).toBe(1);
+    expect(noTable.stderr).not.toContain('--resume');
+    expect(existsSync(join(out, 'checkpoint.json'))).toBe(false);
+
+    const rerun = await runCli([input, '--dry-run', '--out', out]);
+    expect(rerun).toMatchObject({ status: 0 });
+    expect(rerun.stdout).toContain('dry run: 1 rows read, 1 accepted, 0 rejected');
   }, 90_000);
 
   it('exits 2 for usage errors', async () => {

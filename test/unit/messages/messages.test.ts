@@ -16,7 +16,13 @@ import {
 } from '../../../shared/messages/index.ts';
 import { NOMINAL_VALUES } from '../../../shared/messages/kinds.ts';
 import { fillHtml, fillLine, fillText } from '../../../shared/messages/render.ts';
-import { compileTemplates, GENERATED_FILE, TEMPLATE_DIR, TemplateError, writeCatalog } from '../../../shared/messages/compile.ts';
+import {
+  compileTemplates,
+  GENERATED_FILE,
+  TEMPLATE_DIR,
+  TemplateError,
+  writeCatalog,
+} from '../../../shared/messages/compile.ts';
 
 const branding: Branding = {
   product: 'Acme',
@@ -49,7 +55,9 @@ const cases = LOCALES.flatMap((locale) => MESSAGE_KINDS.map((kind) => [kind, loc
 
 describe('the template set', () => {
   it.each(cases)('%s in %s: every required value in HTML and text, within the limits', (kind, locale) => {
-    const values = Object.fromEntries([...KIND_SPECS[kind].required, ...KIND_SPECS[kind].optional].map((n) => [n, VALUES[n] ?? 'x']));
+    const values = Object.fromEntries(
+      [...KIND_SPECS[kind].required, ...KIND_SPECS[kind].optional].map((n) => [n, VALUES[n] ?? 'x']),
+    );
     const email = renderEmail(kind, locale, values, branding);
     expect(email.html).toContain(`<html lang="${locale}">`);
     expect(email.html).toContain('Acme');
@@ -88,7 +96,9 @@ describe('the template set', () => {
       expect(email.html).toContain('{####}');
       expect(email.html).toContain('{username}');
       expect(renderSms('admin-invitation', locale, values, branding)).toMatch(/\{username\}.*\{####\}/u);
-      expect(renderEmail('sign-up-link', locale, { link: '{##Verify Email##}' }, branding).html).toContain('{##Verify Email##}');
+      expect(renderEmail('sign-up-link', locale, { link: '{##Verify Email##}' }, branding).html).toContain(
+        '{##Verify Email##}',
+      );
     }
   });
 
@@ -106,7 +116,12 @@ describe('the template set', () => {
     expect(email.text).toContain(hostile);
     const subject = renderEmail('welcome', 'en', {}, { ...branding, product: 'Acme\r\nBcc: x@evil.example' }).subject;
     expect(subject).not.toMatch(/[\r\n]/u);
-    const sms = renderSms('sign-in-code', 'en', { code: '123456', name: 'a\u0007b' }, { ...branding, product: 'Ac\nme\u202e' });
+    const sms = renderSms(
+      'sign-in-code',
+      'en',
+      { code: '123456', name: 'a\u0007b' },
+      { ...branding, product: 'Ac\nme\u202e' },
+    );
     expect(sms).toBe('Acme: your sign-in code is 123456. Do not share it.');
   });
 
@@ -131,11 +146,25 @@ describe('the template set', () => {
   });
 
   it('greets without a name, shows optional passages only with their value', () => {
-    expect(renderEmail('sign-in-code', 'en', { code: '123456' }, branding).text).toMatch(/^Hello,\n\nEnter this code to sign in:/u);
+    expect(renderEmail('sign-in-code', 'en', { code: '123456' }, branding).text).toMatch(
+      /^Hello,\n\nEnter this code to sign in:/u,
+    );
     expect(renderEmail('sign-in-code', 'de', { code: '123456', minutes: '3', name: 'Jörg' }, branding).text).toMatch(
       /^Hallo Jörg,\n\nGeben Sie diesen Code ein, um sich anzumelden \(gültig 3 Minuten\):/u,
     );
     expect(renderEmail('welcome', 'en', {}, { ...branding, supportEmail: undefined }).text).not.toContain('Questions?');
+  });
+
+  it('sends the sign-in code without talking of a password: passwordless users may have none', () => {
+    // The same kind carries passwordless codes (create auth challenge) and MFA codes: its text must fit both.
+    const password = { en: /password/iu, de: /passwort/iu, fr: /mot de passe/iu, es: /contraseña/iu } as const;
+    for (const locale of LOCALES) {
+      const email = renderEmail('sign-in-code', locale, { code: '123456', minutes: '3' }, branding);
+      expect(`${email.subject}\n${email.text}`).not.toMatch(password[locale]);
+      expect(renderSms('sign-in-code', locale, { code: '123456', minutes: '3' }, branding)).not.toMatch(
+        password[locale],
+      );
+    }
   });
 
   it('resolves the locale from client metadata, then the user, then the default', () => {
@@ -178,20 +207,40 @@ describe('the build step', () => {
   });
 
   it('fails on a template without a required placeholder, naming locale, kind and part', () => {
-    edit('de.yml', 'full: "{{product}}: Ihr neuer Bestätigungscode lautet {{code}}"', 'full: "{{product}}: Ihr neuer Code"');
-    expect(() => compileTemplates(dir)).toThrow(/de\.yml kinds\.resend-code\.sms\.full: lacks the required placeholder \{\{code\}\}/u);
+    edit(
+      'de.yml',
+      'full: "{{product}}: Ihr neuer Bestätigungscode lautet {{code}}"',
+      'full: "{{product}}: Ihr neuer Code"',
+    );
+    expect(() => compileTemplates(dir)).toThrow(
+      /de\.yml kinds\.resend-code\.sms\.full: lacks the required placeholder \{\{code\}\}/u,
+    );
   });
 
   it('fails on a required placeholder that only a section shows', () => {
-    edit('fr.yml', 'highlight: "{{code}}"\n      outro:\n        - Si vous ne vous', 'highlight: "{{#name}}{{code}}{{/name}}"\n      outro:\n        - Si vous ne vous');
-    expect(() => compileTemplates(dir)).toThrow(/fr\.yml kinds\.sign-up-code\.email: lacks the required placeholder \{\{code\}\}/u);
+    edit(
+      'fr.yml',
+      'highlight: "{{code}}"\n      outro:\n        - Si vous ne vous',
+      'highlight: "{{#name}}{{code}}{{/name}}"\n      outro:\n        - Si vous ne vous',
+    );
+    expect(() => compileTemplates(dir)).toThrow(
+      /fr\.yml kinds\.sign-up-code\.email: lacks the required placeholder \{\{code\}\}/u,
+    );
   });
 
   it('fails on a template over a limit once filled in, in any locale', () => {
-    edit('es.yml', 'short: "Código de inicio de {{product}}: {{code}}"', `short: "${'x'.repeat(120)} {{product}}: {{code}}"`);
-    expect(() => compileTemplates(dir)).toThrow(/es\.yml kinds\.sign-in-code\.sms\.short: \d+ characters once filled in with nominal values, over 140/u);
+    edit(
+      'es.yml',
+      'short: "Código de inicio de {{product}}: {{code}}"',
+      `short: "${'x'.repeat(120)} {{product}}: {{code}}"`,
+    );
+    expect(() => compileTemplates(dir)).toThrow(
+      /es\.yml kinds\.sign-in-code\.sms\.short: \d+ characters once filled in with nominal values, over 140/u,
+    );
     edit('en.yml', 'subject: Welcome to {{product}}', `subject: Welcome ${'y'.repeat(130)} {{product}}`);
-    expect(() => compileTemplates(dir)).toThrow(/en\.yml kinds\.welcome\.email\.subject: \d+ characters once filled in, over 140/u);
+    expect(() => compileTemplates(dir)).toThrow(
+      /en\.yml kinds\.welcome\.email\.subject: \d+ characters once filled in, over 140/u,
+    );
   });
 
   it('fails on unknown placeholders, unbalanced sections, a missing kind or locale file, and writes nothing', () => {
