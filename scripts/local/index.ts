@@ -15,3 +15,5 @@ export * from './token-generation.ts';
 export * from './s3.ts';
 export * from './sfn.ts';
 export * from './map-driver.ts';
+export * from './pool-rules.ts';
+export * from './message-log.ts';

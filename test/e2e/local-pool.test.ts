@@ -108,6 +108,17 @@ function loggedMessagesTo(address: string): string[] {
   return log.split(/^--- /mu).filter((block) => block.includes(`Destination: ${address}\n`));
 }
 
+/** The same, once `count` are there: cognito-local prints after it has answered, so the log may lag a little. */
+async function loggedMessages(address: string, count = 1): Promise<string[]> {
+  const until = Date.now() + 5_000;
+  let found = loggedMessagesTo(address);
+  while (found.length < count && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    found = loggedMessagesTo(address);
+  }
+  return found;
+}
+
 describe('ConfirmSignUp verifies the attribute the code went to (guide: "Configuring email or phone verification")', () => {
   it('marks email_verified true after ConfirmSignUp, as Cognito does', async () => {
     const email = uniqueEmail('confirmed');
@@ -295,7 +306,7 @@ describe('migrated users (guide: "Migrate user Lambda trigger")', () => {
     expect(attributes).toMatchObject({ email, email_verified: 'true', given_name: 'Legacy' });
     expect(attributes.sub).toMatch(UUID);
     expect((await failure(signIn(idp, email, 'Old-Forgot-Pass-42'))).name).toBe('PasswordResetRequiredException');
-    expect(loggedMessagesTo(email).join('\n')).toContain(`Code: ${confirmationCode}`);
+    expect((await loggedMessages(email)).join('\n')).toContain(`Code: ${confirmationCode}`);
 
     await idp.send(
       new ConfirmForgotPasswordCommand({
@@ -321,7 +332,7 @@ describe("cognito-local's messages in .local/cognito-messages.log", () => {
         UserAttributes: [{ Name: 'email', Value: email }],
       }),
     );
-    const [message, ...more] = loggedMessagesTo(email);
+    const [message, ...more] = await loggedMessages(email);
     expect(more).toEqual([]);
     expect(message).toContain(`Code: ${confirmationCode}`);
     expect(message).toMatch(/^Email Subject: \S/mu);
