@@ -8,9 +8,10 @@
  *   Cognito's InvalidPasswordException ("Password did not conform with policy: ..."); cognito-local takes
  *   any password. A password migrate-user accepts is not held to it (user-pool-lambda-migrate-user,
  *   "finalUserStatus": "The password strength policy ... will not be enforced during migration").
- * - ConfirmSignUp: Cognito marks the attribute the code went to as verified
- *   (user-pool-settings-email-phone-verification: Cognito "must verify a phone number or email address to
- *   confirm users"); cognito-local leaves `email_verified` unset.
+ * - ConfirmSignUp: "After successfully confirming the user account, the Amazon Cognito service
+ *   automatically marks the attribute that was used to confirm (email or phone number) as verified"
+ *   (signing-up-users-in-your-app, "Authentication flow with email or phone verification");
+ *   cognito-local leaves `email_verified` unset.
  * - ForgotPassword for a user not in the pool: Cognito first calls migrate-user with
  *   UserMigration_ForgotPassword ("Amazon Cognito invokes this trigger when a user does not exist in the
  *   user pool at the time of sign-in with a password, or in the forgot-password flow"), creates the user

@@ -119,7 +119,9 @@ async function loggedMessages(address: string, count = 1): Promise<string[]> {
   return found;
 }
 
-describe('ConfirmSignUp verifies the attribute the code went to (guide: "Configuring email or phone verification")', () => {
+// The guide, "Signing up and confirming user accounts", "Authentication flow with email or phone verification":
+// "the Amazon Cognito service automatically marks the attribute that was used to confirm ... as verified".
+describe('ConfirmSignUp verifies the attribute the code went to', () => {
   it('marks email_verified true after ConfirmSignUp, as Cognito does', async () => {
     const email = uniqueEmail('confirmed');
     await signUpAsReadme(email);
