@@ -41,6 +41,7 @@ const idp = cognito();
 const jwks = createRemoteJWKSet(new URL(`${stack.cognito.endpoint}/${userPoolId}/.well-known/jwks.json`));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 const GOOD_PASSWORD = 'Correct-Horse-Battery-9';
+const LOG_WAIT_MS = 25_000;
 
 beforeAll(() => {
   useLocalEndpoints();
@@ -108,9 +109,12 @@ function loggedMessagesTo(address: string): string[] {
   return log.split(/^--- /mu).filter((block) => block.includes(`Destination: ${address}\n`));
 }
 
-/** The same, once `count` are there: cognito-local prints after it has answered, so the log may lag a little. */
+/**
+ * The same, once `count` are there. cognito-local's console reaches the stack process through a pipe, and
+ * on a loaded machine (the whole suite on two cores) a message was seen to arrive 5 s after the call.
+ */
 async function loggedMessages(address: string, count = 1): Promise<string[]> {
-  const until = Date.now() + 5_000;
+  const until = Date.now() + LOG_WAIT_MS;
   let found = loggedMessagesTo(address);
   while (found.length < count && Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -299,46 +303,60 @@ describe('migrated users (guide: "Migrate user Lambda trigger")', () => {
     expect((await attributesOf(email)).attributes.sub).toMatch(UUID);
   });
 
-  it('ForgotPassword for a legacy user not in the pool migrates them first (UserMigration_ForgotPassword), RESET_REQUIRED, and sends the code', async () => {
-    const email = await legacyUser('forgot', 'Old-Forgot-Pass-42');
-    const { CodeDeliveryDetails } = await idp.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
-    expect(CodeDeliveryDetails).toMatchObject({ DeliveryMedium: 'EMAIL', AttributeName: 'email', Destination: email });
-    const { status, attributes } = await attributesOf(email);
-    expect(status).toBe('RESET_REQUIRED');
-    expect(attributes).toMatchObject({ email, email_verified: 'true', given_name: 'Legacy' });
-    expect(attributes.sub).toMatch(UUID);
-    expect((await failure(signIn(idp, email, 'Old-Forgot-Pass-42'))).name).toBe('PasswordResetRequiredException');
-    expect((await loggedMessages(email)).join('\n')).toContain(`Code: ${confirmationCode}`);
+  it(
+    'ForgotPassword for a legacy user not in the pool migrates them first (UserMigration_ForgotPassword), RESET_REQUIRED, and sends the code',
+    async () => {
+      const email = await legacyUser('forgot', 'Old-Forgot-Pass-42');
+      const { CodeDeliveryDetails } = await idp.send(
+        new ForgotPasswordCommand({ ClientId: clientId, Username: email }),
+      );
+      expect(CodeDeliveryDetails).toMatchObject({
+        DeliveryMedium: 'EMAIL',
+        AttributeName: 'email',
+        Destination: email,
+      });
+      const { status, attributes } = await attributesOf(email);
+      expect(status).toBe('RESET_REQUIRED');
+      expect(attributes).toMatchObject({ email, email_verified: 'true', given_name: 'Legacy' });
+      expect(attributes.sub).toMatch(UUID);
+      expect((await failure(signIn(idp, email, 'Old-Forgot-Pass-42'))).name).toBe('PasswordResetRequiredException');
+      expect((await loggedMessages(email)).join('\n')).toContain(`Code: ${confirmationCode}`);
 
-    await idp.send(
-      new ConfirmForgotPasswordCommand({
-        ClientId: clientId,
-        Username: email,
-        ConfirmationCode: confirmationCode,
-        Password: GOOD_PASSWORD,
-      }),
-    );
-    const { AuthenticationResult } = await signIn(idp, email, GOOD_PASSWORD);
-    expect((await jwtVerify(AuthenticationResult?.IdToken ?? '', jwks)).payload.sub).toBe(attributes.sub);
-  });
+      await idp.send(
+        new ConfirmForgotPasswordCommand({
+          ClientId: clientId,
+          Username: email,
+          ConfirmationCode: confirmationCode,
+          Password: GOOD_PASSWORD,
+        }),
+      );
+      const { AuthenticationResult } = await signIn(idp, email, GOOD_PASSWORD);
+      expect((await jwtVerify(AuthenticationResult?.IdToken ?? '', jwks)).payload.sub).toBe(attributes.sub);
+    },
+    30_000 + LOG_WAIT_MS,
+  );
 });
 
 describe("cognito-local's messages in .local/cognito-messages.log", () => {
-  it('holds the sign-up code and the custom message of each delivery', async () => {
-    const email = uniqueEmail('logged');
-    await idp.send(
-      new SignUpCommand({
-        ClientId: clientId,
-        Username: email,
-        Password: GOOD_PASSWORD,
-        UserAttributes: [{ Name: 'email', Value: email }],
-      }),
-    );
-    const [message, ...more] = await loggedMessages(email);
-    expect(more).toEqual([]);
-    expect(message).toContain(`Code: ${confirmationCode}`);
-    expect(message).toMatch(/^Email Subject: \S/mu);
-    expect(message).toMatch(new RegExp(`^Email Message: [\\s\\S]*${confirmationCode}`, 'mu'));
-    expect(COGNITO_MESSAGE_LOG).toBe(join(process.cwd(), '.local', 'cognito-messages.log'));
-  });
+  it(
+    'holds the sign-up code and the custom message of each delivery',
+    async () => {
+      const email = uniqueEmail('logged');
+      await idp.send(
+        new SignUpCommand({
+          ClientId: clientId,
+          Username: email,
+          Password: GOOD_PASSWORD,
+          UserAttributes: [{ Name: 'email', Value: email }],
+        }),
+      );
+      const [message, ...more] = await loggedMessages(email);
+      expect(more).toEqual([]);
+      expect(message).toContain(`Code: ${confirmationCode}`);
+      expect(message).toMatch(/^Email Subject: \S/mu);
+      expect(message).toMatch(new RegExp(`^Email Message: [\\s\\S]*${confirmationCode}`, 'mu'));
+      expect(COGNITO_MESSAGE_LOG).toBe(join(process.cwd(), '.local', 'cognito-messages.log'));
+    },
+    30_000 + LOG_WAIT_MS,
+  );
 });
