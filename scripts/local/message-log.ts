@@ -64,7 +64,15 @@ export function messageLogger(file: string, next?: (line: string) => void): (lin
     if (plain.includes('╰')) {
       const message = parseDelivery(box);
       box = undefined;
-      if (message) appendFileSync(file, formatDelivery(message));
+      if (!message) return;
+      try {
+        // Made again if someone cleared .local while the stack runs.
+        mkdirSync(dirname(file), { recursive: true });
+        appendFileSync(file, formatDelivery(message));
+      } catch (failure) {
+        // A lost log entry must not stop the stack: this runs in cognito-local's output handler.
+        process.stderr.write(`cannot write ${file}: ${String(failure)}\n`);
+      }
       return;
     }
     box.push(inside(plain));
