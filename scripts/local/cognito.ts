@@ -85,6 +85,16 @@ export const DEFAULT_CONFIRMATION_CODE = '123456';
 /** Custom attributes of the local pool (`custom:` + name). */
 export const CUSTOM_ATTRIBUTES = ['tenant', 'plan'] as const;
 
+/** The local pool's password policy; the pool-rules stand-in holds passwords to it, as Cognito does. */
+export const LOCAL_PASSWORD_POLICY = {
+  MinimumLength: 8,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: false,
+  TemporaryPasswordValidityDays: 7,
+} as const;
+
 function attribute(name: string, type: 'String' | 'Boolean' | 'Number', mutable = true, required = false) {
   return {
     Name: name,
@@ -110,16 +120,7 @@ export function userPoolFile(userPoolId: string, email?: PoolEmail) {
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
       MfaConfiguration: 'OFF',
-      Policies: {
-        PasswordPolicy: {
-          MinimumLength: 8,
-          RequireUppercase: true,
-          RequireLowercase: true,
-          RequireNumbers: true,
-          RequireSymbols: false,
-          TemporaryPasswordValidityDays: 7,
-        },
-      },
+      Policies: { PasswordPolicy: LOCAL_PASSWORD_POLICY },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       EmailConfiguration: poolEmailConfiguration(email),
       SchemaAttributes: [
@@ -216,7 +217,8 @@ export async function startCognitoLocal(options: CognitoOptions): Promise<LocalC
     command: process.execPath,
     args: [startScript],
     cwd: dataDir,
-    env: { ...process.env, HOST: LOCALHOST, PORT: String(port), CODE: confirmationCode },
+    // COLUMNS: the box it prints a message in is as wide as the message, not wrapped at 80 (message-log.ts).
+    env: { ...process.env, HOST: LOCALHOST, PORT: String(port), CODE: confirmationCode, COLUMNS: '100000' },
     onOutput: options.onOutput,
   });
   // The directory goes with the server, or with this process if stop() is never called.

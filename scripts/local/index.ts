@@ -17,3 +17,5 @@ export * from './sfn.ts';
 export * from './map-driver.ts';
 export * from './issuer.ts';
 export * from './user-existence.ts';
+export * from './pool-rules.ts';
+export * from './message-log.ts';

@@ -15,6 +15,9 @@ import type { CognitoTrigger, LocalCognito } from './cognito.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
+import { messageLogger } from './message-log.ts';
+import { startPoolRules } from './pool-rules.ts';
+import { LOCAL_PASSWORD_POLICY } from './cognito.ts';
 import { startCognitoWithEmailAccount } from './message-account.ts';
 import { EMAIL_SENDING_ACCOUNTS, type EmailSendingAccount } from '../../shared/events/definition.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
@@ -151,7 +154,12 @@ export function clientEnvironment(
 export interface StackOptions {
   /** Extra environment for the handlers (they run in this process). */
   environment?: Record<string, string>;
+  /** Where the messages cognito-local would send (codes, custom messages) are written. */
+  messageLog?: string;
 }
+
+/** The default of StackOptions.messageLog, which README names. */
+export const COGNITO_MESSAGE_LOG = join(ROOT, '.local', 'cognito-messages.log');
 
 /**
  * The local pool's e-mail sending account, and so the custom message function's setting: one value for
@@ -237,17 +245,29 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
     const frontPort = await freePort();
     const frontEndpoint = `http://${LOCALHOST}:${frontPort}`;
     const issuer = localIssuer(frontEndpoint, DEFAULT_USER_POOL_ID);
+    // Password policy, verified attributes, migrated users' sub, ForgotPassword's migration: as Cognito
+    // (pool-rules.ts), on both of cognito-local's sides, outside the message-account stand-in.
+    let poolBehind = { endpoint: '', userPoolId: '' };
+    const rules = await startPoolRules({
+      passwordPolicy: LOCAL_PASSWORD_POLICY,
+      lambdaEndpoint: lambda.endpoint,
+      migrationFunction: triggers.UserMigration,
+      upstream: () => poolBehind,
+    });
+    stopping.push(rules.stop);
     // cognito-local calls the functions, and is called, through the stand-in that answers custom
     // messages as Cognito does for the pool's e-mail account (message-account.ts).
     const pool = await startCognitoWithEmailAccount({
       issuerDomain: new URL(frontEndpoint).origin,
-      lambdaEndpoint: lambda.endpoint,
+      lambdaEndpoint: rules.endpoint,
       triggers,
       email: { account: emailSendingAccount, from: LOCAL_MAIL_ENVIRONMENT.MAIL_FROM },
+      onOutput: messageLogger(options.messageLog ?? COGNITO_MESSAGE_LOG),
     });
     stopping.push(pool.stop);
     const { cognito } = pool;
-    const shim = await startLinkShim(pool.endpoint);
+    poolBehind = { endpoint: pool.endpoint, userPoolId: cognito.userPoolId };
+    const shim = await startLinkShim(rules.endpoint);
     stopping.push(shim.stop);
     // Password and refresh sign-ins get their groups, roles and whole pre token answer here.
     const tokenGeneration = await startTokenGeneration({
@@ -293,8 +313,6 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ...LOCAL_MAIL_ENVIRONMENT,
       ...LOCAL_PASSWORDLESS_ENVIRONMENT,
       MESSAGES_EMAIL_SENDING_ACCOUNT: emailSendingAccount,
-      // cognito-local does not mark the e-mail verified on ConfirmSignUp, as Cognito does.
-      MAIL_REQUIRE_VERIFIED_EMAIL: 'false',
       // No local KMS or SNS: the custom senders decrypt with the local keyring, SMS go to the outbox.
       CODE_KEYRING: 'local',
       SMS_OUTBOX_DIR: join(ROOT, '.local', 'outbox'),

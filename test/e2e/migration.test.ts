@@ -3,9 +3,10 @@
  * user per hash format, computed here; the UserMigration trigger (the built migrate-user bundle behind
  * the stack's Lambda endpoint) verifies them and Cognito creates them.
  *
- * cognito-local calls UserMigration on sign-in only; for the forgot-password flow, and for repeated
- * deliveries and lockout (cognito-local turns every trigger error into one NotAuthorizedException), the
- * test sends the event Cognito would send through the same Lambda endpoint.
+ * For the function's own answers in the forgot-password flow, and for repeated deliveries and lockout
+ * (cognito-local turns every trigger error into one NotAuthorizedException), the test sends the event
+ * Cognito would send through the same Lambda endpoint; the local pool's ForgotPassword calling the
+ * trigger first is tested in test/e2e/local-pool.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import {
