@@ -4,6 +4,7 @@
  * esbuild of its own, and serverless-esbuild works only as CommonJS.)
  */
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 class BuildBeforePackaging {
@@ -47,6 +48,8 @@ class BuildBeforePackaging {
     if (!fn) return;
     const root = this.serverless.config.servicePath;
     const stackFile = path.resolve(root, process.env.STACK_FILE || path.join('.local', 'stack.json'));
+    // No stack running is fine (the function runs as configured); a named file that is missing is a mistake.
+    if (process.env.STACK_FILE && !fs.existsSync(stackFile)) throw new Error(`STACK_FILE: no file ${stackFile}`);
     const result = spawnSync(
       path.join(root, 'node_modules', '.bin', 'tsx'),
       [path.join(root, 'scripts', 'local', 'invoke-environment.ts'), stackFile],
