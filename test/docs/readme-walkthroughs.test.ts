@@ -34,7 +34,7 @@ function walkthroughs(markdown: string): Walkthrough[] {
   lines.forEach((line, index) => {
     const marker = MARKER.exec(line.trim());
     if (!marker?.[1]) {
-      if (line.includes('<!-- walkthrough'))
+      if (line.trim().startsWith('<!-- walkthrough'))
         throw new Error(`line ${index + 1}: malformed walkthrough marker: ${line}`);
       return;
     }
@@ -62,14 +62,14 @@ const work = mkdtempSync(join(tmpdir(), 'cognito-triggers-readme-'));
 const stackFile = join(work, 'stack.json');
 let stackProcess: ChildProcess | undefined;
 
-/** A person's shell: no AWS settings of the test process, none of the test stack's variables. */
+/**
+ * A person's shell: their PATH, home and locale, no settings of this process (other test files in this
+ * worker set AWS endpoints, table names and outboxes in process.env, which `npm run invoke` would take).
+ */
+const PERSONAL =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LC_[A-Z]+|TERM|TMPDIR|TZ|PYENV_[A-Z_]+|AWS_CA_BUNDLE|SSL_CERT_FILE|SSL_CERT_DIR|NODE_EXTRA_CA_CERTS|REQUESTS_CA_BUNDLE)$/u;
 function shellEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('AWS_') && key !== 'AWS_CA_BUNDLE') continue;
-    if (key === 'COGNITO_TRIGGERS_TEST_STACK' || key.startsWith('JEST_')) continue;
-    env[key] = value;
-  }
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => PERSONAL.test(key)));
   // serverless invoke local finds the running stack by this name (README, custom senders).
   env.STACK_FILE = stackFile;
   return env;
@@ -109,7 +109,8 @@ beforeAll(async () => {
       '--log-file',
       join(ROOT, '.local', 'readme-stack.log'),
     ],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    // Started as a person starts it: leaked settings (an outbox, say) would change what the handlers do.
+    { cwd: ROOT, env: shellEnvironment(), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   stackProcess = child;
   let output = '';
