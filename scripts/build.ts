@@ -68,6 +68,9 @@ export const BUNDLE_OPTIONS = {
   // Metafile paths relative to the repository, wherever the build is started from.
   absWorkingDir: ROOT,
   minify: true,
+  // Error class names survive minification: Lambda reports a thrown error's constructor name as its
+  // errorType (and serverless invoke local prints it), which would otherwise read "Ml" for TriggerFailure.
+  keepNames: true,
   legalComments: 'none',
   logLevel: 'silent',
   // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.

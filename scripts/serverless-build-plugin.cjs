@@ -4,6 +4,7 @@
  * esbuild of its own, and serverless-esbuild works only as CommonJS.)
  */
 const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 class BuildBeforePackaging {
@@ -16,7 +17,10 @@ class BuildBeforePackaging {
       'before:invoke:local:invoke': build,
       // Before invoke local reads the environment, which it does in its own first hook.
       initialize: () => {
-        if ((this.serverless.processedInput?.commands ?? []).join(' ') === 'invoke local') this.dropDeployTimeValues();
+        if ((this.serverless.processedInput?.commands ?? []).join(' ') === 'invoke local') {
+          this.dropDeployTimeValues();
+          this.useLocalStack();
+        }
       },
     };
   }
@@ -32,6 +36,27 @@ class BuildBeforePackaging {
     for (const [name, value] of Object.entries(environment)) {
       if (value && typeof value === 'object' && value['Fn::GetAtt']) delete environment[name];
     }
+  }
+
+  /**
+   * With `npm start` running (its stack file, `.local/stack.json` or `STACK_FILE`), the function runs
+   * against that stack: its endpoints and tables, dummy credentials it accepts, the local keyring and
+   * the SMS outbox (scripts/local/invoke-environment.ts). `-e` options still win.
+   */
+  useLocalStack() {
+    const fn = this.options.function && this.serverless.service.functions?.[this.options.function];
+    if (!fn) return;
+    const root = this.serverless.config.servicePath;
+    const stackFile = path.resolve(root, process.env.STACK_FILE || path.join('.local', 'stack.json'));
+    // No stack running is fine (the function runs as configured); a named file that is missing is a mistake.
+    if (process.env.STACK_FILE && !fs.existsSync(stackFile)) throw new Error(`STACK_FILE: no file ${stackFile}`);
+    const result = spawnSync(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      [path.join(root, 'scripts', 'local', 'invoke-environment.ts'), stackFile],
+      { cwd: root, encoding: 'utf8' },
+    );
+    if (result.status !== 0) throw new Error(`cannot read the local stack file ${stackFile}: ${result.stderr}`);
+    fn.environment = { ...fn.environment, ...JSON.parse(result.stdout) };
   }
 
   build() {
