@@ -21,7 +21,7 @@ interface Manifest {
   engines: { node: string };
   allowScripts?: Record<string, boolean>;
 }
-/** semver is in the tree for npm's own reasons (jest, serverless, ...); only two of its calls are used. */
+/** semver (a devDependency, the version already in the tree for jest and serverless): only two of its calls are used. */
 interface Semver {
   minVersion(range: string): { version: string } | null;
   satisfies(version: string, range: string): boolean;
