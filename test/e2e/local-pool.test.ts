@@ -319,7 +319,10 @@ describe('migrated users (guide: "Migrate user Lambda trigger")', () => {
       expect(status).toBe('RESET_REQUIRED');
       expect(attributes).toMatchObject({ email, email_verified: 'true', given_name: 'Legacy' });
       expect(attributes.sub).toMatch(UUID);
-      expect((await failure(signIn(idp, email, 'Old-Forgot-Pass-42'))).name).toBe('PasswordResetRequiredException');
+      // Now held RESET_REQUIRED, and the app client prevents user-existence errors: "Managing error
+      // responses", Imported users: "a generic NotAuthorizedException ... instead of returning
+      // PasswordResetRequiredException".
+      expect((await failure(signIn(idp, email, 'Old-Forgot-Pass-42'))).name).toBe('NotAuthorizedException');
       expect((await loggedMessages(email)).join('\n')).toContain(`Code: ${confirmationCode}`);
 
       await idp.send(
