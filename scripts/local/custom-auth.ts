@@ -31,7 +31,7 @@ import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import { forwardRequest } from './link-shim.ts';
 import { cognitoLocalKey, signJwt, tokenIssuer, TriggerFailure } from './token-generation.ts';
-import { freePort, LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 
 /** What the custom-auth functions need locally besides tables and mail: a magic-link key and where links lead. */
 export const LOCAL_REDIRECT_URL = 'http://localhost:3000/sign-in';
@@ -483,21 +483,18 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       }
     })();
   });
-  const port = options.port ?? (await freePort());
-  await new Promise<void>((resolve) => server.listen(port, LOCALHOST, resolve));
+  const listener = await listenOnLoopback(server, options.port);
   // Expired sessions are forgotten, so a long-running stack does not collect them.
   const sweep = setInterval(() => {
     for (const [token, session] of sessions) if (now() >= session.expiresAt + validity) sessions.delete(token);
   }, 60_000);
   sweep.unref();
   return {
-    endpoint: `http://${LOCALHOST}:${port}`,
+    endpoint: listener.endpoint,
     openSessions: () => sessions.size,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(sweep);
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop: () => {
+      clearInterval(sweep);
+      return listener.close();
+    },
   };
 }

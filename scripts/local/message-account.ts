@@ -16,10 +16,9 @@
  * Everything else passes through untouched.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { EmailSendingAccount } from '../../shared/events/definition.ts';
 import { startCognitoLocal, type CognitoOptions, type LocalCognito, type PoolEmail } from './cognito.ts';
-import { LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 
 export interface MessageAccountOptions {
   /** The pool's account, as its EmailConfiguration says (cognito.ts writes the same into the pool). */
@@ -223,20 +222,8 @@ export async function startMessageAccountStandIn(options: MessageAccountOptions)
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, LOCALHOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${LOCALHOST}:${port}`,
-    refusals,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listener = await listenOnLoopback(server, options.port);
+  return { endpoint: listener.endpoint, refusals, stop: listener.close };
 }
 
 export interface CognitoWithEmailAccount {

@@ -27,11 +27,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildEvent } from '../../shared/events/index.ts';
 import { policyViolations, type PolicyRule } from '../../functions/migrate-user/password-policy.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
-import { LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 
 /** A pool's PasswordPolicy, as its Policies.PasswordPolicy holds it (cognito.ts writes the local one). */
 export interface PoolPasswordPolicy {
@@ -354,19 +353,8 @@ export async function startPoolRules(options: PoolRulesOptions): Promise<PoolRul
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, LOCALHOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${LOCALHOST}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listener = await listenOnLoopback(server, options.port);
+  return { endpoint: listener.endpoint, stop: listener.close };
 }
 
 /** A migration answer with a `sub`: Cognito gives every user one (and refuses one from the function). */

@@ -1,6 +1,6 @@
 /** Ports, readiness and request bodies: what every local server needs. */
-import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 
 export const LOCALHOST = '127.0.0.1';
 
@@ -61,4 +61,34 @@ export async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+export interface LoopbackListener {
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on 127.0.0.1 (port 0: the OS chooses, with no race) and gives the endpoint. Closing also ends
+ * idle keep-alive connections, so a stand-in stops at once rather than after its clients' idle timeouts.
+ */
+export async function listenOnLoopback(server: Server, port = 0): Promise<LoopbackListener> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LOCALHOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://${LOCALHOST}:${bound}`,
+    port: bound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

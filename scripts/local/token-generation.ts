@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { isReservedForAdding, isReservedForSuppressing } from '../../shared/events/claims.ts';
 import { forwardRequest } from './link-shim.ts';
-import { freePort, LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const JSON_TYPE = { 'content-type': 'application/x-amz-json-1.1' };
@@ -462,15 +462,6 @@ export async function startTokenGeneration(options: TokenGenerationOptions): Pro
       }
     })();
   });
-  const port = options.port ?? (await freePort());
-  await new Promise<void>((resolve) => server.listen(port, LOCALHOST, resolve));
-  return {
-    endpoint: `http://${LOCALHOST}:${port}`,
-    issue,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listener = await listenOnLoopback(server, options.port);
+  return { endpoint: listener.endpoint, issue, stop: listener.close };
 }

@@ -26,7 +26,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import { INCORRECT_CREDENTIALS } from './custom-auth.ts';
 import { serveIssuerDocument } from './issuer.ts';
 import { forwardRequest } from './link-shim.ts';
-import { freePort, LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 import { invokeTrigger, TriggerFailure } from './token-generation.ts';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
@@ -263,17 +263,6 @@ export async function startUserExistence(options: UserExistenceOptions): Promise
       else response.destroy();
     });
   });
-  const port = options.port ?? (await freePort());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, LOCALHOST, () => resolve());
-  });
-  return {
-    endpoint: `http://${LOCALHOST}:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listener = await listenOnLoopback(server, options.port);
+  return { endpoint: listener.endpoint, stop: listener.close };
 }
