@@ -30,7 +30,7 @@
 import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import { forwardRequest } from './link-shim.ts';
-import { cognitoLocalKey, signJwt, tokenIssuer, TriggerFailure } from './token-generation.ts';
+import { cognitoLocalKey, invokeTrigger, signJwt, tokenIssuer, TriggerFailure } from './token-generation.ts';
 import { listenOnLoopback, readBody } from './ports.ts';
 
 /** What the custom-auth functions need locally besides tables and mail: a magic-link key and where links lead. */
@@ -169,26 +169,11 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
         'Custom auth lambda trigger is not configured for the user pool.',
       );
     }
-    const response = await fetch(
-      `${options.lambdaEndpoint}/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) },
-    );
-    const text = await response.text();
-    let payload: unknown;
     try {
-      payload = text ? JSON.parse(text) : undefined;
-    } catch {
-      payload = undefined;
+      return await invokeTrigger(options.lambdaEndpoint, functionName, name, event);
+    } catch (error) {
+      throw error instanceof TriggerFailure ? new CognitoError(error.type, error.message) : error;
     }
-    if (!response.ok || response.headers.get('x-amz-function-error')) {
-      const message =
-        isRecord(payload) && typeof payload.errorMessage === 'string' ? payload.errorMessage : 'Unhandled';
-      throw new CognitoError('UserLambdaValidationException', `${name} failed with error ${message}.`);
-    }
-    if (!isRecord(payload) || !isRecord(payload.response)) {
-      throw new CognitoError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
-    }
-    return payload.response;
   }
 
   function baseEvent(triggerSource: string, session: Pick<Session, 'userName' | 'clientId'>) {
