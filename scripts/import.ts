@@ -161,7 +161,7 @@ function printSummary(summary: ImportSummary, out: string): void {
       ([reason, count]) =>
         `  ${String(count).padStart(8)} ${reason}: ${REJECT_REASONS[reason as keyof typeof REJECT_REASONS] ?? ''}`,
     ),
-    `directory items written: ${summary.directoryItemsWritten}`,
+    `directory items written: ${summary.directoryItemsWritten}; already migrated: ${summary.directoryAlreadyMigrated ?? 0} (left alone)`,
     `Cognito import files: ${summary.files.map((name) => join(out, name)).join(', ') || 'none'}`,
     `rejects: ${join(out, 'rejects.csv')}; summary: ${join(out, 'summary.json')}`,
   ];
