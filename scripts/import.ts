@@ -217,7 +217,7 @@ async function main(): Promise<number> {
   const out = values.out ?? join('imports', 'out');
   let settings = settingsFrom(values);
   const mapping = mappingFrom(values.mapping);
-  const concurrency = wholeNumber(values.concurrency, 'concurrency', 4, 64);
+  const concurrency = wholeNumber(values.concurrency, 'concurrency', 16, 64);
   const batchSize = wholeNumber(values['batch-size'], 'batch-size', 2_000, 100_000);
 
   let table = values.table;
