@@ -161,7 +161,7 @@ function printSummary(summary: ImportSummary, out: string): void {
       ([reason, count]) =>
         `  ${String(count).padStart(8)} ${reason}: ${REJECT_REASONS[reason as keyof typeof REJECT_REASONS] ?? ''}`,
     ),
-    `directory items written: ${summary.directoryItemsWritten}`,
+    `directory items written: ${summary.directoryItemsWritten}; already migrated: ${summary.directoryAlreadyMigrated ?? 0} (left alone)`,
     `Cognito import files: ${summary.files.map((name) => join(out, name)).join(', ') || 'none'}`,
     `rejects: ${join(out, 'rejects.csv')}; summary: ${join(out, 'summary.json')}`,
   ];
@@ -217,7 +217,7 @@ async function main(): Promise<number> {
   const out = values.out ?? join('imports', 'out');
   let settings = settingsFrom(values);
   const mapping = mappingFrom(values.mapping);
-  const concurrency = wholeNumber(values.concurrency, 'concurrency', 4, 64);
+  const concurrency = wholeNumber(values.concurrency, 'concurrency', 16, 64);
   const batchSize = wholeNumber(values['batch-size'], 'batch-size', 2_000, 100_000);
 
   let table = values.table;

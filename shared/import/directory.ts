@@ -1,19 +1,37 @@
 /**
- * Loads the legacy directory with BatchWriteItem: 25 puts a request, a bounded number of requests in
- * flight, unprocessed items and throttling retried with exponential backoff and full jitter. Puts are
- * keyed by the normalised user name, so writing a row twice (a resumed run) leaves one item.
+ * Loads the legacy directory with conditional PutItem: one request per item, a bounded number in flight,
+ * throttling retried with exponential backoff and full jitter. Puts are keyed by the normalised user
+ * name, so writing a row twice (a resumed run) leaves one item.
+ *
+ * Conditional, because re-importing an export must not bring a hash back: once migrate-user has set
+ * `migratedAt` (and the TTL `expiresAt`), an unconditional put would replace the row with one holding
+ * the hash and no expiry. BatchWriteItem takes no conditions, so each item is its own PutItem with
+ * `attribute_not_exists(migratedAt)`; a failed condition is counted as "already migrated", not an error.
+ * What it costs: the same write capacity as BatchWriteItem (1 WCU per KB, a failed condition included),
+ * but 25 times the requests, hence more of them in flight. TransactWriteItems would take 100 conditioned
+ * puts a request but costs twice the capacity and fails all 100 on one migrated user.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, clientSettings } from '../aws/client-config.ts';
 import type { LegacyUserItem } from '../stores/legacy-user.ts';
 
-/** BatchWriteItem's limit. */
+/** BatchWriteItem's limit (deletes still go 25 a request). */
 export const BATCH_WRITE_LIMIT = 25;
 
+/** The condition every directory put carries: never over a user migrate-user has already migrated. */
+export const NOT_MIGRATED = 'attribute_not_exists(migratedAt)';
+
+export interface DirectoryWriteResult {
+  /** Items put. */
+  written: number;
+  /** Keys (normalised user names) left alone because the user has already migrated. */
+  alreadyMigrated: string[];
+}
+
 export interface DirectoryWriter {
-  /** Writes every item or throws DirectoryWriteError; answers how many were written. */
-  write(items: readonly LegacyUserItem[]): Promise<number>;
+  /** Writes every item not yet migrated, or throws DirectoryWriteError. */
+  write(items: readonly LegacyUserItem[]): Promise<DirectoryWriteResult>;
 }
 
 export class DirectoryWriteError extends Error {
@@ -23,9 +41,9 @@ export class DirectoryWriteError extends Error {
 export interface BatchWriterOptions {
   client: DynamoDBDocumentClient;
   table: string;
-  /** Requests in flight at once. */
+  /** Requests (one item each) in flight at once. */
   concurrency?: number;
-  /** Attempts per request of 25, the first included, before the run stops. */
+  /** Attempts per item, the first included, before the run stops. */
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -62,11 +80,18 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
 export function batchWriter(options: BatchWriterOptions): DirectoryWriter {
   const {
     client,
     table,
-    concurrency = 4,
+    concurrency = 16,
     maxAttempts = 10,
     baseDelayMs = 50,
     maxDelayMs = 5_000,
@@ -74,15 +99,14 @@ export function batchWriter(options: BatchWriterOptions): DirectoryWriter {
     random = Math.random,
   } = options;
 
-  type Put = { PutRequest: { Item: Record<string, unknown> } };
-
-  async function writeChunk(chunk: readonly LegacyUserItem[]): Promise<void> {
-    let requests: Put[] = chunk.map((item) => ({ PutRequest: { Item: { ...item } } }));
+  /** True when written, false when the user has already migrated. */
+  async function put(item: LegacyUserItem): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
-      let output: BatchWriteCommandOutput | undefined;
       try {
-        output = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        await client.send(new PutCommand({ TableName: table, Item: { ...item }, ConditionExpression: NOT_MIGRATED }));
+        return true;
       } catch (error) {
+        if (isConditionFailure(error)) return false;
         if (!isRetryable(error) || attempt >= maxAttempts) {
           const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
           throw new DirectoryWriteError(`writing to ${table} failed after ${attempt} attempt(s): ${message}`, {
@@ -90,41 +114,31 @@ export function batchWriter(options: BatchWriterOptions): DirectoryWriter {
           });
         }
         await sleep(backoffMs(attempt, baseDelayMs, maxDelayMs, random));
-        continue;
       }
-      const unprocessed = (output.UnprocessedItems?.[table] ?? []) as Put[];
-      if (unprocessed.length === 0) return;
-      if (attempt >= maxAttempts) {
-        throw new DirectoryWriteError(
-          `writing to ${table} failed: ${unprocessed.length} item(s) still unprocessed after ${attempt} attempts`,
-        );
-      }
-      requests = unprocessed;
-      await sleep(backoffMs(attempt, baseDelayMs, maxDelayMs, random));
     }
   }
 
   return {
     async write(items) {
-      const chunks: LegacyUserItem[][] = [];
-      for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) chunks.push(items.slice(i, i + BATCH_WRITE_LIMIT));
+      const result: DirectoryWriteResult = { written: 0, alreadyMigrated: [] };
       let next = 0;
       let failed: unknown;
       const worker = async () => {
-        // A failed request stops the others from starting more: the run ends at its checkpoint.
-        while (next < chunks.length && failed === undefined) {
-          const chunk = chunks[next] as LegacyUserItem[];
+        // A failed put stops the others from starting more: the run ends at its checkpoint.
+        while (next < items.length && failed === undefined) {
+          const item = items[next] as LegacyUserItem;
           next += 1;
           try {
-            await writeChunk(chunk);
+            if (await put(item)) result.written += 1;
+            else result.alreadyMigrated.push(item.username);
           } catch (error) {
             failed ??= error;
           }
         }
       };
-      await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+      await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
       if (failed !== undefined) throw failed;
-      return items.length;
+      return result;
     },
   };
 }

@@ -98,6 +98,8 @@ export interface ImportSummary {
   rejected: number;
   rejectedByReason: Record<string, number>;
   directoryItemsWritten: number;
+  /** Accepted rows not written: the user has already migrated (the directory keeps its row, without the hash). */
+  directoryAlreadyMigrated: number;
   filesWritten: number;
   files: string[];
   seconds: number;
@@ -132,6 +134,8 @@ interface Checkpoint {
   accepted: number;
   rejectedByReason: Record<string, number>;
   itemsWritten: number;
+  /** Absent in checkpoints written before it was counted. */
+  alreadyMigrated?: number;
   file: FileState;
   rejectsBytes: number;
 }
@@ -338,7 +342,9 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
   async function flush(processor: RowProcessor, rows: RowInput[], recordsDone: number): Promise<void> {
     const { accepted, rejected } = processor.processBatch(rows);
     if (options.directory && accepted.length > 0) {
-      state.itemsWritten += await options.directory.write(accepted.map((row) => row.item));
+      const outcome = await options.directory.write(accepted.map((row) => row.item));
+      state.itemsWritten += outcome.written;
+      state.alreadyMigrated = (state.alreadyMigrated ?? 0) + outcome.alreadyMigrated.length;
     }
     appendCognitoLines(accepted.map((row) => row.cognitoLine));
     appendRejects(rejected);
@@ -428,6 +434,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
     rejected: rejectedCount(),
     rejectedByReason: Object.fromEntries(Object.entries(state.rejectedByReason).sort(([a], [b]) => a.localeCompare(b))),
     directoryItemsWritten: state.itemsWritten,
+    directoryAlreadyMigrated: state.alreadyMigrated ?? 0,
     filesWritten: state.file.index,
     files: Array.from({ length: state.file.index }, (_, i) => cognitoFileName(i + 1)),
     seconds: Math.round(seconds * 100) / 100,

@@ -62,6 +62,8 @@ export interface AssembleOptions {
 export interface AssembleResult {
   rowsRead: number;
   accepted: number;
+  /** Accepted rows whose user had already migrated: the directory kept their row. */
+  alreadyMigrated: number;
   rejectedByReason: Record<string, number>;
   files: string[];
   /** Rows no batch reported (failed batches within the tolerated percentage), as line ranges. */
@@ -90,6 +92,7 @@ export async function assembleOutputs(options: AssembleOptions): Promise<Assembl
   const result: AssembleResult = {
     rowsRead: 0,
     accepted: 0,
+    alreadyMigrated: 0,
     rejectedByReason: {},
     files: [],
     missing: [],
@@ -184,6 +187,7 @@ export async function assembleOutputs(options: AssembleOptions): Promise<Assembl
         if (value !== undefined) seen.add(kind, value);
       }
       result.accepted += 1;
+      if (entry.m === 1) result.alreadyMigrated += 1;
       appendLine(entry.c);
     }
     // Rows after the last entry: a failed last batch.
@@ -218,7 +222,8 @@ export function assembledSummary(input: string, result: AssembleResult, seconds:
     accepted: result.accepted,
     rejected,
     rejectedByReason: result.rejectedByReason,
-    directoryItemsWritten: result.accepted,
+    directoryItemsWritten: result.accepted - result.alreadyMigrated,
+    directoryAlreadyMigrated: result.alreadyMigrated,
     filesWritten: result.files.length,
     files: result.files,
     seconds: Math.round(seconds * 100) / 100,

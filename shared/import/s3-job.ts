@@ -37,7 +37,7 @@ export interface ImportJobConfig {
   inlineMaxBytes: number;
   stateMachineArn: string | undefined;
   map: { concurrency: number; batchSize: number; toleratedFailurePercentage: number };
-  /** BatchWriteItem requests in flight, and rows per batch, as the CLI's --concurrency and --batch-size. */
+  /** Directory PutItem requests (one item each) in flight, and rows per batch, as the CLI's --concurrency and --batch-size. */
   concurrency: number;
   batchSize: number;
   startJobs: boolean;
@@ -81,7 +81,7 @@ export function readImportJobConfig(env: Env = process.env): ImportJobConfig {
         batchSize: read.int('IMPORT_MAP_BATCH_SIZE', 1_000, { min: 1, max: 10_000 }),
         toleratedFailurePercentage: read.int('IMPORT_MAP_TOLERATED_FAILURE_PERCENT', 0, { min: 0, max: 100 }),
       },
-      concurrency: read.int('IMPORT_CONCURRENCY', 4, { min: 1, max: 64 }),
+      concurrency: read.int('IMPORT_CONCURRENCY', 16, { min: 1, max: 64 }),
       batchSize: read.int('IMPORT_BATCH_SIZE', 2_000, { min: 1, max: 100_000 }),
       startJobs,
       jobsRoleArn,

@@ -60,9 +60,13 @@ export interface BatchOutcome {
   rejected: number;
 }
 
-/** One line of a part object: a candidate (`c`: its Cognito line, `u`: its directory item) or a reject (`r`). */
+/**
+ * One line of a part object: a candidate (`c`: its Cognito line, `u`: its directory item, `m`: 1 when the
+ * directory kept the row of a user who has already migrated) or a reject (`r`).
+ */
 export type PartEntry =
-  { i: number; c: string; u: LegacyUserItem } | { i: number; r: [column: string, reason: string, username: string] };
+  | { i: number; c: string; u: LegacyUserItem; m?: 1 }
+  | { i: number; r: [column: string, reason: string, username: string] };
 
 /** Part objects sort by their first row index (zero-padded), which is file order. */
 export const partKey = (prefix: string, first: number) => `${prefix}part-${String(first).padStart(12, '0')}.ndjson`;
@@ -136,10 +140,17 @@ export async function processMapBatch(event: BatchEvent, options: ProcessBatchOp
   // The row index stands in for the line: the final step knows the lines.
   const rows: RowInput[] = items.map((item) => ({ line: item.index, fields: fieldsOf(item.row, input.header) }));
   const { accepted, rejected } = processor.processBatch(rows);
-  if (accepted.length) await options.directory.write(accepted.map((row) => row.item));
+  const migrated = new Set(
+    accepted.length ? (await options.directory.write(accepted.map((row) => row.item))).alreadyMigrated : [],
+  );
 
   const entries: PartEntry[] = [
-    ...accepted.map((row): PartEntry => ({ i: row.line, c: row.cognitoLine, u: row.item })),
+    ...accepted.map((row): PartEntry => ({
+      i: row.line,
+      c: row.cognitoLine,
+      u: row.item,
+      ...(migrated.has(row.item.username) ? { m: 1 as const } : {}),
+    })),
     ...rejected.map((row): PartEntry => ({ i: row.line, r: [row.column, row.reason, row.username] })),
   ].sort((a, b) => a.i - b.i);
   const first = entries[0]?.i ?? 0;

@@ -3,7 +3,7 @@
  * reaches either the legacy directory or an import file. Pure: uniqueness in the file is the
  * processor's (it keeps state across rows); everything else is decided from the row alone.
  */
-import { hashProblem } from '../passwords/algorithms.ts';
+import { hashProblem, isWeakHashReason } from '../passwords/algorithms.ts';
 import { BOOLEAN_ATTRIBUTES, type ResolvedColumns } from './columns.ts';
 import type { PoolSettings } from './pool.ts';
 import {
@@ -38,6 +38,8 @@ export const REJECT_REASONS = {
   'hash-unrecognised': 'the password hash is in no supported format',
   'hash-unverifiable':
     'the password hash is in a known format that migrate-user cannot verify (Argon2 version 16, or a cost over its work limits)',
+  'hash-weak':
+    'the password hash is too weak to trust: a digest shorter than 16 bytes, or a cost below the floor (shared/passwords MINIMUM_COSTS)',
   'email-duplicate': 'an earlier row has the same e-mail, which users sign in with',
   'phone-duplicate': 'an earlier row has the same phone number, which users sign in with',
   'row-too-long': "the user's row in the Cognito import file would exceed 16,000 characters",
@@ -204,6 +206,7 @@ export function rowValidator(
         // What migrate-user would refuse at sign-in is refused here, where the export can still be fixed.
         const problem = hashProblem(hash);
         if (problem === 'unknown format') return reject('password_hash', 'hash-unrecognised');
+        if (problem !== undefined && isWeakHashReason(problem)) return reject('password_hash', 'hash-weak');
         if (problem !== undefined) return reject('password_hash', 'hash-unverifiable');
         passwordHash = hash;
       }

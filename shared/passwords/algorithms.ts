@@ -44,6 +44,43 @@ export const WORK_LIMITS = {
   pbkdf2MaxIterations: 5_000_000,
 } as const;
 
+/**
+ * Floors, shared by the import (which rejects the row as `hash-weak`) and migrate-user (which refuses to
+ * verify). The digest floor is about correctness: a PBKDF2 string with a 1-byte digest lets 1 wrong
+ * password in 256 sign in; 16 bytes (128 bits) makes a chance match impossible in practice. The cost
+ * floors refuse degenerate parameters, where the "hash" is little more than one plain digest that a
+ * stolen export gives up at once; they sit below OWASP's Password Storage Cheat Sheet minimums for new
+ * hashes (bcrypt 10, PBKDF2-HMAC-SHA256 600,000, scrypt N=2^17 r=8 p=1, Argon2id m=19 MiB t=2 p=1) on
+ * purpose: a hash that is merely old still migrates its user (Cognito then keeps the password under its
+ * own scheme), where refusing it would send every such user through a password reset.
+ */
+export const MINIMUM_COSTS = {
+  /** Every algorithm: bytes of the stored digest (bcrypt's is always 23). */
+  digestMinBytes: 16,
+  /** The format's own minimum (2^4 rounds): bcrypt strings below it do not exist. */
+  bcryptMinCost: 4,
+  /** RFC 8018 section 4.2: "A minimum of 1000 iterations is recommended." */
+  pbkdf2MinIterations: 1_000,
+  /** N = 2^10 with r = 8: 1 MiB per hash, the Argon2 floor below. */
+  scryptMinLogN: 10,
+  /** 1 MiB: below it Argon2's memory hardness, its reason to exist, is gone. */
+  argon2MinMemoryKiB: 1024,
+  argon2MinIterations: 1,
+} as const;
+
+/** checkVerifiable's reasons that mean "too weak" (the import's `hash-weak`) rather than "cannot verify". */
+const WEAK_REASONS = new Set([
+  'digest shorter than 16 bytes',
+  'cost below floor',
+  'iterations below floor',
+  'memory below floor',
+]);
+
+/** Whether a reason from hashProblem or UnverifiableHashError means the hash is too weak to trust. */
+export function isWeakHashReason(reason: string): boolean {
+  return WEAK_REASONS.has(reason);
+}
+
 /** Decoded bytes, or (for checks alone) just how many there would be. */
 type Bytes = { readonly length: number };
 
@@ -202,6 +239,7 @@ export function checkVerifiable(parsed: ParsedHash<Bytes>): void {
   switch (parsed.algorithm) {
     case 'bcrypt':
       if (parsed.cost > WORK_LIMITS.bcryptMaxCost) refuse('cost over limit');
+      if (parsed.cost < MINIMUM_COSTS.bcryptMinCost) refuse('cost below floor');
       return;
     case 'argon2id':
     case 'argon2i':
@@ -211,13 +249,14 @@ export function checkVerifiable(parsed: ParsedHash<Bytes>): void {
       if (parsed.version === ARGON2_VERSION_10) refuse('version 16 (Argon2 1.0) unsupported');
       if (parsed.version !== 19) refuse('version other than 19');
       if (parsed.memoryKiB > WORK_LIMITS.argon2MaxMemoryKiB) refuse('memory over limit');
-      if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.argon2MaxIterations)
-        refuse('iterations out of range');
+      if (parsed.iterations > WORK_LIMITS.argon2MaxIterations) refuse('iterations out of range');
       if (parsed.parallelism < 1 || parsed.parallelism > WORK_LIMITS.argon2MaxParallelism)
         refuse('parallelism out of range');
       if (parsed.memoryKiB < 8 * parsed.parallelism) refuse('memory below 8 KiB per lane');
       if (parsed.salt.length < 8) refuse('salt shorter than 8 bytes');
-      if (parsed.digest.length < 4) refuse('digest shorter than 4 bytes');
+      if (parsed.digest.length < MINIMUM_COSTS.digestMinBytes) refuse('digest shorter than 16 bytes');
+      if (parsed.iterations < MINIMUM_COSTS.argon2MinIterations) refuse('iterations below floor');
+      if (parsed.memoryKiB < MINIMUM_COSTS.argon2MinMemoryKiB) refuse('memory below floor');
       return;
     case 'scrypt': {
       const memory = 128 * parsed.blockSize * 2 ** parsed.logN;
@@ -225,14 +264,15 @@ export function checkVerifiable(parsed: ParsedHash<Bytes>): void {
         refuse('memory out of range');
       if (parsed.parallelism < 1 || parsed.parallelism > WORK_LIMITS.scryptMaxParallelism)
         refuse('parallelism out of range');
-      if (parsed.digest.length < 1) refuse('empty digest');
+      if (parsed.digest.length < MINIMUM_COSTS.digestMinBytes) refuse('digest shorter than 16 bytes');
+      if (parsed.logN < MINIMUM_COSTS.scryptMinLogN) refuse('memory below floor');
       return;
     }
     case 'pbkdf2-sha256':
-      if (parsed.iterations < 1 || parsed.iterations > WORK_LIMITS.pbkdf2MaxIterations)
-        refuse('iterations out of range');
-      if (parsed.digest.length < 1) refuse('empty digest');
+      if (parsed.iterations > WORK_LIMITS.pbkdf2MaxIterations) refuse('iterations out of range');
       if (parsed.length !== undefined && parsed.length !== parsed.digest.length) refuse('digest length differs from l');
+      if (parsed.digest.length < MINIMUM_COSTS.digestMinBytes) refuse('digest shorter than 16 bytes');
+      if (!(parsed.iterations >= MINIMUM_COSTS.pbkdf2MinIterations)) refuse('iterations below floor');
       return;
   }
 }
@@ -301,7 +341,9 @@ export function hashProblem(hash: string): string | undefined {
   if (!format) return 'unknown format';
   // bcrypt, the commonest: its pattern fixes every length, so the cost is all there is to check.
   if (format.algorithm === 'bcrypt') {
-    return Number(hash.slice(4, 6)) > WORK_LIMITS.bcryptMaxCost ? 'cost over limit' : undefined;
+    const cost = Number(hash.slice(4, 6));
+    if (cost > WORK_LIMITS.bcryptMaxCost) return 'cost over limit';
+    return cost < MINIMUM_COSTS.bcryptMinCost ? 'cost below floor' : undefined;
   }
   // The verdict depends only on the parameters and the salt's and digest's lengths, which an export
   // repeats for all its users: decided once per such shape.

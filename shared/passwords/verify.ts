@@ -75,5 +75,5 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   return verifier ? verifier.verify({ password, hash, username: '' }) : false;
 }
 
-export { hashProblem, UnverifiableHashError, WORK_LIMITS } from './algorithms.ts';
+export { hashProblem, isWeakHashReason, MINIMUM_COSTS, UnverifiableHashError, WORK_LIMITS } from './algorithms.ts';
 export { dummyHash, hashParameters } from './dummy.ts';

@@ -169,7 +169,17 @@ export function fakeDynamoDb(): FakeDynamoDb {
               .slice(0, 1),
           ),
         );
-        if (/attribute_not_exists/u.test(input.ConditionExpression ?? '') && rows.has(itemKey)) {
+        // Judged on the attribute named: the import's attribute_not_exists(migratedAt) holds over an
+        // existing item that has not migrated, as in DynamoDB.
+        if (
+          input.ConditionExpression &&
+          !conditionHolds(
+            rows.get(itemKey),
+            input.ConditionExpression,
+            input.ExpressionAttributeNames ?? {},
+            input.ExpressionAttributeValues ?? {},
+          )
+        ) {
           return dynamoError('ConditionalCheckFailedException', 'The conditional request failed');
         }
         rows.set(itemKey, item);

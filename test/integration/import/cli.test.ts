@@ -1,5 +1,7 @@
 /** `npm run import` against the test stack's DynamoDB Local and cognito-local: the directory read back, exit codes. */
-import { GetCommand, QueryCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { bcrypt } from 'hash-wasm';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,6 +168,47 @@ describe('npm run import', () => {
     const rerun = await runCli([input, '--dry-run', '--out', out]);
     expect(rerun).toMatchObject({ status: 0 });
     expect(rerun.stdout).toContain('dry run: 1 rows read, 1 accepted, 0 rejected');
+  }, 90_000);
+
+  it('re-importing an export leaves the row of a user who has already migrated alone, and counts it', async () => {
+    // Names of their own, so a rerun against the same DynamoDB Local starts from a clean slate.
+    const run = randomBytes(4).toString('hex');
+    const [migrated, fresh] = [`migrated.${run}`, `fresh.${run}`];
+    const hash = await bcrypt({ password: 'Legacy-42', salt: randomBytes(16), costFactor: 4, outputType: 'encoded' });
+    const input = join(dir, `reimport-${run}.csv`);
+    writeFileSync(
+      input,
+      `username,password_hash,email,email_verified\n${migrated},${hash},${migrated}@example.com,true\n${fresh},${hash},${fresh}@example.com,true\n`,
+    );
+    const stackFile = process.env[STACK_FILE_VARIABLE] ?? '';
+    const first = await runCli([input, '--stack-file', stackFile, '--out', join(dir, `reimport-${run}-1`)]);
+    expect(first.status).toBe(0);
+
+    // What migrate-user does after a successful sign-in (shared/stores/legacy-users.ts markMigrated).
+    const table = tableName('legacyUsers');
+    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+    await db.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { username: migrated },
+        UpdateExpression: 'SET migratedAt = :at, expiresAt = :expires',
+        ExpressionAttributeValues: { ':at': '2026-12-04T22:00:00.000Z', ':expires': expiresAt },
+      }),
+    );
+
+    const outAgain = join(dir, `reimport-${run}-2`);
+    const again = await runCli([input, '--stack-file', stackFile, '--out', outAgain]);
+    expect(again.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(outAgain, 'summary.json'), 'utf8'));
+    expect(summary).toMatchObject({ accepted: 2, directoryItemsWritten: 1, directoryAlreadyMigrated: 1 });
+    expect(again.stdout).toContain('already migrated: 1');
+
+    // The migrated row keeps its migration and its expiry: the hash still goes when the TTL runs out.
+    const { Item } = await db.send(new GetCommand({ TableName: table, Key: { username: migrated } }));
+    expect(Item).toMatchObject({ migratedAt: '2026-12-04T22:00:00.000Z', expiresAt });
+    const { Item: other } = await db.send(new GetCommand({ TableName: table, Key: { username: fresh } }));
+    expect(other?.migratedAt).toBeUndefined();
+    expect(other?.passwordHash).toBe(hash);
   }, 90_000);
 
   it('exits 2 for usage errors', async () => {

@@ -137,7 +137,7 @@ function deps(
     s3: fakeS3(objects),
     config: { ...readImportJobConfig(ENV), inlineMaxBytes: 10 },
     settings: DEFAULT_POOL_SETTINGS,
-    directory: { write: async (items) => items.length },
+    directory: { write: async (items) => ({ written: items.length, alreadyMigrated: [] }) },
     startExecution: async (name, input) => {
       started.push({ name, input });
       return !already;

@@ -1,6 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCSVHeaderCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { backoffMs, batchWriter, DirectoryWriteError, isRetryable } from '../../../shared/import/directory.ts';
+import {
+  backoffMs,
+  batchWriter,
+  DirectoryWriteError,
+  isRetryable,
+  NOT_MIGRATED,
+} from '../../../shared/import/directory.ts';
 import { headerFromPool } from '../../../shared/import/pool-header.ts';
 import { DEFAULT_POOL_SETTINGS } from '../../../shared/import/pool.ts';
 import type { LegacyUserItem } from '../../../shared/stores/legacy-user.ts';
@@ -14,7 +20,7 @@ const items = (n: number): LegacyUserItem[] =>
     importedAt: 'x',
   }));
 
-type Request = { RequestItems: Record<string, Array<{ PutRequest: { Item: { username: string } } }>> };
+type Request = { TableName: string; Item: { username: string }; ConditionExpression?: string };
 
 /** A document client whose send() is `answer`, counting requests in flight. */
 function fakeClient(answer: (request: Request) => Promise<unknown>) {
@@ -36,53 +42,58 @@ function fakeClient(answer: (request: Request) => Promise<unknown>) {
 }
 
 const noSleep = async () => undefined;
+const conditionFailed = () =>
+  Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
 
 describe('the directory loader', () => {
-  it('puts 25 items a request with at most `concurrency` requests in flight', async () => {
+  it('puts each item on the condition that its user has not migrated, at most `concurrency` in flight', async () => {
     const { client, state } = fakeClient(async () => ({}));
-    const written = await batchWriter({ client, table: 't', concurrency: 3, sleep: noSleep }).write(items(260));
-    expect(written).toBe(260);
-    expect(state.requests.map((r) => r.RequestItems.t?.length)).toEqual([25, 25, 25, 25, 25, 25, 25, 25, 25, 25, 10]);
+    const result = await batchWriter({ client, table: 't', concurrency: 3, sleep: noSleep }).write(items(60));
+    expect(result).toEqual({ written: 60, alreadyMigrated: [] });
+    expect(state.requests).toHaveLength(60);
+    expect(state.requests.every((r) => r.TableName === 't' && r.ConditionExpression === NOT_MIGRATED)).toBe(true);
+    expect(NOT_MIGRATED).toBe('attribute_not_exists(migratedAt)');
     expect(state.maxInFlight).toBe(3);
   });
 
-  it('retries unprocessed items with growing, jittered pauses until none are left', async () => {
-    let round = 0;
-    const { client, state } = fakeClient(async (request) => {
-      round += 1;
-      const puts = request.RequestItems.t ?? [];
-      return round < 3 ? { UnprocessedItems: { t: puts.slice(0, puts.length - 10) } } : {};
+  it("leaves a migrated user's row alone and counts it, instead of failing the run", async () => {
+    const { client } = fakeClient(async (request) => {
+      if (request.Item.username === 'u1' || request.Item.username === 'u3') throw conditionFailed();
+      return {};
     });
-    const pauses: number[] = [];
-    const writer = batchWriter({
-      client,
-      table: 't',
-      sleep: async (ms) => void pauses.push(ms),
-      random: () => 0.5,
-      baseDelayMs: 100,
-    });
-    await writer.write(items(25));
-    expect(state.requests.map((r) => r.RequestItems.t?.length)).toEqual([25, 15, 5]);
-    expect(pauses).toEqual([100, 200]);
-    expect(backoffMs(10, 50, 5_000, () => 0.999)).toBeLessThan(5_000);
-    expect(backoffMs(3, 50, 5_000, () => 0)).toBe(0);
+    const result = await batchWriter({ client, table: 't', sleep: noSleep }).write(items(5));
+    expect(result.written).toBe(3);
+    expect([...result.alreadyMigrated].sort()).toEqual(['u1', 'u3']);
   });
 
-  it('retries throttling, and stops with a clear error on a failure that will not pass', async () => {
+  it('retries throttling with growing, jittered pauses, and stops with a clear error on a failure that will not pass', async () => {
     let calls = 0;
     const throttled = fakeClient(async () => {
       calls += 1;
       if (calls < 3) throw Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
       return {};
     });
-    await expect(batchWriter({ client: throttled.client, table: 't', sleep: noSleep }).write(items(3))).resolves.toBe(
-      3,
-    );
+    const pauses: number[] = [];
+    await expect(
+      batchWriter({
+        client: throttled.client,
+        table: 't',
+        concurrency: 1,
+        sleep: async (ms) => void pauses.push(ms),
+        random: () => 0.5,
+        baseDelayMs: 100,
+      }).write(items(3)),
+    ).resolves.toEqual({ written: 3, alreadyMigrated: [] });
+    expect(pauses).toEqual([100, 200]);
+    expect(backoffMs(10, 50, 5_000, () => 0.999)).toBeLessThan(5_000);
+    expect(backoffMs(3, 50, 5_000, () => 0)).toBe(0);
 
     const missing = fakeClient(async () => {
       throw Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' });
     });
-    const failure = batchWriter({ client: missing.client, table: 't', sleep: noSleep }).write(items(100));
+    const failure = batchWriter({ client: missing.client, table: 't', concurrency: 4, sleep: noSleep }).write(
+      items(100),
+    );
     await expect(failure).rejects.toBeInstanceOf(DirectoryWriteError);
     await expect(failure).rejects.toThrow(
       'writing to t failed after 1 attempt(s): ResourceNotFoundException: Requested resource not found',
@@ -90,10 +101,12 @@ describe('the directory loader', () => {
     // The first failure stops the workers from starting more requests.
     expect(missing.state.requests.length).toBeLessThanOrEqual(4);
 
-    const stuck = fakeClient(async (request) => ({ UnprocessedItems: request.RequestItems }));
+    const stuck = fakeClient(async () => {
+      throw Object.assign(new Error('x'), { name: 'ThrottlingException' });
+    });
     await expect(
-      batchWriter({ client: stuck.client, table: 't', sleep: noSleep, maxAttempts: 4 }).write(items(5)),
-    ).rejects.toThrow('5 item(s) still unprocessed after 4 attempts');
+      batchWriter({ client: stuck.client, table: 't', sleep: noSleep, maxAttempts: 4 }).write(items(1)),
+    ).rejects.toThrow('writing to t failed after 4 attempt(s): ThrottlingException');
     expect(isRetryable(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 503 } }))).toBe(true);
     expect(isRetryable(Object.assign(new Error('x'), { name: 'ValidationException' }))).toBe(false);
   });

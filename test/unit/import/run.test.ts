@@ -207,7 +207,7 @@ describe('the run', () => {
     const recording: DirectoryWriter = {
       write: async (items) => {
         for (const item of items) reference.set(item.username, item);
-        return items.length;
+        return { written: items.length, alreadyMigrated: [] };
       },
     };
     await runImport({
@@ -227,7 +227,7 @@ describe('the run', () => {
         const part = calls === 4 ? items.slice(0, 2) : items;
         for (const item of part) written.set(item.username, item);
         if (calls === 4) throw new DirectoryWriteError('writing to t failed after 10 attempt(s): boom');
-        return items.length;
+        return { written: items.length, alreadyMigrated: [] };
       },
     };
     const out = join(dir, 'b');

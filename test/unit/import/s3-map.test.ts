@@ -14,7 +14,7 @@ import { cognitoFileName, cognitoHeaderLine } from '../../../shared/import/cogni
 import { resolveColumns } from '../../../shared/import/columns.ts';
 import { poolSettings } from '../../../shared/import/pool.ts';
 import { createRowProcessor } from '../../../shared/import/processor.ts';
-import { assembleOutputs, dataRowLines, itemsToRepair } from '../../../shared/import/s3-assemble.ts';
+import { assembledSummary, assembleOutputs, dataRowLines, itemsToRepair } from '../../../shared/import/s3-assemble.ts';
 import {
   checkBatchEvent,
   checkExecutionInput,
@@ -118,13 +118,15 @@ function cliRun(rows: string[][]) {
 }
 
 /** The map's view: batches of `size`, finishing in `order`, each writing the directory; then the replay and repair. */
-async function mapRun(rows: string[][], size: number, order: number[]) {
+async function mapRun(rows: string[][], size: number, order: number[], migrated: ReadonlySet<string> = new Set()) {
   const objects = new Map<string, string>();
   const directory = new Map<string, LegacyUserItem>();
   const writer = {
     write: async (items: readonly LegacyUserItem[]) => {
-      for (const item of items) directory.set(item.username, item);
-      return items.length;
+      // A user migrate-user has migrated keeps its row: the conditional put does not happen.
+      const kept = items.filter((item) => migrated.has(item.username)).map((item) => item.username);
+      for (const item of items) if (!migrated.has(item.username)) directory.set(item.username, item);
+      return { written: items.length - kept.length, alreadyMigrated: kept };
     },
   };
   const batches: Array<Array<{ index: number; fields: string[] }>> = [];
@@ -188,6 +190,18 @@ describe('the map path against the CLI', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it("counts already-migrated users in the deployed import's summary (the directory kept their rows)", async () => {
+    const rows = [
+      ['ann', 'a@example.com', 'true', '', 'Ann'],
+      ['bob', 'b@example.com', 'true', '', 'Bob'],
+      ['cy', 'c@example.com', 'true', '', 'Cy'],
+    ];
+    const map = await mapRun(rows, 2, [1, 0], new Set(['bob']));
+    expect(map.directory.has('bob')).toBe(false);
+    const summary = assembledSummary('s3://b/k.csv', map.result, 1);
+    expect(summary).toMatchObject({ accepted: 3, directoryItemsWritten: 2, directoryAlreadyMigrated: 1 });
   });
 
   it('repairs the item a later duplicate overwrote and deletes the item of a row rejected for its e-mail', async () => {

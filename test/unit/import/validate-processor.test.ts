@@ -68,6 +68,13 @@ describe('validateRow: Cognito rules per row', () => {
       'hash-unverifiable @ password_hash',
     ],
     [{ password_hash: BCRYPT.replace(/^\$2b\$\d\d\$/u, '$2b$20$') }, 'hash-unverifiable @ password_hash'],
+    // Too weak to trust, a reason of its own: a 1-byte PBKDF2 digest lets 1 wrong password in 256 sign in.
+    [{ password_hash: '$pbkdf2-sha256$i=600000,l=1$++++//8AwP/uASNFZ4mrzQ$6w' }, 'hash-weak @ password_hash'],
+    [{ password_hash: 'pbkdf2_sha256$600000$Na0mISalt2026xyz$6dTFmBGWh7wJ' }, 'hash-weak @ password_hash'],
+    [
+      { password_hash: '$pbkdf2-sha256$i=1,l=32$++++//8AwP/uASNFZ4mrzQ$6dTFmBGWh7wJyYtykgl/FZcrGzS0VKlRZs3TYp9Cu0k' },
+      'hash-weak @ password_hash',
+    ],
   ])('rejects %p: %s', (values, expected) => {
     expect(verdict(row(values))).toBe(expected);
   });

@@ -13,6 +13,8 @@ import {
   dummyHash,
   hashProblem,
   hashParameters,
+  isWeakHashReason,
+  MINIMUM_COSTS,
   timedVerify,
   UnverifiableHashError,
   verifierFor,
@@ -285,5 +287,68 @@ describe('Argon2 strings without v= (version 16, before Argon2 1.3)', () => {
     });
     expect(hash.startsWith('$argon2id$v=19$')).toBe(true);
     expect(await verifyPassword('Correct-Horse-42', hash)).toBe(true);
+  });
+});
+
+describe('floors shared by the import and migrate-user (MINIMUM_COSTS)', () => {
+  const s = Buffer.from('fbefbeffffffc0ffee0123456789abcd', 'hex');
+  const pbkdf2Phc = (iterations: number, bytes: number) =>
+    `$pbkdf2-sha256$i=${iterations},l=${bytes}$${phcBase64Encode(s)}$${phcBase64Encode(
+      pbkdf2Sync('Correct-Horse-42', s, iterations, bytes, 'sha256'),
+    )}`;
+
+  it('refuses a PBKDF2 digest of 1 byte: before the floor, about 1 wrong password in 256 signed in', async () => {
+    const hash = pbkdf2Phc(1000, 1);
+    expect(hashProblem(hash)).toBe('digest shorter than 16 bytes');
+    expect(isWeakHashReason('digest shorter than 16 bytes')).toBe(true);
+    await expect(verifyPassword('Correct-Horse-42', hash)).rejects.toBeInstanceOf(UnverifiableHashError);
+    // Wrong passwords never sign in: every one is refused, none matched.
+    let matched = 0;
+    for (let i = 0; i < 512; i += 1) {
+      matched += await verifyPassword(`wrong-${i}`, hash).then(
+        (ok) => Number(ok),
+        () => 0,
+      );
+    }
+    expect(matched).toBe(0);
+  });
+
+  it('accepts exactly 16 bytes and refuses 15, in every notation with a free digest length', async () => {
+    expect(hashProblem(pbkdf2Phc(1000, 16))).toBeUndefined();
+    expect(await verifyPassword('Correct-Horse-42', pbkdf2Phc(1000, 16))).toBe(true);
+    expect(hashProblem(pbkdf2Phc(1000, 15))).toBe('digest shorter than 16 bytes');
+    const django = `pbkdf2_sha256$1000$Na0mISalt2026xyz$${pbkdf2Sync('x', 'Na0mISalt2026xyz', 1000, 8, 'sha256').toString('base64')}`;
+    expect(hashProblem(django)).toBe('digest shorter than 16 bytes');
+    const argon = await argon2id({
+      password: 'x',
+      salt: s,
+      iterations: 2,
+      parallelism: 1,
+      memorySize: 1024,
+      hashLength: 8,
+      outputType: 'encoded',
+    });
+    expect(hashProblem(argon)).toBe('digest shorter than 16 bytes');
+    const scryptShort = `$scrypt$ln=14,r=8,p=1$${phcBase64Encode(s, { adapted: true })}$${phcBase64Encode(randomBytes(15), { adapted: true })}`;
+    expect(hashProblem(scryptShort)).toBe('digest shorter than 16 bytes');
+  });
+
+  it('refuses costs below the floors, named as weak (the import rejects them as hash-weak)', () => {
+    expect(MINIMUM_COSTS).toMatchObject({ digestMinBytes: 16, pbkdf2MinIterations: 1000, scryptMinLogN: 10 });
+    const cases: Array<[string, string]> = [
+      [pbkdf2Phc(999, 32), 'iterations below floor'],
+      [`$scrypt$ln=9,r=8,p=1$${phcBase64Encode(s)}$${phcBase64Encode(randomBytes(32))}`, 'memory below floor'],
+      [`$argon2id$v=19$m=512,t=2,p=1$${phcBase64Encode(s)}$${phcBase64Encode(randomBytes(32))}`, 'memory below floor'],
+      [
+        `$argon2id$v=19$m=1024,t=0,p=1$${phcBase64Encode(s)}$${phcBase64Encode(randomBytes(32))}`,
+        'iterations below floor',
+      ],
+    ];
+    for (const [hash, reason] of cases) {
+      expect(hashProblem(hash)).toBe(reason);
+      expect(isWeakHashReason(reason)).toBe(true);
+    }
+    expect(isWeakHashReason('cost over limit')).toBe(false);
+    expect(hashProblem(pbkdf2Phc(1000, 32))).toBeUndefined();
   });
 });
