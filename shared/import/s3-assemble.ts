@@ -11,7 +11,6 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify/sync';
 import {
   COGNITO_FILE_LIMITS,
   cognitoFileName,
@@ -20,13 +19,12 @@ import {
   type CognitoFileLimits,
 } from './cognito-csv.ts';
 import { LineCounter } from './lines.ts';
+import { REJECTS_HEADER, rejectsText } from './outputs.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { seenInMemory } from './processor.ts';
 import { CSV_PARSE_OPTIONS, REJECTS_FILE, type ImportSummary } from './run.ts';
 import type { PartEntry } from './s3-map.ts';
 import type { LegacyUserItem } from '../stores/legacy-user.ts';
-
-const REJECTS_HEADER = 'line,column,reason,username\n';
 
 const DUPLICATE: Record<ContactAttribute, string> = { email: 'email-duplicate', phone_number: 'phone-duplicate' };
 
@@ -85,7 +83,7 @@ export async function assembleOutputs(options: AssembleOptions): Promise<Assembl
   const headerLine = `${cognitoHeaderLine(settings.csvHeader)}\n`;
   const file = { index: 0, bytes: 0, users: 0 };
   let fileFd: number | undefined;
-  let pendingRejects: string[][] = [];
+  let pendingRejects: Array<[string, string, string, string]> = [];
   let pendingLines: string[] = [];
   const result: AssembleResult = {
     rowsRead: 0,
@@ -104,7 +102,7 @@ export async function assembleOutputs(options: AssembleOptions): Promise<Assembl
     pendingLines = [];
   };
   const flushRejects = () => {
-    if (pendingRejects.length) writeSync(rejectsFd, stringify(pendingRejects, { record_delimiter: 'unix' }));
+    if (pendingRejects.length) writeSync(rejectsFd, rejectsText(pendingRejects));
     pendingRejects = [];
   };
   const reject = (line: number, column: string, reason: string, username: string) => {
