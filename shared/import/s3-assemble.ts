@@ -10,7 +10,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import {
   COGNITO_FILE_LIMITS,
   cognitoFileName,
@@ -22,7 +22,7 @@ import { LineCounter } from './lines.ts';
 import { REJECTS_HEADER, rejectsText } from './outputs.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { seenInMemory } from './processor.ts';
-import { CSV_PARSE_OPTIONS, REJECTS_FILE, type ImportSummary } from './run.ts';
+import { CSV_PARSE_OPTIONS, ImportInputError, REJECTS_FILE, type ImportSummary } from './run.ts';
 import type { PartEntry } from './s3-map.ts';
 import type { LegacyUserItem } from '../stores/legacy-user.ts';
 
@@ -38,14 +38,20 @@ export async function* dataRowLines(source: Readable): AsyncGenerator<number> {
   source.on('error', (error) => parser.destroy(error));
   const counter = new LineCounter(1);
   let header = true;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    const line = counter.next(record);
-    if (header) {
-      header = false;
-      continue;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = counter.next(record);
+      if (header) {
+        header = false;
+        continue;
+      }
+      if (record.length === 1 && record[0] === '') continue;
+      yield line;
     }
-    if (record.length === 1 && record[0] === '') continue;
-    yield line;
+  } catch (error) {
+    // csv-parse quotes the field it chokes on; this message ends in the execution's history and logs.
+    if (error instanceof CsvError) throw new ImportInputError(`the source is not CSV: ${error.message}`);
+    throw error;
   }
 }
 

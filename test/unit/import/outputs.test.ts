@@ -14,6 +14,7 @@ import { DEFAULT_POOL_SETTINGS } from '../../../shared/import/pool.ts';
 import { ImportInputError, runImport } from '../../../shared/import/run.ts';
 import { readImportJobConfig, writeImportError } from '../../../shared/import/s3-job.ts';
 import { rejectedUsername, rejectsText, spreadsheetSafe } from '../../../shared/import/outputs.ts';
+import { dataRowLines } from '../../../shared/import/s3-assemble.ts';
 
 const BCRYPT = '$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234';
 const ARGON = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$RdescudvJCsgt3ub+b+dWRWJTmaaJObG';
@@ -130,6 +131,16 @@ describe('error texts are redacted wherever they go (as stderr is)', () => {
     const body = objects.get('results/users/error.json')?.body ?? '';
     expect(body).toMatch(/not CSV/);
     expect(body).not.toContain('$2b$');
+  });
+
+  it("import-assemble's error for a source that is not CSV (execution history, logs) does not quote the hash", async () => {
+    const lines = async () => {
+      for await (const line of dataRowLines(Readable.from([Buffer.from(broken)]))) void line;
+    };
+    const error = await lines().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ImportInputError);
+    expect((error as Error).message).toMatch(/not CSV: Invalid Opening Quote/);
+    expect((error as Error).message).not.toContain('$2b$');
   });
 
   it('writeImportError redacts whatever text it is given', async () => {
