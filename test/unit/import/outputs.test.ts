@@ -85,6 +85,18 @@ describe("CSV injection (OWASP): a cell a spreadsheet would run is prefixed with
     expect(rejectsText([['9', 'email', 'email-invalid', 'jana']])).toBe('9,email,email-invalid,jana\n');
   });
 
+  it('not in the Cognito import files: "Attribute values that are strings should not be in quotation marks" (guide, Formatting the .csv file)', () => {
+    // Cognito reads those files and stores each value as written: a quote would become part of the name.
+    const dir = folder();
+    const input = join(dir, 'users.csv');
+    writeFileSync(input, 'username,email,email_verified,given_name\njana,jana@example.com,true,=1+2\n');
+    return runImport({ input, out: join(dir, 'out'), settings: DEFAULT_POOL_SETTINGS }).then(() => {
+      const file = readFileSync(join(dir, 'out', 'cognito-import-0001.csv'), 'utf8');
+      expect(file).toContain(',=1+2,');
+      expect(file).not.toContain("'=1+2");
+    });
+  });
+
   it('a formula user name in a rejected row reaches rejects.csv as text', async () => {
     const { raw, rows } = await runOn(`username,email,email_verified\n=1+2,nope,true\n@SUM(A1),nope,true\n`);
     expect(rows.map((row) => row[3])).toEqual(["'=1+2", "'@SUM(A1)"]);
