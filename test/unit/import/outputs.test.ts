@@ -15,6 +15,10 @@ import { ImportInputError, runImport } from '../../../shared/import/run.ts';
 import { readImportJobConfig, writeImportError } from '../../../shared/import/s3-job.ts';
 import { rejectedUsername, rejectsText, spreadsheetSafe } from '../../../shared/import/outputs.ts';
 import { dataRowLines } from '../../../shared/import/s3-assemble.ts';
+import { ImportJobError, runImportJobs } from '../../../shared/import/jobs.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
 const BCRYPT = '$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234';
 const ARGON = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$RdescudvJCsgt3ub+b+dWRWJTmaaJObG';
@@ -153,6 +157,33 @@ describe('error texts are redacted wherever they go (as stderr is)', () => {
     expect(error).toBeInstanceOf(ImportInputError);
     expect((error as Error).message).toMatch(/not CSV: Invalid Opening Quote/);
     expect((error as Error).message).not.toContain('$2b$');
+  });
+
+  it("Cognito's CompletionMessage (summary.json, progress) and an upload's answer are redacted", async () => {
+    let answer = 200;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.writeHead(answer).end(`rejected ${BCRYPT}`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`;
+    const file = join(folder(), 'cognito-import-0001.csv');
+    writeFileSync(file, 'cognito:username\njana\n');
+    const job = { JobId: 'import-1', PreSignedUrl: url, Status: 'Failed', CompletionMessage: `bad row ${BCRYPT}` };
+    const client = { send: async () => ({ UserImportJob: job }) } as unknown as CognitoIdentityProviderClient;
+    const options = { client, userPoolId: 'p', cloudWatchLogsRoleArn: 'arn', files: [file], jobName: 'j' };
+    try {
+      const reports = await runImportJobs(options);
+      expect(reports[0]?.message).toMatch(/^bad row /);
+      expect(JSON.stringify(reports)).not.toContain('$2b$');
+      answer = 500;
+      const error = await runImportJobs(options).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ImportJobError);
+      expect((error as Error).message).toMatch(/answered 500/);
+      expect((error as Error).message).not.toContain('$2b$');
+    } finally {
+      server.close();
+    }
   });
 
   it('writeImportError redacts whatever text it is given', async () => {
