@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { redactText } from '../runtime/redact.ts';
 
 /** The headers of the upload, as the guide's `curl -T <file> -H "x-amz-server-side-encryption:aws:kms" <url>`. */
 export const UPLOAD_HEADERS = Object.freeze({
@@ -52,6 +53,10 @@ export interface ImportJobsOptions {
 
 export class ImportJobError extends Error {
   override readonly name = 'ImportJobError';
+  /** Redacted as the import's other errors are: an upload's answer is quoted into it. */
+  constructor(message: string) {
+    super(redactText(message));
+  }
 }
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -64,7 +69,8 @@ function reportOf(file: string, job: UserImportJobType | undefined): ImportJobRe
     imported: job?.ImportedUsers ?? 0,
     skipped: job?.SkippedUsers ?? 0,
     failed: job?.FailedUsers ?? 0,
-    ...(job?.CompletionMessage ? { message: job.CompletionMessage } : {}),
+    // Cognito's words, into the summary and the progress log: redacted as every error text we keep.
+    ...(job?.CompletionMessage ? { message: redactText(job.CompletionMessage) } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { COGNITO_FILE_LIMITS, cognitoLineWriter, type CognitoFileLimits } from '
 import type { ResolvedColumns } from './columns.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { HashSet64 } from './unique.ts';
+import { rejectedUsername } from './outputs.ts';
 import { rowValidator, usernameOf, type RejectReason, type ValidUser } from './validate.ts';
 
 export interface RowInput {
@@ -125,7 +126,8 @@ export function createRowProcessor(options: ProcessorOptions): RowProcessor {
             line,
             column: verdict.column,
             reason: verdict.reason,
-            username: usernameOf(fields, columns),
+            // Not as given: a shifted row may hold a hash there (and this reaches work/ part objects).
+            username: rejectedUsername(usernameOf(fields, columns)),
           });
           continue;
         }

@@ -11,7 +11,6 @@
  * written twice is one set of items. Memory is flat: one batch, csv-parse's buffer, the hash sets.
  */
 import { CsvError } from 'csv-parse';
-import { stringify } from 'csv-stringify/sync';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -41,23 +40,31 @@ import { LineCounter } from './lines.ts';
 import type { PoolSettings } from './pool.ts';
 import { createRowProcessor, type RejectedRow, type RowInput, type RowProcessor } from './processor.ts';
 import { recordsOf, type ParseIn } from './records.ts';
+import { REJECTS_HEADER, rejectsText } from './outputs.ts';
+import { redactText } from '../runtime/redact.ts';
 
 export { CSV_PARSE_OPTIONS } from './records.ts';
 
 export const REJECTS_FILE = 'rejects.csv';
 export const SUMMARY_FILE = 'summary.json';
 export const CHECKPOINT_FILE = 'checkpoint.json';
-const REJECTS_HEADER = 'line,column,reason,username\n';
 /** How often the checkpoint is replaced during a run. */
 const CHECKPOINT_MS = 250;
 /** The input cannot be read, is not CSV, or lacks a required column (the CLI's exit 1). */
 export class ImportInputError extends Error {
   override readonly name = 'ImportInputError';
+  /** Redacted here, once: the text reaches stderr, error.json and logs, and csv-parse quotes fields. */
+  constructor(message: string) {
+    super(redactText(message));
+  }
 }
 
 /** The output folder does not fit the request: an unfinished run without --resume, or a resume that does not match. */
 export class ImportStateError extends Error {
   override readonly name = 'ImportStateError';
+  constructor(message: string) {
+    super(redactText(message));
+  }
 }
 
 export interface ImportProgress {
@@ -294,10 +301,7 @@ export async function runImport(options: ImportRunOptions): Promise<ImportOutcom
 
   function appendRejects(rows: readonly RejectedRow[]): void {
     if (rows.length === 0) return;
-    const text = stringify(
-      rows.map((row) => [String(row.line), row.column, row.reason, row.username]),
-      { record_delimiter: 'unix' },
-    );
+    const text = rejectsText(rows.map((row) => [String(row.line), row.column, row.reason, row.username]));
     writeSync(rejectsFd, text);
     state.rejectsBytes += Buffer.byteLength(text);
     for (const row of rows) state.rejectedByReason[row.reason] = (state.rejectedByReason[row.reason] ?? 0) + 1;

@@ -10,8 +10,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify/sync';
+import { CsvError, parse } from 'csv-parse';
 import {
   COGNITO_FILE_LIMITS,
   cognitoFileName,
@@ -20,13 +19,12 @@ import {
   type CognitoFileLimits,
 } from './cognito-csv.ts';
 import { LineCounter } from './lines.ts';
+import { REJECTS_HEADER, rejectsText } from './outputs.ts';
 import { uniqueContacts, type ContactAttribute, type PoolSettings } from './pool.ts';
 import { seenInMemory } from './processor.ts';
-import { CSV_PARSE_OPTIONS, REJECTS_FILE, type ImportSummary } from './run.ts';
+import { CSV_PARSE_OPTIONS, ImportInputError, REJECTS_FILE, type ImportSummary } from './run.ts';
 import type { PartEntry } from './s3-map.ts';
 import type { LegacyUserItem } from '../stores/legacy-user.ts';
-
-const REJECTS_HEADER = 'line,column,reason,username\n';
 
 const DUPLICATE: Record<ContactAttribute, string> = { email: 'email-duplicate', phone_number: 'phone-duplicate' };
 
@@ -40,14 +38,20 @@ export async function* dataRowLines(source: Readable): AsyncGenerator<number> {
   source.on('error', (error) => parser.destroy(error));
   const counter = new LineCounter(1);
   let header = true;
-  for await (const record of parser as AsyncIterable<string[]>) {
-    const line = counter.next(record);
-    if (header) {
-      header = false;
-      continue;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      const line = counter.next(record);
+      if (header) {
+        header = false;
+        continue;
+      }
+      if (record.length === 1 && record[0] === '') continue;
+      yield line;
     }
-    if (record.length === 1 && record[0] === '') continue;
-    yield line;
+  } catch (error) {
+    // csv-parse quotes the field it chokes on; this message ends in the execution's history and logs.
+    if (error instanceof CsvError) throw new ImportInputError(`the source is not CSV: ${error.message}`);
+    throw error;
   }
 }
 
@@ -87,7 +91,7 @@ export async function assembleOutputs(options: AssembleOptions): Promise<Assembl
   const headerLine = `${cognitoHeaderLine(settings.csvHeader)}\n`;
   const file = { index: 0, bytes: 0, users: 0 };
   let fileFd: number | undefined;
-  let pendingRejects: string[][] = [];
+  let pendingRejects: Array<[string, string, string, string]> = [];
   let pendingLines: string[] = [];
   const result: AssembleResult = {
     rowsRead: 0,
@@ -107,7 +111,7 @@ export async function assembleOutputs(options: AssembleOptions): Promise<Assembl
     pendingLines = [];
   };
   const flushRejects = () => {
-    if (pendingRejects.length) writeSync(rejectsFd, stringify(pendingRejects, { record_delimiter: 'unix' }));
+    if (pendingRejects.length) writeSync(rejectsFd, rejectsText(pendingRejects));
     pendingRejects = [];
   };
   const reject = (line: number, column: string, reason: string, username: string) => {

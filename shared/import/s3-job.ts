@@ -16,6 +16,7 @@ import { join, posix } from 'node:path';
 import { parse } from 'csv-parse';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { readConfig, type Env } from '../config.ts';
+import { redactText } from '../runtime/redact.ts';
 import { deleteKeys, downloadToFile, getTextIfExists, listKeys, objectStream, putText, uploadFile } from '../aws/s3.ts';
 import { HeaderError, parseMapping, resolveColumns, type ColumnMapping } from './columns.ts';
 import type { DirectoryWriter } from './directory.ts';
@@ -144,7 +145,7 @@ export async function writeImportError(s3: S3Client, source: ImportSource, messa
     s3,
     source.bucket,
     `${resultsPrefix(source.key)}${ERROR_FILE}`,
-    `${JSON.stringify({ error: message, source }, null, 2)}\n`,
+    `${JSON.stringify({ error: redactText(message), source }, null, 2)}\n`,
     'application/json',
   );
 }

@@ -205,7 +205,8 @@ describe('Formatting the .csv file: the rules', () => {
       { ...JANE, username: 'Jane\tRoe', email: 'other@example.com', phone_number: '+12345550111' },
     ]);
     expect(users.map((user) => user['cognito:username'])).toEqual(['Jöhn_😀']);
-    expect(rejects).toEqual(['3,username,username-invalid,Jane Roe', '4,username,username-invalid,Jane\tRoe']);
+    // An invalid user name is not written to rejects.csv (issue 18: a shifted row may hold a hash there).
+    expect(rejects).toEqual(['3,username,username-invalid,', '4,username,username-invalid,']);
   });
 
   it('"birthdate ... must be in the format mm/dd/yyyy ... February 1, 1985 must be encoded as 02/01/1985"', async () => {

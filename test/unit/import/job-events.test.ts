@@ -57,6 +57,6 @@ describe("the deployed import's sample events", () => {
       ['ada.lovelace', true],
       ['grace.hopper', false],
     ]);
-    expect(rejected).toEqual([{ line: 4, column: 'username', reason: 'username-invalid', username: 'not valid' }]);
+    expect(rejected).toEqual([{ line: 4, column: 'username', reason: 'username-invalid', username: '' }]);
   });
 });
