@@ -136,7 +136,7 @@ describe('error texts are redacted wherever they go (as stderr is)', () => {
         s3: fakeS3(objects),
         config: { ...readImportJobConfig({ LEGACY_USERS_TABLE: 'legacy' }), inlineMaxBytes: 1_000_000 },
         settings: DEFAULT_POOL_SETTINGS,
-        directory: { write: async (items) => items.length },
+        directory: { write: async (items) => ({ written: items.length, alreadyMigrated: [] }) },
         startExecution: async () => true,
         log: { info() {}, warn() {}, error() {}, debug() {} } as unknown as Logger,
         now: () => new Date('2026-01-01T00:00:00Z'),
