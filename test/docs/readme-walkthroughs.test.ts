@@ -38,14 +38,16 @@ function walkthroughs(markdown: string): Walkthrough[] {
         throw new Error(`line ${index + 1}: malformed walkthrough marker: ${line}`);
       return;
     }
-    const fence = /^```(sh|js)$/u.exec(lines[index + 1] ?? '');
+    // The fence follows the marker, after at most the blank line prettier puts between them.
+    const fenceAt = lines[index + 1]?.trim() === '' ? index + 2 : index + 1;
+    const fence = /^```(sh|js)$/u.exec(lines[fenceAt] ?? '');
     if (!fence?.[1]) throw new Error(`line ${index + 1}: walkthrough ${marker[1]} is not followed by a sh or js block`);
-    const end = lines.indexOf('```', index + 2);
+    const end = lines.indexOf('```', fenceAt + 1);
     if (end < 0) throw new Error(`line ${index + 1}: walkthrough ${marker[1]}'s block is not closed`);
     found.push({
       name: marker[1],
       language: fence[1] as 'sh' | 'js',
-      code: lines.slice(index + 2, end).join('\n'),
+      code: lines.slice(fenceAt + 1, end).join('\n'),
       ...(marker[2] ? { prints: marker[2] } : {}),
     });
   });
@@ -149,7 +151,14 @@ describe('README walkthrough markers', () => {
   });
 
   it('reads markers strictly: a marker without its block is an error, not a skipped walkthrough', () => {
-    expect(() => walkthroughs('<!-- walkthrough: lost -->\n\n```sh\necho\n```\n')).toThrow(/not followed by/u);
+    expect(() => walkthroughs('<!-- walkthrough: lost -->\nSome prose.\n```sh\necho\n```\n')).toThrow(
+      /not followed by/u,
+    );
+    expect(() => walkthroughs('<!-- walkthrough: lost -->\n\n\n```sh\necho\n```\n')).toThrow(/not followed by/u);
+    // Prettier's form: one blank line between the marker and its fence.
+    expect(walkthroughs('<!-- walkthrough: b -->\n\n```sh\necho\n```\n')).toEqual([
+      { name: 'b', language: 'sh', code: 'echo' },
+    ]);
     expect(() => walkthroughs('<!-- walkthrough:typo -->\n```sh\necho\n```\n')).toThrow(/malformed/u);
     expect(walkthroughs('<!-- walkthrough: a; prints: "x":1 -->\n```js\nf()\n```\n')).toEqual([
       { name: 'a', language: 'js', code: 'f()', prints: '"x":1' },
