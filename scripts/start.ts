@@ -80,11 +80,14 @@ const info: StackFile = {
   lambda: { endpoint: stack.lambda.endpoint },
   tables: stack.tables,
   s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
+  ...(stack.console ? { console: stack.console } : {}),
 };
 mkdirSync(dirname(stackFile), { recursive: true });
 writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
 
 print('cognito-triggers local stack is up');
+if (info.console)
+  print(`  Console   ${info.console.url}  (every trigger, message and sign-in, live; "Try it" drives the pool)`);
 print(
   `  Cognito   ${info.cognito.endpoint}  pool ${info.cognito.userPoolId}  client ${info.cognito.clientId}  code ${info.cognito.confirmationCode}`,
 );

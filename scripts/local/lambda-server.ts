@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { lambdaContext } from '../../shared/runtime/local-context.ts';
 import type { TriggerHandler } from '../../shared/runtime/trigger.ts';
+import { withOutputCaptured } from './console/invocation-output.ts';
 import { LOCALHOST, readBody } from './ports.ts';
 
 /**
@@ -78,9 +79,20 @@ function sendServiceError(response: ServerResponse, status: number, errorType: s
   send(response, status, { Type: 'User', message }, { 'x-amzn-ErrorType': errorType });
 }
 
+/** One invocation as it ended, with the log lines the function wrote during it (the local console). */
+export interface ObservedInvocation {
+  at: Date;
+  durationMs: number;
+  functionName: string;
+  event: unknown;
+  answer?: unknown;
+  error?: { errorType: string; errorMessage: string };
+  lines: string[];
+}
+
 export async function startLambdaServer(
   functions: Record<string, LocalFunction>,
-  options: { port?: number } = {},
+  options: { port?: number; onInvocation?: (invocation: ObservedInvocation) => void } = {},
 ): Promise<LocalLambda> {
   const startedAt = performance.now();
   const known = new Set(Object.keys(functions));
@@ -101,6 +113,26 @@ export async function startLambdaServer(
     const handler = answer as TriggerHandler;
     loaded.set(name, handler);
     return handler(event, context);
+  }
+
+  /** Runs the function; with an observer, tells it of the invocation and the lines it logged. */
+  async function observed(name: string, event: unknown): Promise<unknown> {
+    const observe = options.onInvocation;
+    if (!observe) return run(name, event);
+    const at = new Date();
+    // As it came: the function fills in its response on the event it is given.
+    const received = structuredClone(event);
+    const startedAt = performance.now();
+    const { outcome, lines } = await withOutputCaptured(() => run(name, event));
+    const durationMs = performance.now() - startedAt;
+    const base = { at, durationMs, functionName: name, event: received, lines };
+    if (outcome.status === 'fulfilled') {
+      observe({ ...base, answer: outcome.value });
+      return outcome.value;
+    }
+    const { errorType, errorMessage } = functionError(outcome.reason);
+    observe({ ...base, error: { errorType, errorMessage } });
+    throw outcome.reason;
   }
 
   async function invoke(request: IncomingMessage, response: ServerResponse, requested: string): Promise<void> {
@@ -129,7 +161,7 @@ export async function startLambdaServer(
       send(response, 204, undefined);
       return;
     }
-    const execution = run(name, event).then(
+    const execution = observed(name, event).then(
       (result) => {
         invocations.push({ functionName: name, event, ok: true, result });
         return { ok: true as const, result };

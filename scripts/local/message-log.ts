@@ -49,9 +49,13 @@ export function formatDelivery(message: DeliveredMessage, at = new Date()): stri
 
 /**
  * A line handler for cognito-local's output (startProcess's onOutput) that appends each delivered message
- * to `file`, and passes every line on to `next`.
+ * to `file` (and gives it to `onMessage`: the local console), and passes every line on to `next`.
  */
-export function messageLogger(file: string, next?: (line: string) => void): (line: string) => void {
+export function messageLogger(
+  file: string,
+  next?: (line: string) => void,
+  onMessage?: (message: DeliveredMessage) => void,
+): (line: string) => void {
   mkdirSync(dirname(file), { recursive: true });
   let box: string[] | undefined;
   return (line) => {
@@ -65,6 +69,7 @@ export function messageLogger(file: string, next?: (line: string) => void): (lin
       const message = parseDelivery(box);
       box = undefined;
       if (!message) return;
+      onMessage?.(message);
       try {
         // Made again if someone cleared .local while the stack runs.
         mkdirSync(dirname(file), { recursive: true });

@@ -11,11 +11,14 @@ import type { TriggerHandler } from '../../shared/runtime/index.ts';
 import { TABLE_VARIABLES, type TableKey } from '../../shared/stores/table-names.ts';
 import { importS3Client } from '../../shared/aws/s3.ts';
 import { buildFunctions, DIST, functionNames, jobFunctionNames, ROOT } from '../build.ts';
-import type { CognitoTrigger, LocalCognito } from './cognito.ts';
+import { cognitoClientFor, type CognitoTrigger, type LocalCognito } from './cognito.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
 import { messageLogger } from './message-log.ts';
+import { cognitoDelivery, watchMessageSources } from './console/message-sources.ts';
+import { createConsoleRecorder } from './console/recorder.ts';
+import { consoleSignInUrl, startConsole, type LocalConsole } from './console/server.ts';
 import { startPoolRules } from './pool-rules.ts';
 import { LOCAL_PASSWORD_POLICY } from './cognito.ts';
 import { startCognitoWithEmailAccount } from './message-account.ts';
@@ -23,7 +26,7 @@ import { EMAIL_SENDING_ACCOUNTS, type EmailSendingAccount } from '../../shared/e
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
 import { startTokenGeneration } from './token-generation.ts';
 import { localIssuer } from './issuer.ts';
-import { startUserExistence } from './user-existence.ts';
+import { startUserExistence, type OperationCall } from './user-existence.ts';
 import { freePort, LOCALHOST } from './ports.ts';
 import { DEFAULT_USER_POOL_ID } from './cognito.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
@@ -113,6 +116,8 @@ export interface StackFile {
   tables: Record<string, string>;
   /** The deployed import's bucket: a CSV put under imports/ is imported by batch-import. */
   s3: { endpoint: string; bucket: string };
+  /** The local console's page (console/server.ts): invocations, timeline, messages, "Try it". */
+  console?: { url: string };
 }
 
 /** A command's usage error: its message is printed as is and the command exits 2. */
@@ -156,6 +161,8 @@ export interface StackOptions {
   environment?: Record<string, string>;
   /** Where the messages cognito-local would send (codes, custom messages) are written. */
   messageLog?: string;
+  /** Serve the local console (console/server.ts); on by default. */
+  console?: boolean;
 }
 
 /** The default of StackOptions.messageLog, which README names. */
@@ -189,6 +196,8 @@ export interface LocalStack {
   tables: Record<string, string>;
   s3: LocalS3;
   sfn: LocalSfn;
+  /** The local console's page, when it runs. */
+  console?: { url: string };
   stop(): Promise<void>;
 }
 
@@ -214,11 +223,16 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
   const stopAll = async () => {
     for (const stop of stopping.reverse()) await stop().catch(() => undefined);
   };
+  // What the console shows is recorded from the start; its port is chosen first, since the magic-link
+  // allow-list names its sign-in page.
+  const recorder = options.console === false ? undefined : createConsoleRecorder(DEFAULT_USER_POOL_ID);
+  const consolePort = recorder ? await freePort() : undefined;
   try {
     const [dynamodb, ses] = await Promise.all([startDatabase(tables), startSesLocal()]);
     stopping.push(dynamodb.stop, ses.stop);
     const lambda = await startLambdaServer(
       Object.fromEntries([...names, ...jobs].map((name) => [name, builtHandler(name)])),
+      recorder ? { onInvocation: (invocation) => recorder.invocation(invocation) } : {},
     );
     stopping.push(lambda.stop);
     const s3 = await startS3Local({ deliverTo: { lambdaEndpoint: lambda.endpoint, functionName: 'batch-import' } });
@@ -262,7 +276,11 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       lambdaEndpoint: rules.endpoint,
       triggers,
       email: { account: emailSendingAccount, from: LOCAL_MAIL_ENVIRONMENT.MAIL_FROM },
-      onOutput: messageLogger(options.messageLog ?? COGNITO_MESSAGE_LOG),
+      onOutput: messageLogger(
+        options.messageLog ?? COGNITO_MESSAGE_LOG,
+        undefined,
+        recorder && ((message) => cognitoDelivery(recorder, message)),
+      ),
     });
     stopping.push(pool.stop);
     const { cognito } = pool;
@@ -304,18 +322,25 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       preAuthentication: names.find((name) => triggerOfFunction(name) === 'PreAuthentication'),
       userMigration: 'UserMigration' in triggers,
       port: frontPort,
+      ...(recorder ? { onOperation: (call: OperationCall) => recorder.operation(call) } : {}),
     });
     stopping.push(userExistence.stop);
 
+    const smsOutbox = join(ROOT, '.local', 'outbox');
     const environment: Record<string, string> = {
       ...clientEnvironment({ dynamodb, ses, cognito: { endpoint: userExistence.endpoint } }),
       ...tableEnvironment(tables),
       ...LOCAL_MAIL_ENVIRONMENT,
       ...LOCAL_PASSWORDLESS_ENVIRONMENT,
+      ...(consolePort === undefined
+        ? {}
+        : {
+            MAGIC_LINK_REDIRECT_URLS: `${LOCAL_PASSWORDLESS_ENVIRONMENT.MAGIC_LINK_REDIRECT_URLS},${consoleSignInUrl(consolePort)}`,
+          }),
       MESSAGES_EMAIL_SENDING_ACCOUNT: emailSendingAccount,
       // No local KMS or SNS: the custom senders decrypt with the local keyring, SMS go to the outbox.
       CODE_KEYRING: 'local',
-      SMS_OUTBOX_DIR: join(ROOT, '.local', 'outbox'),
+      SMS_OUTBOX_DIR: smsOutbox,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       IMPORT_STATE_MACHINE_ARN: LOCAL_IMPORT_STATE_MACHINE,
@@ -323,6 +348,19 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       ...options.environment,
     };
     Object.assign(process.env, environment);
+
+    let localConsole: LocalConsole | undefined;
+    if (recorder) {
+      const sources = watchMessageSources(recorder, { sesEndpoint: ses.endpoint, smsOutbox });
+      stopping.push(async () => sources.stop());
+      localConsole = await startConsole({
+        recorder,
+        idp: cognitoClientFor(userExistence.endpoint),
+        clientId: cognito.clientId,
+        port: consolePort,
+      });
+      stopping.push(localConsole.stop);
+    }
 
     return {
       cognito,
@@ -335,6 +373,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       tables,
       s3,
       sfn,
+      ...(localConsole ? { console: { url: localConsole.url } } : {}),
       stop: stopAll,
     };
   } catch (error) {

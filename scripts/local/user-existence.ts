@@ -112,6 +112,30 @@ export interface UserExistenceOptions {
   /** Whether the pool has a migrate user trigger: then a name it does not hold goes there, not to pre authentication. */
   userMigration: boolean;
   port?: number;
+  /** Told of each API call a client made, once answered (the local console's timeline). */
+  onOperation?: (call: OperationCall) => void;
+}
+
+/** One API call a client made to the local pool, as the outermost link saw it. */
+export interface OperationCall {
+  at: Date;
+  durationMs: number;
+  operation: string;
+  input: Json;
+  error?: PoolError;
+}
+
+/** The error a Cognito JSON answer carries (`__type`, `message`), for a status of 400 or more. */
+function answeredError(status: number, text: string): PoolError | undefined {
+  if (status < 400) return undefined;
+  let body: Json = {};
+  try {
+    body = record(JSON.parse(text));
+  } catch {
+    // Not JSON: the status alone.
+  }
+  const type = String(body.__type ?? `HTTP ${status}`);
+  return { type: type.split('#').pop() ?? type, message: String(body.message ?? '') };
 }
 
 export interface UserExistenceStandIn {
@@ -257,7 +281,27 @@ export async function startUserExistence(options: UserExistenceOptions): Promise
         forwardRequest(target, request, body, response);
         return;
       }
+      if (!options.onOperation) {
+        await handle(operation, input, request.headers, body, response);
+        return;
+      }
+      const at = new Date();
+      const startedAt = performance.now();
+      const chunks: Buffer[] = [];
+      const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+      response.end = ((chunk?: unknown, ...rest: unknown[]) => {
+        if (typeof chunk === 'string' || Buffer.isBuffer(chunk)) chunks.push(Buffer.from(chunk));
+        return end(chunk, ...rest);
+      }) as typeof response.end;
       await handle(operation, input, request.headers, body, response);
+      const error = answeredError(response.statusCode, Buffer.concat(chunks).toString('utf8'));
+      options.onOperation({
+        at,
+        durationMs: performance.now() - startedAt,
+        operation,
+        input,
+        ...(error ? { error } : {}),
+      });
     })().catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));
       else response.destroy();

@@ -20,6 +20,8 @@ import { startBudget, type Budget } from './budget.ts';
 import { asError, TriggerFailure, UserFacingError } from './errors.ts';
 import { createLogger, createMetrics, MetricUnit, userNameHash, type Logger, type Metrics } from './observability.ts';
 
+/** The log line of an answer given without the policy's work (a fail-open function's fault). */
+export const FAILED_OPEN_LOG_MESSAGE = 'trigger failed; the user goes on (this function fails open)';
 export interface TriggerContext<Config> {
   readonly config: Config;
   readonly log: Logger;
@@ -197,7 +199,7 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
       }
       const answer = failsOpen ? untouchedAnswer(pristine, checkContext) : undefined;
       if (answer !== undefined) {
-        log.error('trigger failed; the user goes on (this function fails open)', asError(error));
+        log.error(FAILED_OPEN_LOG_MESSAGE, asError(error));
         metrics.addMetric('FailedOpen', MetricUnit.Count, 1);
         record('error', startedAt);
         return answer;

@@ -1,0 +1,178 @@
+/**
+ * The local console (`npm start`'s page, scripts/local/console) in a real browser: Debian's chromium
+ * driven by playwright-core, against the test stack. What a newcomer does with it: signs up through
+ * "Try it" and sees the triggers in the timeline, reads the rendered verification e-mail, signs in by
+ * clicking a magic link, sees why a sign-up was refused; and nothing secret reaches the page.
+ */
+import { existsSync } from 'node:fs';
+import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { dynamoDbClientFor } from '../../scripts/local/index.ts';
+import { entitlementStore } from '../../shared/stores/entitlements.ts';
+import { cognito, createConfirmedUser, stack, tableName, uniqueEmail } from '../helpers/stack.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PASSWORD = 'Correct-Horse-Battery-9';
+/** A JWT: header and payload both JSON objects (`eyJ`), and a signature. */
+const JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/u;
+
+const consoleUrl = stack.console?.url ?? '';
+const idp = cognito();
+const dynamoDb = dynamoDbClientFor(stack.dynamodb.endpoint);
+const db = DynamoDBDocumentClient.from(dynamoDb);
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}, 60_000);
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(consoleUrl);
+  await page.getByText('Live', { exact: true }).waitFor();
+});
+afterEach(() => page.close());
+afterAll(async () => {
+  await browser?.close();
+  idp.destroy();
+  db.destroy();
+  dynamoDb.destroy();
+});
+
+async function submit(action: string, fields: Record<string, string>): Promise<string> {
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  const form = page.locator(`form[data-action="${action}"]`);
+  for (const [name, value] of Object.entries(fields)) await form.locator(`[name="${name}"]`).fill(value);
+  // The page marks the result working as the form is sent, done when the answer is shown.
+  await form.getByRole('button').click();
+  await page.locator('#result[data-state="done"]').waitFor();
+  return (await page.locator('#result').textContent()) ?? '';
+}
+
+/** The timeline's entry for the operation, once it holds `count` triggers. */
+async function timelineEntry(operation: string, count: number) {
+  await page.getByRole('tab', { name: 'Sign-in timeline' }).click();
+  const entry = page
+    .locator('#timeline > li')
+    .filter({ has: page.locator('strong', { hasText: new RegExp(`^${operation}$`, 'u') }) })
+    .first();
+  await entry
+    .locator('.caused > li')
+    .nth(count - 1)
+    .waitFor();
+  return entry.locator('.caused .trigger').allTextContents();
+}
+
+describe('the local console', () => {
+  it('is served on the loopback address and refuses another Host (DNS rebinding)', async () => {
+    expect(new URL(consoleUrl).hostname).toBe('127.0.0.1');
+    const url = new URL(consoleUrl);
+    const refused = await new Promise<number>((resolve, reject) => {
+      import('node:http')
+        .then(({ request }) => {
+          const call = request(
+            { host: url.hostname, port: url.port, path: '/api/records', headers: { host: 'rebound.example' } },
+            (response) => resolve(response.statusCode ?? 0),
+          );
+          call.on('error', reject).end();
+        })
+        .catch(reject);
+    });
+    expect(refused).toBe(421);
+  });
+
+  it('shows a sign-up from "Try it" in the timeline: pre sign-up, custom message, then post confirmation', async () => {
+    const email = uniqueEmail('console-signup');
+    expect(await submit('sign-up', { email, password: PASSWORD })).toBe('Signed up: the code is in Messages');
+    expect(await timelineEntry('SignUp', 2)).toEqual(['PreSignUp_SignUp', 'CustomMessage_SignUp']);
+    expect(await submit('confirm', { email, code: stack.cognito.confirmationCode })).toBe('Confirmed');
+    expect(await timelineEntry('ConfirmSignUp', 1)).toEqual(['PostConfirmation_ConfirmSignUp']);
+
+    // The verification e-mail, rendered as HTML in a sandboxed frame (no script runs in it).
+    await page.getByRole('tab', { name: 'Messages' }).click();
+    const message = page
+      .locator('#messages > li')
+      .filter({ hasText: `to ${email}` })
+      .filter({ hasText: 'verification' });
+    const frame = message.locator('iframe.mail').first();
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await frame.contentFrame().locator('body').innerText()).toContain(stack.cognito.confirmationCode);
+
+    // The password typed never reaches the page, nor any token.
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain(PASSWORD);
+    expect(text).not.toMatch(JWT);
+  });
+
+  it('signs in by a magic link clicked in Messages, with the claims pre token generation added marked', async () => {
+    const email = uniqueEmail('console-link');
+    await createConfirmedUser(idp, email, PASSWORD);
+    const { UserAttributes } = await idp.send(
+      new AdminGetUserCommand({ UserPoolId: stack.cognito.userPoolId, Username: email }),
+    );
+    const sub = UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? '';
+    await entitlementStore(tableName('entitlements'), () => db).put(
+      { kind: 'sub', id: sub },
+      { roles: ['console-tester'], tenant: 'console-tenant' },
+    );
+
+    expect(await submit('link-start', { email })).toBe('If the address can sign in, a link is in Messages');
+    await page.getByRole('tab', { name: 'Messages' }).click();
+    const link = page
+      .locator('#messages > li')
+      .filter({ hasText: `to ${email}` })
+      .locator('a[href*="/sign-in#token="]')
+      .first();
+    await link.waitFor();
+    await link.click();
+
+    await page.locator('#result[data-state="done"]', { hasText: /^Signed in$/u }).waitFor();
+    const added = page.locator('#tokens tr.added td:first-child');
+    await added.first().waitFor();
+    expect(await added.allTextContents()).toEqual(expect.arrayContaining(['roles', 'tenant']));
+    expect(await page.locator('#tokens').innerText()).toContain('console-tenant');
+    expect(await page.locator('body').innerText()).not.toMatch(JWT);
+  });
+
+  it("shows a refused sign-up's user-facing reason, in the timeline and on the invocation", async () => {
+    const email = `${uniqueEmail('console-refused').split('@')[0]}@mailinator.com`;
+    const result = await submit('sign-up', { email, password: PASSWORD });
+    // Cognito's words: "<function> failed with error <message>." (the function's own text, its period added).
+    expect(result).toMatch(/^UserLambdaValidationException: \S+ failed with error .+\.$/u);
+    const reason = result.replace(/^.* failed with error (.+)\.$/u, '$1');
+
+    await page.getByRole('tab', { name: 'Sign-in timeline' }).click();
+    const operation = page.locator('#timeline > li.error').filter({ hasText: reason }).first();
+    await operation.waitFor();
+    expect(await operation.locator('.caused .trigger').allTextContents()).toEqual(['PreSignUp_SignUp']);
+    expect((await operation.locator('.caused .reason').innerText()).trim()).toBe(reason);
+
+    await page.getByRole('tab', { name: 'Invocations' }).click();
+    await page.locator('#filter-outcome').selectOption('refused');
+    const row = page.locator('#invocations tr[data-id]').filter({ hasText: 'PreSignUp_SignUp' }).first();
+    await row.waitFor();
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const details = await page.locator('#invocations tr.details').first().innerText();
+    expect(details).toContain(`Reason: ${reason}`);
+    expect(details).not.toContain(PASSWORD);
+    expect(details).not.toContain(email);
+  });
+
+  it('moves between views with the arrow keys, and reads at a narrow width', async () => {
+    await page.getByRole('tab', { name: 'Invocations' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('tab-timeline');
+    expect(await page.getByRole('tab', { name: 'Sign-in timeline' }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('#view-timeline').isVisible()).toBe(true);
+    await page.setViewportSize({ width: 400, height: 800 });
+    // What sticks out of a 400 px window, if anything (the element, how far): none.
+    const wide = await page.evaluate(
+      `[...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
+    );
+    expect(wide).toEqual([]);
+  });
+});
