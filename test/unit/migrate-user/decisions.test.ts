@@ -233,7 +233,7 @@ describe('lockout', () => {
   }
 
   it("follows pre authentication's rule: the attempt after the maximum locks, a lock in force refuses", async () => {
-    const { attempts, calls } = attemptsWith({});
+    const { attempts, calls, counted } = attemptsWith({});
     await expect(attempts.enforce({ attempts: 3 })).resolves.toBeUndefined();
     await expect(attempts.enforce({ attempts: 1, lockedUntil: now })).resolves.toBeUndefined();
     expect(calls).toEqual([]);
@@ -242,6 +242,8 @@ describe('lockout', () => {
     expect(calls).toEqual([`lock pool#jane@example.com ${now + 60_000}`]);
     await expect(attempts.enforce({ attempts: 9, lockedUntil: now + 1 })).rejects.toBeInstanceOf(UserFacingError);
     expect(calls).toHaveLength(1);
+    // One SignInsLocked per lock earned, none for a refusal under a lock in force (the lockout-burst alarm).
+    expect(counted).toEqual(['SignInsLocked']);
   });
 
   it('a failed reset after a migration is logged and counted, and does not fail the sign-in', async () => {
