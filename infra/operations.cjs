@@ -460,7 +460,7 @@ function dashboardBody() {
   const widgets = [];
   const funnel = [
     ownWidgetMetric('preSignUp', 'Allowed', { label: 'sign-ups' }),
-    ownWidgetMetric('postConfirmation', 'Invocations', { label: 'confirmations' }),
+    ownWidgetMetric('postConfirmation', 'Invocations', { label: 'confirmations (sign-ups and password resets)' }),
     ownWidgetMetric('preAuthentication', 'Allowed', { label: 'sign-ins allowed' }),
     ownWidgetMetric('preAuthentication', 'Denied', { label: 'sign-ins refused' }),
     ownWidgetMetric('preAuthentication', 'SignInsLocked', { label: 'accounts locked (pre authentication)' }),
@@ -614,10 +614,10 @@ function queries() {
     FailedNotificationsQuery: {
       name: 'failed notifications',
       keys: all.filter((key) => FUNCTIONS[key].outcomes.includes('NotificationFailures')),
+      // shared/mail/notify.ts: "notification not sent; recorded for retry" and the records that failed.
       query: [
-        'fields @timestamp, service, userRef, message, kind, error.name, error.message',
-        "| filter level = 'WARN' or level = 'ERROR'",
-        '| filter message like /notification|notice/',
+        'fields @timestamp, service, userRef, kind, message, error',
+        "| filter level != 'INFO' and (message like /^notification/ or message = 'could not record the failed notification')",
         '| sort @timestamp desc',
       ].join('\n'),
     },

@@ -279,6 +279,18 @@ describe('operations: alarms, dashboard, queries and log hygiene from one declar
     for (const q of queries)
       for (const group of q.Properties?.LogGroupNames as Array<{ Ref: string }>)
         expect(template.Resources[group.Ref]?.Type).toBe('AWS::Logs::LogGroup');
+    // The log messages they filter on are ones the code writes.
+    const sources = emitted
+      .flatMap((f) => f.files)
+      .map((file) => readFileSync(join(ROOT, file), 'utf8'))
+      .join('\n');
+    const messages = queries.flatMap((q) =>
+      [...String(q.Properties?.QueryString).matchAll(/message (?:= '([^']+)'|like \/\^?([^/]+)\/)/g)].map(
+        (m) => m[1] ?? m[2] ?? '',
+      ),
+    );
+    expect(messages.length).toBeGreaterThanOrEqual(5);
+    expect(messages.filter((message) => !sources.includes(`'${message}`))).toEqual([]);
   });
 
   it('passes the CloudFormation resource specification (@aws-cdk/aws-service-spec)', () => {
