@@ -472,14 +472,14 @@ function dashboardBody() {
   widgets.push(widget('Sign-ups, confirmations, sign-ins, tokens', funnel, 12));
   widgets.push(
     widget(
-      'Migrations (verifications by algorithm)',
+      'Migrations, by password algorithm',
       [
         ownWidgetMetric('migrateUser', 'UsersMigrated', { label: 'users migrated' }),
         ownWidgetMetric('migrateUser', 'MigrationSignInsRefused', { label: 'migration sign-ins refused' }),
         [
           {
-            expression: `SEARCH('{${NAMESPACE},service,trigger,verifier} MetricName="PasswordVerifyDuration" service="migrate-user"', 'SampleCount', 300)`,
-            label: 'verifications',
+            expression: `SEARCH('{${NAMESPACE},service,trigger,verifier} MetricName="PasswordsMatched" service="migrate-user"', 'Sum', 300)`,
+            label: 'by algorithm',
             id: 'byAlgorithm',
           },
         ],

@@ -175,6 +175,25 @@ describe('operations: alarms, dashboard, queries and log hygiene from one declar
       );
     });
     expect(wrong).toEqual([]);
+    // A SEARCH expression (migrations by verifier) names one of our metrics, its dimensions and service.
+    const searches = dashboardBody(template).widgets.flatMap((w) =>
+      (w.properties.metrics as unknown[][]).flatMap((row) =>
+        row.flatMap((part) => {
+          const expression = (part as { expression?: string }).expression ?? '';
+          const m = /SEARCH\('\{([^}]+)\} MetricName="(\w+)" service="([\w-]+)"'/.exec(expression);
+          return m ? [{ keys: (m[1] ?? '').split(','), name: m[2], service: m[3] }] : [];
+        }),
+      ),
+    );
+    expect(searches.length).toBeGreaterThan(0);
+    for (const search of searches) {
+      const [namespace, ...dims] = search.keys;
+      expect(namespace).toBe(NAMESPACE);
+      const fn = byFolder.get(search.service ?? '');
+      expect(
+        fn?.metrics.some((m) => m.name === search.name && JSON.stringify(m.dimensions) === JSON.stringify(dims.sort())),
+      ).toBe(true);
+    }
     // AWS metrics name a function or the state machine of this template.
     for (const w of watched.filter((x) => x.namespace !== NAMESPACE)) {
       const target = w.dimensions.FunctionName ?? w.dimensions.StateMachineArn;

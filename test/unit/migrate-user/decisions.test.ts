@@ -10,6 +10,7 @@ import {
   UNKNOWN_USER_RESET_MESSAGE,
 } from '../../../functions/migrate-user/answer.ts';
 import { migrationAttempts } from '../../../functions/migrate-user/lockout.ts';
+import { checkPassword } from '../../../functions/migrate-user/check-password.ts';
 import { lookupPlan, pickUser, type FoundUser } from '../../../functions/migrate-user/lookup.ts';
 import {
   COGNITO_DEFAULT_POLICY,
@@ -281,6 +282,35 @@ describe('what a sign-in verifies against', () => {
     );
     expect(target).toMatchObject({ real: true, verifier: { name: 'remote' } });
     expect(verificationTarget(undefined, [...BUILT_IN_VERIFIERS, remote], dummy).real).toBe(false);
+  });
+
+  it('counts a matched password by its verifier (migrations by algorithm), a wrong one not', async () => {
+    const remote = (answer: boolean): PasswordVerifier => ({
+      name: 'remote',
+      handles: (h) => h === undefined,
+      verify: async () => answer,
+    });
+    const single: Array<{ dimensions: Record<string, string>; metric: string }> = [];
+    const metrics = {
+      addMetric: () => undefined,
+      singleMetric: () => {
+        const dimensions: Record<string, string> = {};
+        return {
+          addDimension: (name: string, value: string) => void (dimensions[name] = value),
+          addMetric: (metric: string) => void single.push({ dimensions, metric }),
+        };
+      },
+    } as unknown as Metrics;
+    const log = { info: () => undefined, warn: () => undefined } as unknown as Logger;
+    const io = { log, metrics, signal: new AbortController().signal };
+    const found = { item: item({ passwordHash: undefined }), via: 'username' as const };
+    for (const answer of [true, false]) {
+      const settings = { verifiers: [remote(answer)], dummy, dummyParameters: '$2b$12$' };
+      await expect(checkPassword(found, 'Typed-Password-1', 'jane', settings, io)).resolves.toBe(answer);
+    }
+    expect(single.filter((s) => s.metric === 'PasswordsMatched')).toEqual([
+      { dimensions: { verifier: 'remote' }, metric: 'PasswordsMatched' },
+    ]);
   });
 
   it('logs costs, never salts or digests', () => {
