@@ -56,7 +56,7 @@ function packageTo(dir: string, ...params: string[]): Template {
   const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', dir, ...params], {
     cwd: ROOT,
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 240_000,
   });
   if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
   return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
@@ -118,7 +118,7 @@ describe('operations: alarms, dashboard, queries and log hygiene from one declar
   beforeAll(() => {
     template = packageTo(dir, '--param', 'alarmEmail=ops@example.com');
     emitted = emittedMetrics(Object.values(FUNCTIONS).map((f) => ({ folder: f.folder, trigger: Boolean(f.trigger) })));
-  }, 180_000);
+  }, 300_000);
 
   const functionResources = () =>
     Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
