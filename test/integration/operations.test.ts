@@ -177,7 +177,7 @@ describe('operations: alarms, dashboard, queries and log hygiene from one declar
     expect(wrong).toEqual([]);
     // A SEARCH expression (migrations by verifier) names one of our metrics, its dimensions and service.
     const searches = dashboardBody(template).widgets.flatMap((w) =>
-      (w.properties.metrics as unknown[][]).flatMap((row) =>
+      ((w.properties.metrics as unknown[][] | undefined) ?? []).flatMap((row) =>
         row.flatMap((part) => {
           const expression = (part as { expression?: string }).expression ?? '';
           const m = /SEARCH\('\{([^}]+)\} MetricName="(\w+)" service="([\w-]+)"'/.exec(expression);
