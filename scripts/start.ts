@@ -3,9 +3,11 @@
  * handlers, cognito-local with every trigger it can call), seeded with demo data; endpoints printed and
  * written to .local/stack.json; runs until Ctrl-C.
  *
- *   npm start [-- --no-seed] [--stack-file <path>] [--env KEY=VALUE ...] [--log-file <path>]
+ *   npm start [-- --no-seed] [--stack-file <path>] [--env KEY=VALUE ...] [--log-file <path>] [--metrics-file <path>]
  *
- * Handler logs go to .local/stack.log (or --log-file). The test set-up runs this same program.
+ * Handler logs go to .local/stack.log (or --log-file); the outcome counts of their metrics to
+ * .local/metrics.json (or --metrics-file; beside another stack file, <name>.metrics.json), printed on
+ * Enter and when the stack stops. The test set-up runs this same program.
  */
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,13 +22,16 @@ import {
   startLocalStack,
   type StackFile,
 } from './local/index.ts';
+import { metricsFileFor, metricsTally } from './local/metrics-tally.ts';
 import { claimStackFile, StackInUseError } from './local/stack-lock.ts';
 
+const DEFAULT_STACK_FILE = join(ROOT, '.local', 'stack.json');
 const { values } = parseArgs({
   options: {
     'no-seed': { type: 'boolean', default: false },
-    'stack-file': { type: 'string', default: join(ROOT, '.local', 'stack.json') },
+    'stack-file': { type: 'string', default: DEFAULT_STACK_FILE },
     'log-file': { type: 'string', default: join(ROOT, '.local', 'stack.log') },
+    'metrics-file': { type: 'string' },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -39,7 +44,7 @@ const environment = Object.fromEntries(
   }),
 );
 
-const stackFile = values['stack-file'] ?? join(ROOT, '.local', 'stack.json');
+const stackFile = values['stack-file'] ?? DEFAULT_STACK_FILE;
 // Before anything starts: a second stack on the same file refuses instead of taking the file over.
 mkdirSync(dirname(stackFile), { recursive: true });
 let release: () => void;
@@ -57,7 +62,14 @@ const logFile = values['log-file'] ?? join(ROOT, '.local', 'stack.log');
 mkdirSync(dirname(logFile), { recursive: true });
 const log = createWriteStream(logFile, { flags: 'a' });
 const print = (line: string) => process.stderr.write(`${line}\n`);
-process.stdout.write = ((chunk: string | Uint8Array) => log.write(chunk)) as typeof process.stdout.write;
+const metricsFile = values['metrics-file'] ?? metricsFileFor(stackFile, DEFAULT_STACK_FILE);
+const tally = metricsTally(metricsFile);
+tally.flush();
+process.stdout.write = ((chunk: string | Uint8Array) => {
+  tally.write(chunk);
+  return log.write(chunk);
+}) as typeof process.stdout.write;
+const printMetrics = () => print(`outcome counts (as the dashboard shows them; ${metricsFile}):\n${tally.table()}`);
 
 const stack = await startLocalStack({ environment });
 if (!values['no-seed']) {
@@ -102,7 +114,10 @@ print(`  SES       ${info.ses.endpoint}  (mail: GET ${info.ses.endpoint}/store)`
 print(`  Lambda    ${info.lambda.endpoint}`);
 print(`  S3        ${info.s3.endpoint}  bucket ${info.s3.bucket} (a CSV put under imports/ is imported to results/)`);
 if (!values['no-seed']) print(`  Demo user ${DEMO_USER.email} / ${DEMO_USER.password}`);
-print(`  Written to ${stackFile}; handler logs in ${logFile}. Ctrl-C stops.`);
+print(`  Written to ${stackFile}; handler logs in ${logFile}; outcome counts in ${metricsFile}.`);
+print(process.stdin.isTTY ? '  Enter prints the outcome counts; Ctrl-C stops.' : '  Ctrl-C stops.');
+// The dashboard's counts on demand (a line typed on the terminal), never in the way of the stack's own output.
+if (process.stdin.isTTY) process.stdin.on('data', printMetrics);
 
 let stopping = false;
 const stop = async () => {
@@ -112,6 +127,8 @@ const stop = async () => {
   // Each server's stop is bounded; this bounds the whole. On exit the guards stop what is left anyway.
   setTimeout(() => process.exit(1), 20_000).unref();
   await stack.stop();
+  tally.flush();
+  printMetrics();
   // A stack file that outlives its servers would send scripts to dead ports.
   rmSync(stackFile, { force: true });
   log.end();

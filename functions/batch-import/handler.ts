@@ -12,10 +12,12 @@ import { importJobsStep } from '../../shared/import/jobs.ts';
 import { headerFromPool } from '../../shared/import/pool-header.ts';
 import { executionName, readImportJobConfig } from '../../shared/import/s3-job.ts';
 import { lazy } from '../../shared/lazy.ts';
-import { createLogger } from '../../shared/runtime/observability.ts';
+import { publishRowCounts } from '../../shared/import/row-metrics.ts';
+import { createJobMetrics, createLogger } from '../../shared/runtime/observability.ts';
 import { importObject, s3Records, type RecordOutcome } from './import-object.ts';
 
 const log = createLogger('batch-import');
+const metrics = createJobMetrics('batch-import');
 const config = lazy(() => readImportJobConfig());
 const documents = lazy(() => importDocumentClient());
 const cognito = lazy(() => new CognitoIdentityProviderClient(clientConfig({ ...clientSettings(), maxAttempts: 3 })));
@@ -50,6 +52,7 @@ export const handler = async (event: unknown): Promise<RecordOutcome[]> => {
       log,
     });
     log.info('import object', { key: record.key, outcome: outcome.outcome });
+    if (outcome.outcome === 'imported') publishRowCounts(metrics, outcome.summary);
     outcomes.push(outcome);
   }
   return outcomes;

@@ -13,9 +13,11 @@ import { finishImport } from '../../shared/import/s3-finish.ts';
 import { executionName, readImportJobConfig, type JobSummary } from '../../shared/import/s3-job.ts';
 import { checkExecutionInput } from '../../shared/import/s3-map.ts';
 import { lazy } from '../../shared/lazy.ts';
-import { createLogger } from '../../shared/runtime/observability.ts';
+import { publishRowCounts } from '../../shared/import/row-metrics.ts';
+import { createJobMetrics, createLogger } from '../../shared/runtime/observability.ts';
 
 const log = createLogger('import-assemble');
+const metrics = createJobMetrics('import-assemble');
 const config = lazy(() => readImportJobConfig());
 const documents = lazy(() => importDocumentClient());
 const cognito = lazy(() => new CognitoIdentityProviderClient(clientConfig({ ...clientSettings(), maxAttempts: 3 })));
@@ -39,6 +41,7 @@ export const handler = async (event: unknown): Promise<Pick<JobSummary, 'rowsRea
   });
   const { rowsRead, accepted, rejected } = summary;
   log.info('import assembled', { key: input.key, rowsRead, accepted, rejected });
+  publishRowCounts(metrics, summary);
   // The state's output stays small (Step Functions passes at most 256 KB): the summary is in S3.
   return { rowsRead, accepted, rejected };
 };

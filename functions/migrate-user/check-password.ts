@@ -55,5 +55,11 @@ export async function checkPassword(
   const cost = costOf(target.real && target.hash ? hashParameters(target.hash) : settings.dummyParameters);
   const matched = verification.matched && target.real && found !== undefined;
   log.info('password verified', { verifier: verification.verifier, cost, ms: verification.ms, matched });
+  if (matched) {
+    // Migrations by algorithm (the dashboard): how much of the directory still needs each verifier.
+    const matchedMetric = metrics.singleMetric();
+    matchedMetric.addDimension('verifier', verification.verifier);
+    matchedMetric.addMetric('PasswordsMatched', MetricUnit.Count, 1);
+  }
   return matched;
 }

@@ -48,6 +48,7 @@ export function migrationAttempts(
       if (verdict.allowed) return;
       if (verdict.lockUntil !== undefined) {
         const lockedUntil = await store.lock(key, verdict.lockUntil, signal);
+        metrics.addMetric('SignInsLocked', MetricUnit.Count, 1);
         log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(lockedUntil).toISOString() });
       }
       throw new UserFacingError(SIGN_IN_REFUSED_MESSAGE, verdict.reason);

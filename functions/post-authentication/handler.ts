@@ -27,7 +27,9 @@ export const handler = cognitoTrigger(
     const { newDeviceUsed } = event.request;
 
     const clientId = event.callerContext.clientId ?? null;
-    const writes: ReadonlyArray<readonly [failureMetric: string, write: Promise<unknown>]> = [
+    // The metric names as literal types: the operations test reads what each function emits from the code.
+    type WriteFailure = 'AuditWriteFailures' | 'ProfileWriteFailures' | 'AttemptResetFailures';
+    const writes: ReadonlyArray<readonly [failureMetric: WriteFailure, write: Promise<unknown>]> = [
       [
         'AuditWriteFailures',
         auditStore(config.auditTable).recordSignIn(

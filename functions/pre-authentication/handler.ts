@@ -5,7 +5,7 @@
  * nothing tells those two apart. A blocked account is refused from its first attempt, an unknown name
  * only once locked: that difference cannot be hidden before the password check (README).
  */
-import { cognitoTrigger, UserFacingError } from '../../shared/runtime/index.ts';
+import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
 import { preAuthentication } from '../../shared/events/triggers/account-lifecycle.ts';
 import { profileStore } from '../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../shared/stores/sign-in-attempts.ts';
@@ -19,7 +19,7 @@ const ABSENT_SUB = '#no-such-user';
 
 export const handler = cognitoTrigger(
   preAuthentication,
-  async (event, { config, log, budget }) => {
+  async (event, { config, log, metrics, budget }) => {
     const now = Date.now();
     const key = attemptKey(event.userPoolId, event.userName);
     const attempts = signInAttemptStore(config.attemptsTable);
@@ -33,6 +33,8 @@ export const handler = cognitoTrigger(
     if (verdict.allowed) return event;
     if (verdict.lockUntil !== undefined) {
       const lockedUntil = await attempts.lock(key, verdict.lockUntil, budget.signal);
+      // Counted where the lock is earned, once per lock: a burst of them is an attack or a broken client.
+      metrics.addMetric('SignInsLocked', MetricUnit.Count, 1);
       log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(lockedUntil).toISOString() });
     }
     throw new UserFacingError(SIGN_IN_REFUSED_MESSAGE, verdict.reason);

@@ -39,3 +39,14 @@ export function userNameHash(userPoolId: string, userName: string | undefined): 
   const key = process.env.LOG_HASH_KEY || processHashKey;
   return createHmac('sha256', key).update(`${userPoolId}\u0000${userName.toLowerCase()}`).digest('hex').slice(0, 16);
 }
+
+/**
+ * Metrics of a function that is no Cognito trigger (the import's jobs): dimension `service` only. Such a
+ * function has no middleware to flush them: it calls `publishStoredMetrics()` itself.
+ */
+export function createJobMetrics(serviceName: string): Metrics {
+  return new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE_DEFAULT,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? serviceName,
+  });
+}

@@ -10,6 +10,7 @@ import {
   UNKNOWN_USER_RESET_MESSAGE,
 } from '../../../functions/migrate-user/answer.ts';
 import { migrationAttempts } from '../../../functions/migrate-user/lockout.ts';
+import { checkPassword } from '../../../functions/migrate-user/check-password.ts';
 import { lookupPlan, pickUser, type FoundUser } from '../../../functions/migrate-user/lookup.ts';
 import {
   COGNITO_DEFAULT_POLICY,
@@ -233,7 +234,7 @@ describe('lockout', () => {
   }
 
   it("follows pre authentication's rule: the attempt after the maximum locks, a lock in force refuses", async () => {
-    const { attempts, calls } = attemptsWith({});
+    const { attempts, calls, counted } = attemptsWith({});
     await expect(attempts.enforce({ attempts: 3 })).resolves.toBeUndefined();
     await expect(attempts.enforce({ attempts: 1, lockedUntil: now })).resolves.toBeUndefined();
     expect(calls).toEqual([]);
@@ -242,6 +243,8 @@ describe('lockout', () => {
     expect(calls).toEqual([`lock pool#jane@example.com ${now + 60_000}`]);
     await expect(attempts.enforce({ attempts: 9, lockedUntil: now + 1 })).rejects.toBeInstanceOf(UserFacingError);
     expect(calls).toHaveLength(1);
+    // One SignInsLocked per lock earned, none for a refusal under a lock in force (the lockout-burst alarm).
+    expect(counted).toEqual(['SignInsLocked']);
   });
 
   it('a failed reset after a migration is logged and counted, and does not fail the sign-in', async () => {
@@ -279,6 +282,35 @@ describe('what a sign-in verifies against', () => {
     );
     expect(target).toMatchObject({ real: true, verifier: { name: 'remote' } });
     expect(verificationTarget(undefined, [...BUILT_IN_VERIFIERS, remote], dummy).real).toBe(false);
+  });
+
+  it('counts a matched password by its verifier (migrations by algorithm), a wrong one not', async () => {
+    const remote = (answer: boolean): PasswordVerifier => ({
+      name: 'remote',
+      handles: (h) => h === undefined,
+      verify: async () => answer,
+    });
+    const single: Array<{ dimensions: Record<string, string>; metric: string }> = [];
+    const metrics = {
+      addMetric: () => undefined,
+      singleMetric: () => {
+        const dimensions: Record<string, string> = {};
+        return {
+          addDimension: (name: string, value: string) => void (dimensions[name] = value),
+          addMetric: (metric: string) => void single.push({ dimensions, metric }),
+        };
+      },
+    } as unknown as Metrics;
+    const log = { info: () => undefined, warn: () => undefined } as unknown as Logger;
+    const io = { log, metrics, signal: new AbortController().signal };
+    const found = { item: item({ passwordHash: undefined }), via: 'username' as const };
+    for (const answer of [true, false]) {
+      const settings = { verifiers: [remote(answer)], dummy, dummyParameters: '$2b$12$' };
+      await expect(checkPassword(found, 'Typed-Password-1', 'jane', settings, io)).resolves.toBe(answer);
+    }
+    expect(single.filter((s) => s.metric === 'PasswordsMatched')).toEqual([
+      { dimensions: { verifier: 'remote' }, metric: 'PasswordsMatched' },
+    ]);
   });
 
   it('logs costs, never salts or digests', () => {
