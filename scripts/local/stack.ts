@@ -27,6 +27,7 @@ import { startUserExistence } from './user-existence.ts';
 import { freePort, LOCALHOST } from './ports.ts';
 import { DEFAULT_USER_POOL_ID } from './cognito.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
+import { startPasswordRange, type LocalPasswordRange } from './password-range.ts';
 import { startS3Local, type LocalS3 } from './s3.ts';
 import { invokeThrough, startLocalSfn, type LocalSfn } from './sfn.ts';
 import { createTables, loadTableDefinitions } from './tables.ts';
@@ -113,6 +114,8 @@ export interface StackFile {
   tables: Record<string, string>;
   /** The deployed import's bucket: a CSV put under imports/ is imported by batch-import. */
   s3: { endpoint: string; bucket: string };
+  /** The Pwned Passwords range API stand-in migrate-user's breached-password check asks (password-range.ts). */
+  passwordRange?: { endpoint: string };
 }
 
 /** A command's usage error: its message is printed as is and the command exits 2. */
@@ -189,6 +192,7 @@ export interface LocalStack {
   tables: Record<string, string>;
   s3: LocalS3;
   sfn: LocalSfn;
+  passwordRange: LocalPasswordRange;
   stop(): Promise<void>;
 }
 
@@ -217,6 +221,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
   try {
     const [dynamodb, ses] = await Promise.all([startDatabase(tables), startSesLocal()]);
     stopping.push(dynamodb.stop, ses.stop);
+    const passwordRange = await startPasswordRange();
+    stopping.push(passwordRange.stop);
     const lambda = await startLambdaServer(
       Object.fromEntries([...names, ...jobs].map((name) => [name, builtHandler(name)])),
     );
@@ -320,6 +326,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       IMPORT_STATE_MACHINE_ARN: LOCAL_IMPORT_STATE_MACHINE,
       IMPORT_USER_POOL_ID: cognito.userPoolId,
+      // Never the real API from here: the check, when on (MIGRATION_BREACHED_PASSWORD_CHECK), asks the stand-in.
+      MIGRATION_BREACHED_PASSWORD_URL: passwordRange.endpoint,
       ...options.environment,
     };
     Object.assign(process.env, environment);
@@ -335,6 +343,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       tables,
       s3,
       sfn,
+      passwordRange,
       stop: stopAll,
     };
   } catch (error) {
