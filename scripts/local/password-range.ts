@@ -40,6 +40,8 @@ export interface LocalPasswordRange {
   readonly requests: RangeRequest[];
   /** Calls `password` breached, seen `count` times. */
   addBreached(password: string, count?: number): void;
+  /** When set, every range request gets this as a 200 text body instead (a test's malformed answer). */
+  replaceAnswer: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,10 @@ export async function startPasswordRange(
         response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
         return;
       }
+      if (range.replaceAnswer !== undefined) {
+        response.writeHead(200, { 'content-type': 'text/plain' }).end(range.replaceAnswer);
+        return;
+      }
       // A few made-up real-looking entries, then the breached ones: every prefix has entries.
       const lines = [...Array.from({ length: 3 }, () => `${madeUpSuffix()}:${1 + (randomBytes(1)[0] ?? 0)}`)];
       for (const [suffix, count] of known.get(prefix) ?? []) lines.push(`${suffix}:${count}`);
@@ -97,16 +103,18 @@ export async function startPasswordRange(
     server.listen(options.port ?? 0, LOCALHOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return {
+  const range: LocalPasswordRange = {
     endpoint: `http://${LOCALHOST}:${port}`,
     requests,
     addBreached,
+    replaceAnswer: undefined,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  return range;
 }
 
 /** The requests a running stand-in recorded, read from another process. */
