@@ -10,7 +10,11 @@
  * user's UserStatus to RESET_REQUIRED". A breached password is answered so.
  */
 import { randomBytes } from 'node:crypto';
-import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  ConfirmForgotPasswordCommand,
+  ForgotPasswordCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { bcrypt } from 'hash-wasm';
 import { buildEvent } from '../../shared/events/index.ts';
 import { rangeQuery } from '../../shared/passwords/breached.ts';
@@ -21,6 +25,7 @@ import { LOCAL_BREACHED_PASSWORDS, passwordRangeRequests, type RangeRequest } fr
 import {
   cognito,
   invokeFunction,
+  signIn,
   signInError,
   stack,
   tableName,
@@ -134,5 +139,17 @@ describe('migrate-user with the breached-password check on', () => {
     expect((await signInError(idp, email, BREACHED)).name).toBe('PasswordResetRequiredException');
     const created = await idp.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
     expect(created.UserStatus).toBe('RESET_REQUIRED');
+    // "Blocking requires users to choose another password": the reset code goes to the verified address.
+    await idp.send(new ForgotPasswordCommand({ ClientId: clientId, Username: email }));
+    const chosen = freshPassword();
+    await idp.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: clientId,
+        Username: email,
+        ConfirmationCode: stack.cognito.confirmationCode,
+        Password: chosen,
+      }),
+    );
+    expect((await signIn(idp, email, chosen)).AuthenticationResult?.IdToken).toEqual(expect.any(String));
   });
 });
