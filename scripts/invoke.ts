@@ -26,6 +26,7 @@ import {
   startCognitoLocal,
   startDatabase,
   startLinkShim,
+  startPasswordRange,
   tableEnvironment,
 } from './local/index.ts';
 
@@ -129,6 +130,12 @@ async function provideLocalServices(name: string, event: unknown): Promise<Stop[
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     });
+  }
+  if (name === 'migrate-user' && !env.MIGRATION_BREACHED_PASSWORD_URL) {
+    // The breached-password check, when turned on, asks a local stand-in rather than the real API.
+    const range = await startPasswordRange();
+    stops.push(range.stop);
+    defaults.MIGRATION_BREACHED_PASSWORD_URL = range.endpoint;
   }
   for (const [key, value] of Object.entries(defaults)) env[key] ??= value;
   return stops;

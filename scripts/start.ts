@@ -93,6 +93,7 @@ const info: StackFile = {
   tables: stack.tables,
   s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
   ...(stack.console ? { console: stack.console } : {}),
+  passwordRange: { endpoint: stack.passwordRange.endpoint },
 };
 mkdirSync(dirname(stackFile), { recursive: true });
 writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);
@@ -113,6 +114,7 @@ print(`  DynamoDB  ${info.dynamodb.endpoint}  tables ${Object.values(info.tables
 print(`  SES       ${info.ses.endpoint}  (mail: GET ${info.ses.endpoint}/store)`);
 print(`  Lambda    ${info.lambda.endpoint}`);
 print(`  S3        ${info.s3.endpoint}  bucket ${info.s3.bucket} (a CSV put under imports/ is imported to results/)`);
+print(`  Pwned Passwords ${info.passwordRange?.endpoint}  (asked when MIGRATION_BREACHED_PASSWORD_CHECK is on)`);
 if (!values['no-seed']) print(`  Demo user ${DEMO_USER.email} / ${DEMO_USER.password}`);
 print(`  Written to ${stackFile}; handler logs in ${logFile}; outcome counts in ${metricsFile}.`);
 print(process.stdin.isTTY ? '  Enter prints the outcome counts; Ctrl-C stops.' : '  Ctrl-C stops.');

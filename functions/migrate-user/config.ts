@@ -7,6 +7,7 @@ import {
   type PasswordVerifier,
 } from '../../shared/passwords/verify.ts';
 import { remoteVerifier } from '../../shared/passwords/remote.ts';
+import { breachCheck, type BreachCheck } from '../../shared/passwords/breach-check.ts';
 import { DAY_SECONDS } from '../../shared/stores/expiry.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
 import type { LockoutPolicy } from '../../shared/stores/lockout.ts';
@@ -32,6 +33,8 @@ export interface MigrateUserConfig {
   dummy: Dummy;
   /** The dummy's parameters, for logs. */
   dummyParameters: string;
+  /** Checks a verified password against a Pwned Passwords range API; undefined: the check is off. */
+  breachedPasswords: { baseUrl: string; timeoutMs: number; check: BreachCheck } | undefined;
 }
 
 export const DEFAULT_DUMMY_PARAMETERS = '$2b$10$';
@@ -48,11 +51,8 @@ function dummyFrom(env: EnvReader): Dummy {
   return { hash, verifier: verifierFor(BUILT_IN_VERIFIERS, hash) ?? (BUILT_IN_VERIFIERS[0] as PasswordVerifier) };
 }
 
-/** The old system's verification endpoint: HTTPS, or plain HTTP on this machine only (tests, a local stand-in). */
-function remoteFrom(env: EnvReader): PasswordVerifier | undefined {
-  const url = env.string('MIGRATION_REMOTE_VERIFY_URL');
-  const timeoutMs = env.int('MIGRATION_REMOTE_VERIFY_TIMEOUT_MS', 1500, { min: 100, max: 4000 });
-  if (url === undefined) return undefined;
+/** An HTTPS URL, or plain HTTP on this machine only (tests, a local stand-in); undefined when not. */
+function secureUrl(env: EnvReader, name: string, url: string): string | undefined {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -61,10 +61,33 @@ function remoteFrom(env: EnvReader): PasswordVerifier | undefined {
   }
   const local = parsed?.hostname === '127.0.0.1' || parsed?.hostname === 'localhost';
   if (!parsed || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && local))) {
-    env.problems.push('MIGRATION_REMOTE_VERIFY_URL: expected an https:// URL');
+    env.problems.push(`${name}: expected an https:// URL`);
     return undefined;
   }
+  return url;
+}
+
+/** The old system's verification endpoint. */
+function remoteFrom(env: EnvReader): PasswordVerifier | undefined {
+  const url = env.string('MIGRATION_REMOTE_VERIFY_URL');
+  const timeoutMs = env.int('MIGRATION_REMOTE_VERIFY_TIMEOUT_MS', 1500, { min: 100, max: 4000 });
+  if (url === undefined || secureUrl(env, 'MIGRATION_REMOTE_VERIFY_URL', url) === undefined) return undefined;
   return remoteVerifier({ url, timeoutMs, name: 'remote' });
+}
+
+export const PWNED_PASSWORDS_API = 'https://api.pwnedpasswords.com';
+
+/**
+ * The breached-password check, off unless asked for. Its timeout is short: it runs after the password
+ * verified, inside Cognito's 5 s, and an answer that does not come only skips it.
+ */
+function breachedPasswordsFrom(env: EnvReader): MigrateUserConfig['breachedPasswords'] {
+  const on = env.bool('MIGRATION_BREACHED_PASSWORD_CHECK', false);
+  const url = env.string('MIGRATION_BREACHED_PASSWORD_URL', PWNED_PASSWORDS_API);
+  const timeoutMs = env.int('MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS', 800, { min: 100, max: 2000 });
+  const baseUrl = secureUrl(env, 'MIGRATION_BREACHED_PASSWORD_URL', url);
+  if (!on || baseUrl === undefined) return undefined;
+  return { baseUrl, timeoutMs, check: breachCheck({ baseUrl, timeoutMs }) };
 }
 
 /** Reads the configuration from `env` (exported for tests; the handler uses loadConfig). */
@@ -91,6 +114,7 @@ export function readMigrateUserConfig(env: EnvReader): MigrateUserConfig {
     verifiers: remote ? [...BUILT_IN_VERIFIERS, remote] : BUILT_IN_VERIFIERS,
     dummy,
     dummyParameters: hashParameters(dummy.hash) ?? '',
+    breachedPasswords: breachedPasswordsFrom(env),
   };
 }
 

@@ -14,6 +14,7 @@ import {
   migrationResponse,
   UNKNOWN_USER_RESET_MESSAGE,
 } from './answer.ts';
+import { isBreachedPassword } from './breached-password.ts';
 import { checkPassword } from './check-password.ts';
 import { loadConfig } from './config.ts';
 import { legacyDirectory } from './directory.ts';
@@ -57,18 +58,21 @@ export const handler = cognitoTrigger(
       // Cognito cannot create a user without attributes: a directory problem, not the user's.
       throw new Error('the legacy user has no attribute a pool can hold');
     }
-    // Cognito does not apply the pool's password policy to a migrated password: a weak one migrates the
-    // user, who must then choose a new one.
+    // Cognito does not apply the pool's password policy to a migrated password, nor its compromised-
+    // credentials check: a weak or breached one migrates the user, who must then choose a new one.
     const broken = policyViolations(password, config.passwordPolicy);
-    const status = broken.length ? 'RESET_REQUIRED' : 'CONFIRMED';
+    const breached = await isBreachedPassword(password, config.breachedPasswords?.check, io);
+    const status = broken.length || breached ? 'RESET_REQUIRED' : 'CONFIRMED';
     const marked = await directory.markMigrated(found);
     await attempts.reset();
-    if (broken.length) metrics.addMetric('MigratedResetRequired', MetricUnit.Count, 1);
+    if (status === 'RESET_REQUIRED') metrics.addMetric('MigratedResetRequired', MetricUnit.Count, 1);
+    if (breached) metrics.addMetric('BreachedPasswordMigrated', MetricUnit.Count, 1);
     log.info('legacy user migrated', {
       via: found.via,
       marked,
       status,
       policyRulesBroken: broken,
+      breached,
       dropped: answer.dropped,
     });
 

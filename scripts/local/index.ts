@@ -19,3 +19,4 @@ export * from './issuer.ts';
 export * from './user-existence.ts';
 export * from './pool-rules.ts';
 export * from './message-log.ts';
+export * from './password-range.ts';

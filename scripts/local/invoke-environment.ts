@@ -1,8 +1,9 @@
 /**
  * The environment `serverless invoke local` gives a function when a local stack runs: the stack's
  * endpoints, tables and local stand-ins for what has no local server (KMS: the local keyring; SNS: the
- * SMS outbox), as `npm start` gives the handlers it serves. Without it the function would use the
- * deployed table names and look for AWS credentials (the custom senders' delivery record).
+ * SMS outbox; the Pwned Passwords API: the stack's stand-in), as `npm start` gives the handlers it
+ * serves. Without it the function would use the deployed table names and look for AWS credentials (the
+ * custom senders' delivery record).
  *
  *   tsx scripts/local/invoke-environment.ts <stack file>    prints the environment as JSON
  *
@@ -20,6 +21,7 @@ export function localInvokeEnvironment(stack: StackFile): Record<string, string>
     ...tableEnvironment(stack.tables),
     CODE_KEYRING: 'local',
     SMS_OUTBOX_DIR: join(ROOT, '.local', 'outbox'),
+    ...(stack.passwordRange ? { MIGRATION_BREACHED_PASSWORD_URL: stack.passwordRange.endpoint } : {}),
   };
 }
 

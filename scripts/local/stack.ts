@@ -30,6 +30,7 @@ import { startUserExistence, type OperationCall } from './user-existence.ts';
 import { freePort, LOCALHOST } from './ports.ts';
 import { DEFAULT_USER_POOL_ID } from './cognito.ts';
 import { startSesLocal, type LocalSes } from './ses.ts';
+import { startPasswordRange, type LocalPasswordRange } from './password-range.ts';
 import { startS3Local, type LocalS3 } from './s3.ts';
 import { invokeThrough, startLocalSfn, type LocalSfn } from './sfn.ts';
 import { createTables, loadTableDefinitions } from './tables.ts';
@@ -118,6 +119,8 @@ export interface StackFile {
   s3: { endpoint: string; bucket: string };
   /** The local console's page (console/server.ts): invocations, timeline, messages, "Try it". */
   console?: { url: string };
+  /** The Pwned Passwords range API stand-in migrate-user's breached-password check asks (password-range.ts). */
+  passwordRange?: { endpoint: string };
 }
 
 /** A command's usage error: its message is printed as is and the command exits 2. */
@@ -198,6 +201,7 @@ export interface LocalStack {
   sfn: LocalSfn;
   /** The local console's page, when it runs. */
   console?: { url: string };
+  passwordRange: LocalPasswordRange;
   stop(): Promise<void>;
 }
 
@@ -230,6 +234,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
   try {
     const [dynamodb, ses] = await Promise.all([startDatabase(tables), startSesLocal()]);
     stopping.push(dynamodb.stop, ses.stop);
+    const passwordRange = await startPasswordRange();
+    stopping.push(passwordRange.stop);
     const lambda = await startLambdaServer(
       Object.fromEntries([...names, ...jobs].map((name) => [name, builtHandler(name)])),
       recorder ? { onInvocation: (invocation) => recorder.invocation(invocation) } : {},
@@ -345,6 +351,8 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       AWS_ENDPOINT_URL_SFN: sfn.endpoint,
       IMPORT_STATE_MACHINE_ARN: LOCAL_IMPORT_STATE_MACHINE,
       IMPORT_USER_POOL_ID: cognito.userPoolId,
+      // Never the real API from here: the check, when on (MIGRATION_BREACHED_PASSWORD_CHECK), asks the stand-in.
+      MIGRATION_BREACHED_PASSWORD_URL: passwordRange.endpoint,
       ...options.environment,
     };
     Object.assign(process.env, environment);
@@ -374,6 +382,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
       s3,
       sfn,
       ...(localConsole ? { console: { url: localConsole.url } } : {}),
+      passwordRange,
       stop: stopAll,
     };
   } catch (error) {

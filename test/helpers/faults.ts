@@ -84,11 +84,22 @@ export function errorAnswer(service: Service, fault: 'server-error' | 'throttle'
   };
 }
 
+/**
+ * A plain HTTP service's failures (no AWS protocol, e.g. the Pwned Passwords API): a 500, and a 429
+ * with Retry-After, in plain text.
+ */
+export function httpErrorAnswer(fault: 'server-error' | 'throttle'): ErrorAnswer {
+  return fault === 'throttle'
+    ? { status: 429, headers: { 'content-type': 'text/plain', 'retry-after': '1' }, body: 'Too Many Requests' }
+    : { status: 500, headers: { 'content-type': 'text/plain' }, body: 'Internal Server Error' };
+}
+
 /** Answers a request that the stand-in serves itself (the fuzz harness's plausible in-memory answers). */
 export type Responder = (request: { headers: IncomingMessage['headers']; body: string }) => ErrorAnswer;
 
 export interface StandIn {
-  readonly service: Service;
+  /** An AWS service, or `http` for a plain HTTP one (httpErrorAnswer). */
+  readonly service: Service | 'http';
   readonly endpoint: string;
   /** What the next requests get; switch it between tests. */
   behaviour: Behaviour;
@@ -129,7 +140,7 @@ function forward(target: string, request: IncomingMessage, body: Buffer, respons
 }
 
 /** Starts a stand-in for `service` on 127.0.0.1, on a free port. */
-export async function startStandIn(service: Service, options: StandInOptions = {}): Promise<StandIn> {
+export async function startStandIn(service: Service | 'http', options: StandInOptions = {}): Promise<StandIn> {
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     standIn.requests += 1;
@@ -144,7 +155,9 @@ export async function startStandIn(service: Service, options: StandInOptions = {
       const answer =
         behaviour === 'healthy'
           ? options.respond?.({ headers: request.headers, body: body.toString('utf8') })
-          : errorAnswer(service, behaviour);
+          : service === 'http'
+            ? httpErrorAnswer(behaviour)
+            : errorAnswer(service, behaviour);
       if (!answer) throw new Error(`the ${service} stand-in has no healthy target or responder`);
       response.writeHead(answer.status, answer.headers).end(answer.body);
     });

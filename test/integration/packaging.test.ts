@@ -267,6 +267,10 @@ describe('serverless package', () => {
       MIGRATION_LOOKUP: 'both',
       MIGRATION_DUMMY_HASH: '$2b$10$',
       LEGACY_HASH_TTL_DAYS: '30',
+      // Off unless deployed with migrationBreachedPasswordCheck=true; the public API by default.
+      MIGRATION_BREACHED_PASSWORD_CHECK: 'false',
+      MIGRATION_BREACHED_PASSWORD_URL: 'https://api.pwnedpasswords.com',
+      MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS: '800',
     });
   });
 

@@ -21,6 +21,8 @@ const TEST_ENVIRONMENT = [
   // Entitlements a test changes reach the next sign-in (npm start keeps the 30 s default).
   'ENTITLEMENTS_CACHE_SECONDS=0',
   ...['SIGNUP_AUTO_CONFIRM_DOMAINS=corp.example', 'SIGNUP_AUTO_VERIFY_DOMAINS=corp.example'],
+  // migrate-user's breached-password check, against the stack's Pwned Passwords stand-in.
+  'MIGRATION_BREACHED_PASSWORD_CHECK=true',
   // The deployed import: files over 200 kB go through the state machine, in batches of 100 rows.
   ...['IMPORT_INLINE_MAX_BYTES=200000', 'IMPORT_MAP_BATCH_SIZE=100', 'IMPORT_MAP_CONCURRENCY=4'],
 ];

@@ -74,4 +74,38 @@ describe('migrate-user configuration', () => {
   it('allows plain HTTP for a remote verifier on this machine only', () => {
     expect(read({ MIGRATION_REMOTE_VERIFY_URL: 'http://127.0.0.1:8080/verify' }).verifiers.at(-1)?.name).toBe('remote');
   });
+
+  it('keeps the breached-password check off unless asked, then asks Pwned Passwords within 800 ms', () => {
+    expect(read({}).breachedPasswords).toBeUndefined();
+    expect(read({ MIGRATION_BREACHED_PASSWORD_CHECK: 'true' }).breachedPasswords).toMatchObject({
+      baseUrl: 'https://api.pwnedpasswords.com',
+      timeoutMs: 800,
+      check: expect.any(Function),
+    });
+    expect(
+      read({
+        MIGRATION_BREACHED_PASSWORD_CHECK: 'true',
+        MIGRATION_BREACHED_PASSWORD_URL: 'http://127.0.0.1:9999',
+        MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS: '300',
+      }).breachedPasswords,
+    ).toMatchObject({ baseUrl: 'http://127.0.0.1:9999', timeoutMs: 300 });
+  });
+
+  it('refuses a breached-password API that is not HTTPS, and a timeout beyond 2 s', () => {
+    expect(() =>
+      read({
+        MIGRATION_BREACHED_PASSWORD_CHECK: 'maybe',
+        MIGRATION_BREACHED_PASSWORD_URL: 'http://pwned.example.com',
+        MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS: '5000',
+      }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          'MIGRATION_BREACHED_PASSWORD_CHECK: expected true or false',
+          'MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS: expected a whole number from 100 to 2000',
+          'MIGRATION_BREACHED_PASSWORD_URL: expected an https:// URL',
+        ],
+      }),
+    );
+  });
 });
