@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/build.ts';
+import { markdownFiles } from '../../scripts/docs/markdown.ts';
 import {
   BLOCK_START,
   DESCRIPTION_MODULES,
@@ -71,6 +72,20 @@ describe('settings tables, generated from the code that reads the settings', () 
       }
     }
     expect(ignored).toEqual([]);
+  });
+
+  it('documents every deploy parameter serverless.yml reads in a table of docs/', () => {
+    const sources = ['serverless.yml', ...readdirSync(join(ROOT, 'infra')).map((file) => `infra/${file}`)];
+    const parameters = new Set(
+      sources.flatMap((file) => [...read(file).matchAll(/param:([A-Za-z0-9]+)/gu)].map((m) => m[1])),
+    );
+    const rows = markdownFiles()
+      .filter((file) => file.startsWith('docs/'))
+      .flatMap((file) => read(file).split('\n'))
+      .filter((line) => line.startsWith('|'));
+    const documented = (parameter: string) =>
+      rows.some((row) => row.startsWith(`| \`${parameter}\` `) || row.includes(`parameter \`${parameter}\``));
+    expect([...parameters].filter((parameter) => parameter && !documented(parameter))).toEqual([]);
   });
 });
 
