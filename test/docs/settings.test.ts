@@ -74,6 +74,32 @@ describe('settings tables, generated from the code that reads the settings', () 
     expect(ignored).toEqual([]);
   });
 
+  it('gives every function that reads a variable the deploy parameter any function gets it from', () => {
+    // A parameter that reaches custom-message's e-mails but not the welcome e-mail (both render the
+    // branding) would brand one message and not the other.
+    const environments = deployedEnvironments();
+    const parameterOf = (value: unknown) =>
+      typeof value === 'string' ? /^\$\{param:([A-Za-z0-9]+)\}$/u.exec(value)?.[1] : undefined;
+    const fromParameter = new Map<string, string>();
+    for (const environment of environments.values()) {
+      for (const [variable, value] of Object.entries(environment)) {
+        const parameter = parameterOf(value);
+        if (parameter) fromParameter.set(variable, parameter);
+      }
+    }
+    const missing: string[] = [];
+    for (const block of SETTINGS_BLOCKS) {
+      for (const { name } of recordSettings(block)) {
+        const parameter = fromParameter.get(name);
+        if (!parameter) continue;
+        for (const fn of block.functions) {
+          if (parameterOf(environments.get(fn)?.[name]) !== parameter) missing.push(`${fn}: ${name} (${parameter})`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('documents every deploy parameter serverless.yml reads in a table of docs/', () => {
     const sources = ['serverless.yml', ...readdirSync(join(ROOT, 'infra')).map((file) => `infra/${file}`)];
     const parameters = new Set(
