@@ -112,6 +112,7 @@ export const settingDescriptions: SettingDescriptions = {
   PASSWORDLESS_SEND_WINDOW_MINUTES: 'the window of the per-user send limit',
   MAGIC_LINK_SECRET:
     "the HMAC key, at least 32 characters; from SSM or Secrets Manager, e.g. `--param magicLinkSecret='${ssm:/cognito-triggers/magic-link-secret}'`; changing it voids every link out",
-  MAGIC_LINK_REDIRECT_URLS: 'the allow-list, required for `MAGIC_LINK`: https URLs (http only on localhost), no fragment',
+  MAGIC_LINK_REDIRECT_URLS:
+    'the allow-list, required for `MAGIC_LINK`: https URLs (http only on localhost), no fragment',
   MAGIC_LINK_MINUTES: 'how long a link may be used',
 };
