@@ -95,7 +95,22 @@ export function readConfig<C>(read: (env: EnvReader) => C, env: Env = process.en
   return config;
 }
 
+/**
+ * Where each variable a function reads is explained: name → one line, exported by the module that reads
+ * it and rendered into the function's docs page by `npm run docs` (with the kind, default and bounds
+ * the read itself declares), so that the page cannot say what the code does not do.
+ */
+export type SettingDescriptions = Readonly<Record<string, string>>;
+
 /** A configuration read once per container (cold start) and then reused. */
-export function defineConfig<C>(read: (env: EnvReader) => C): () => C {
-  return lazy(() => readConfig(read));
+export type LoadConfig<C> = (() => C) & {
+  /** The reading itself, for `npm run docs`, which runs it to learn what the function reads. */
+  readonly read: (env: EnvReader) => C;
+};
+
+export function defineConfig<C>(read: (env: EnvReader) => C): LoadConfig<C> {
+  return Object.assign(
+    lazy(() => readConfig(read)),
+    { read },
+  );
 }

@@ -1,4 +1,4 @@
-import { defineConfig } from '../../shared/config.ts';
+import { defineConfig, type SettingDescriptions } from '../../shared/config.ts';
 import { readMailConfig, type MailConfig } from '../../shared/mail/config.ts';
 import { readChallengeSettings, type ChallengeSettings } from '../../shared/passwordless/config.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
@@ -19,3 +19,7 @@ export const loadConfig = defineConfig<CreateAuthChallengeConfig>((env) => {
     initialSendLatencyMs: env.int('PASSWORDLESS_INITIAL_SEND_LATENCY_MS', 60, { min: 0, max: 1500 }),
   };
 });
+
+export const settingDescriptions: SettingDescriptions = {
+  PASSWORDLESS_INITIAL_SEND_LATENCY_MS: 'what an unsent message waits before the container has timed a real send',
+};

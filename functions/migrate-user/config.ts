@@ -1,4 +1,4 @@
-import { defineConfig, type EnvReader } from '../../shared/config.ts';
+import { defineConfig, type EnvReader, type SettingDescriptions } from '../../shared/config.ts';
 import {
   dummyHash,
   hashParameters,
@@ -119,3 +119,29 @@ export function readMigrateUserConfig(env: EnvReader): MigrateUserConfig {
 }
 
 export const loadConfig = defineConfig(readMigrateUserConfig);
+
+export const settingDescriptions: SettingDescriptions = {
+  MIGRATION_LOOKUP:
+    '`username`: the typed name is the legacy user name; `email`: it is the e-mail (pools that sign in by e-mail, like the one this stack creates); `both`: either, the user name winning. An e-mail that several legacy rows share signs nobody in.',
+  MIGRATION_SIGN_IN_ALIASES:
+    'the pool signs in by user name with e-mail as an alias: a user who typed their address is created under their legacy user name (the answer then carries `username`, as the developer guide asks for alias sign-ins); leave `false` for pools whose user name is the e-mail',
+  MIGRATION_DUMMY_HASH:
+    "the parameters of the directory's typical hash (`$2b$12$`, `$argon2id$v=19$m=65536,t=3,p=4`, `$scrypt$ln=17,r=8,p=1`, `$pbkdf2-sha256$600000`, `pbkdf2_sha256$600000`): unknown users, and users whose hash cannot be verified, cost one verification of a dummy hash of these parameters",
+  MIGRATION_PASSWORD_MIN_LENGTH: "the pool's minimum length, counted in characters",
+  MIGRATION_PASSWORD_REQUIRE_UPPERCASE:
+    "the pool's rule: an upper-case letter A-Z; leading or trailing white space always fails",
+  MIGRATION_PASSWORD_REQUIRE_LOWERCASE: "the pool's rule: a lower-case letter a-z",
+  MIGRATION_PASSWORD_REQUIRE_NUMBERS: "the pool's rule: a digit 0-9",
+  MIGRATION_PASSWORD_REQUIRE_SYMBOLS:
+    "the pool's rule: one of Cognito's special characters (the developer guide's list, in `functions/migrate-user/password-policy.ts`) or an inner space",
+  LEGACY_HASH_TTL_DAYS: "days a migrated row (and its hash) is kept before DynamoDB's TTL removes it",
+  MIGRATION_ENABLE_SMS_MFA: 'answer `enableSMSMFA` for users whose legacy row has `mfaEnabled` and a phone number',
+  MIGRATION_REMOTE_VERIFY_URL:
+    'an HTTPS endpoint of the old system that verifies users the directory holds no hash for (below)',
+  MIGRATION_REMOTE_VERIFY_TIMEOUT_MS: 'its timeout',
+  MIGRATION_BREACHED_PASSWORD_CHECK:
+    'check each verified password against a Pwned Passwords range API (k-anonymity: 5 hex characters of its SHA-1 leave the function); a breached one migrates the user as `RESET_REQUIRED` (below)',
+  MIGRATION_BREACHED_PASSWORD_URL:
+    'the API\'s base URL: `https://api.pwnedpasswords.com`, or a mirror speaking its `range` protocol (HTTPS; plain HTTP on 127.0.0.1 only)',
+  MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS: 'its timeout; when it cannot answer in time the user migrates as without the check',
+};

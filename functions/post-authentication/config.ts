@@ -1,4 +1,4 @@
-import { defineConfig } from '../../shared/config.ts';
+import { defineConfig, type SettingDescriptions } from '../../shared/config.ts';
 import { readMailConfig, type MailConfig } from '../../shared/mail/config.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
 
@@ -21,3 +21,8 @@ export const loadConfig = defineConfig<PostAuthenticationConfig>((env) => ({
   notifyNewDevice: env.bool('NOTIFY_NEW_DEVICE', true),
   mail: readMailConfig(env),
 }));
+
+export const settingDescriptions: SettingDescriptions = {
+  AUDIT_RETENTION_DAYS: "days an audit row is kept before DynamoDB's TTL removes it",
+  NOTIFY_NEW_DEVICE: 'a "new sign-in" notice, to a verified address, when Cognito reports a new device',
+};

@@ -1,4 +1,4 @@
-import { defineConfig } from '../../shared/config.ts';
+import { defineConfig, type SettingDescriptions } from '../../shared/config.ts';
 import { readMailConfig, type MailConfig } from '../../shared/mail/config.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
 
@@ -20,3 +20,9 @@ export const loadConfig = defineConfig<PostConfirmationConfig>((env) => ({
   sendWelcome: env.bool('SEND_WELCOME_EMAIL', true),
   sendPasswordChanged: env.bool('SEND_PASSWORD_CHANGED_EMAIL', true),
 }));
+
+export const settingDescriptions: SettingDescriptions = {
+  MAIL_REQUIRE_VERIFIED_EMAIL: 'never mail an address Cognito does not mark verified',
+  SEND_WELCOME_EMAIL: 'a welcome e-mail once per user',
+  SEND_PASSWORD_CHANGED_EMAIL: 'a "password changed" notice after a reset',
+};

@@ -1,4 +1,4 @@
-import { defineConfig } from '../../shared/config.ts';
+import { defineConfig, type SettingDescriptions } from '../../shared/config.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
 import type { LockoutPolicy } from '../../shared/stores/lockout.ts';
 
@@ -19,3 +19,9 @@ export const loadConfig = defineConfig<PreAuthenticationConfig>((env) => {
     attemptsTtlSeconds: Math.max(lockSeconds * 4, 86_400),
   };
 });
+
+/** migrate-user reads the same two: one lockout for both. */
+export const settingDescriptions: SettingDescriptions = {
+  LOCKOUT_MAX_ATTEMPTS: 'attempts without a success after which the user name is locked',
+  LOCKOUT_SECONDS: 'how long a lock lasts; it ends by time',
+};

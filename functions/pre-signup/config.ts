@@ -1,5 +1,5 @@
 /** Pre sign-up configuration, from the function's environment (see README, "pre-signup"). */
-import { defineConfig, type EnvReader } from '../../shared/config.ts';
+import { defineConfig, type EnvReader, type SettingDescriptions } from '../../shared/config.ts';
 import { normalizeDomainRule } from './email-domain.ts';
 import { DEFAULT_POLICY, type SignUpPolicy } from './policy.ts';
 
@@ -70,9 +70,32 @@ export function readPreSignUpConfig(env: EnvReader): PreSignUpConfig {
       linkFederatedToNative: env.bool('SIGNUP_LINK_FEDERATED_TO_NATIVE', DEFAULT_POLICY.linkFederatedToNative),
       linkTrustedProviders: env.list('SIGNUP_LINK_TRUSTED_PROVIDERS', DEFAULT_POLICY.linkTrustedProviders),
     },
-    linkedMessage: linkedMessageOf(env.string('SIGNUP_LINKED_MESSAGE')),
+    linkedMessage: linkedMessageOf(env.string('SIGNUP_LINKED_MESSAGE', DEFAULT_LINKED_MESSAGE)),
     removedSettings: REMOVED_SETTINGS.filter((name) => env.string(name) !== undefined),
   };
 }
 
 export const loadConfig = defineConfig<PreSignUpConfig>(readPreSignUpConfig);
+
+export const settingDescriptions: SettingDescriptions = {
+  SIGNUP_ALLOWED_DOMAINS: 'when set, only these domains and their subdomains may sign up',
+  SIGNUP_DENIED_DOMAINS: 'refused domains (and subdomains); wins over the allow-list',
+  SIGNUP_BLOCK_DISPOSABLE:
+    'refuse disposable providers (list: `disposable-email-domains-js`); an allow-list wins over it',
+  SIGNUP_AUTO_CONFIRM_DOMAINS:
+    'self sign-ups of these domains are confirmed without a code; their address stays unverified until the owner enters one (see "Security notes")',
+  SIGNUP_DOMAIN_RULES_FOR_ADMIN_CREATED: 'apply the domain rules to `AdminCreateUser` too',
+  SIGNUP_FEDERATED_AUTO_CONFIRM: 'confirm users of external providers',
+  SIGNUP_FEDERATED_EMAIL_VERIFICATION:
+    '`if-provider-verified`: when the provider\'s `email_verified` is `true`; in every case only when no other user holds the address verified (see "Security notes")',
+  SIGNUP_LINK_FEDERATED_TO_NATIVE:
+    'link a federated sign-up to the one confirmed native user with the same verified address',
+  SIGNUP_LINK_TRUSTED_PROVIDERS:
+    'providers whose verified address may be linked; an empty value means the default: to link none, set `SIGNUP_LINK_FEDERATED_TO_NATIVE=false`',
+  SIGNUP_LINKED_MESSAGE: 'shown after linking (a closing period is dropped: Cognito adds one)',
+  SIGNUP_AUTO_VERIFY_DOMAINS: 'removed (see "Security notes"): no effect; the function logs a warning while it is set',
+  SIGNUP_ADMIN_CREATED_AUTO_VERIFY_EMAIL:
+    'removed (Cognito ignores the flag for `AdminCreateUser`): no effect; a warning while set',
+  SIGNUP_ADMIN_CREATED_AUTO_VERIFY_PHONE:
+    'removed (Cognito ignores the flag for `AdminCreateUser`): no effect; a warning while set',
+};

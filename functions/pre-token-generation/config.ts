@@ -1,4 +1,4 @@
-import { defineConfig, type EnvReader } from '../../shared/config.ts';
+import { defineConfig, type EnvReader, type SettingDescriptions } from '../../shared/config.ts';
 import { tableName } from '../../shared/stores/table-names.ts';
 import type { TokenKind } from './answer.ts';
 import { isForbiddenClaim, CLAIM_NAMES } from './grant.ts';
@@ -59,3 +59,17 @@ export const readPreTokenConfig = (env: EnvReader): PreTokenGenerationConfig => 
 });
 
 export const loadConfig = defineConfig(readPreTokenConfig);
+
+export const settingDescriptions: SettingDescriptions = {
+  PRETOKEN_CLAIM_TOKENS:
+    'which tokens carry the claims in V2/V3 (`id`, `access` or both; V1 has the ID token only, client credentials the access token only)',
+  PRETOKEN_MAX_CLAIM_BYTES: 'budget of the answer, serialised JSON in UTF-8 bytes',
+  PRETOKEN_TRUSTED_ATTRIBUTES:
+    'attributes that may feed claims, `attribute[=claim]` (`custom:tenant,custom:dept=department`; the claim defaults to the name without `custom:`); see "No escalation"',
+  PRETOKEN_MANAGED_SCOPE_PREFIXES:
+    "requested scopes under these prefixes (`orders/`) are suppressed unless an entitlement grants them, so an app client's allowed scopes reach only entitled users",
+  PRETOKEN_REQUIRE_CLIENT_ENTRY: 'refuse client credentials for a client without a row',
+  ENTITLEMENTS_CACHE_SECONDS: 'how long a row (or its absence) is used from memory without reading',
+  ENTITLEMENTS_STALE_SECONDS: 'how old a remembered row may be and still be served while the table fails',
+  ENTITLEMENTS_CACHE_ENTRIES: 'rows remembered per instance, oldest dropped first',
+};

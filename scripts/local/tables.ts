@@ -54,7 +54,7 @@ const INTRINSIC_FUNCTIONS = [
   'Or',
 ];
 
-const INTRINSIC_TAGS: Tags = INTRINSIC_FUNCTIONS.flatMap((name): Array<ScalarTag | CollectionTag> => {
+export const INTRINSIC_TAGS: Tags = INTRINSIC_FUNCTIONS.flatMap((name): Array<ScalarTag | CollectionTag> => {
   const tag = `!${name}`;
   const longForm = (value: unknown) => ({ [name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`]: value });
   const fromCollection: CollectionTag['resolve'] = (collection) => longForm(collection.toJSON());

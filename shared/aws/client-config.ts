@@ -4,7 +4,7 @@
  * Timeouts and retries are short because Cognito abandons a trigger after 5 seconds.
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { readConfig } from '../config.ts';
+import { readConfig, type EnvReader, type SettingDescriptions } from '../config.ts';
 
 export interface ClientSettings {
   region: string;
@@ -13,18 +13,28 @@ export interface ClientSettings {
   requestTimeoutMs: number;
 }
 
-export function clientSettings(env: NodeJS.ProcessEnv = process.env): ClientSettings {
-  return readConfig(
-    (read) => ({
-      region: read.string('AWS_REGION', read.string('AWS_DEFAULT_REGION', 'us-east-1')),
-      // One retry: a second attempt fits the budget, a third would not.
-      maxAttempts: read.int('AWS_SDK_MAX_ATTEMPTS', 2, { min: 1, max: 5 }),
-      connectionTimeoutMs: read.int('AWS_SDK_CONNECTION_TIMEOUT_MS', 1_000, { min: 50, max: 10_000 }),
-      requestTimeoutMs: read.int('AWS_SDK_REQUEST_TIMEOUT_MS', 2_000, { min: 100, max: 30_000 }),
-    }),
-    env,
-  );
+/** The settings' reading, apart from the environment it reads, for `npm run docs`. */
+export function readClientSettings(read: EnvReader): ClientSettings {
+  return {
+    region: read.string('AWS_REGION', read.string('AWS_DEFAULT_REGION', 'us-east-1')),
+    // One retry: a second attempt fits the budget, a third would not.
+    maxAttempts: read.int('AWS_SDK_MAX_ATTEMPTS', 2, { min: 1, max: 5 }),
+    connectionTimeoutMs: read.int('AWS_SDK_CONNECTION_TIMEOUT_MS', 1_000, { min: 50, max: 10_000 }),
+    requestTimeoutMs: read.int('AWS_SDK_REQUEST_TIMEOUT_MS', 2_000, { min: 100, max: 30_000 }),
+  };
 }
+
+export function clientSettings(env: NodeJS.ProcessEnv = process.env): ClientSettings {
+  return readConfig(readClientSettings, env);
+}
+
+export const settingDescriptions: SettingDescriptions = {
+  AWS_REGION: 'the region of every AWS call (Lambda sets it)',
+  AWS_DEFAULT_REGION: 'the region when `AWS_REGION` is unset (outside Lambda)',
+  AWS_SDK_MAX_ATTEMPTS: 'attempts per AWS call, the first included',
+  AWS_SDK_CONNECTION_TIMEOUT_MS: 'time to connect to an AWS service',
+  AWS_SDK_REQUEST_TIMEOUT_MS: 'time for an AWS service to answer one request',
+};
 
 export function clientConfig(settings: ClientSettings = clientSettings()) {
   return {

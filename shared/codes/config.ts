@@ -1,5 +1,5 @@
 /** Settings of the custom senders' code decryption, and the refusal of the local keyring in Lambda. */
-import type { EnvReader } from '../config.ts';
+import type { EnvReader, SettingDescriptions } from '../config.ts';
 import { runningInLambda, type CodeKeyringConfig } from './keyring.ts';
 
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/u;
@@ -18,7 +18,8 @@ export function readCodeKeyringConfig(env: EnvReader, processEnv: NodeJS.Process
     return { kind };
   }
   const kmsKeyArn = env.required('CODE_KMS_KEY_ARN');
-  if (kmsKeyArn && !KMS_KEY_ARN.test(kmsKeyArn)) env.problems.push('CODE_KMS_KEY_ARN: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
+  if (kmsKeyArn && !KMS_KEY_ARN.test(kmsKeyArn))
+    env.problems.push('CODE_KMS_KEY_ARN: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
   return { kind, kmsKeyArn };
 }
 
@@ -29,3 +30,9 @@ export function readCodeKeyringConfig(env: EnvReader, processEnv: NodeJS.Process
 export function refuseLocalKeyringInLambda(env: NodeJS.ProcessEnv = process.env): void {
   if (env.CODE_KEYRING?.trim() === 'local' && runningInLambda(env)) throw new Error(LOCAL_KEYRING_IN_LAMBDA);
 }
+
+export const settingDescriptions: SettingDescriptions = {
+  CODE_KEYRING:
+    "`kms`: Cognito's KMS key decrypts the codes; `local`: a raw AES key file, for local runs only (refused in Lambda)",
+  CODE_KMS_KEY_ARN: 'the KMS key Cognito encrypts the codes with (the stack sets it to `CodeKey`)',
+};

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { parse } from 'csv-parse';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { readConfig, type Env } from '../config.ts';
+import { readConfig, type Env, type EnvReader, type SettingDescriptions } from '../config.ts';
 import { redactText } from '../runtime/redact.ts';
 import { deleteKeys, downloadToFile, getTextIfExists, listKeys, objectStream, putText, uploadFile } from '../aws/s3.ts';
 import { HeaderError, parseMapping, resolveColumns, type ColumnMapping } from './columns.ts';
@@ -49,46 +49,64 @@ function jsonObject(value: unknown): string[] {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? [] : ['expected a JSON object'];
 }
 
-export function readImportJobConfig(env: Env = process.env): ImportJobConfig {
-  return readConfig((read) => {
-    const poolJson = read.json<Record<string, unknown>>('IMPORT_POOL_SETTINGS', {}, jsonObject);
-    const mappingJson = read.json<Record<string, unknown>>('IMPORT_MAPPING', {}, jsonObject);
-    let settings: PoolSettings = DEFAULT_POOL_SETTINGS;
-    let mapping: ColumnMapping = {};
-    try {
-      settings = poolSettings(poolJson, DEFAULT_POOL_SETTINGS);
-    } catch (error) {
-      read.problems.push(`IMPORT_POOL_SETTINGS: ${(error as Error).message}`);
-    }
-    try {
-      mapping = parseMapping(mappingJson);
-    } catch (error) {
-      read.problems.push(`IMPORT_MAPPING: ${(error as Error).message}`);
-    }
-    const startJobs = read.bool('IMPORT_START_JOBS', false);
-    const jobsRoleArn = read.string('IMPORT_JOBS_ROLE_ARN');
-    const userPoolId = read.string('IMPORT_USER_POOL_ID');
-    if (startJobs && (!jobsRoleArn || !userPoolId))
-      read.problems.push('IMPORT_START_JOBS: needs IMPORT_JOBS_ROLE_ARN and IMPORT_USER_POOL_ID');
-    return {
-      table: read.required('LEGACY_USERS_TABLE'),
-      settings,
-      mapping,
-      userPoolId,
-      inlineMaxBytes: read.int('IMPORT_INLINE_MAX_BYTES', 50_000_000, { min: 0 }),
-      stateMachineArn: read.string('IMPORT_STATE_MACHINE_ARN'),
-      map: {
-        concurrency: read.int('IMPORT_MAP_CONCURRENCY', 10, { min: 1, max: 10_000 }),
-        batchSize: read.int('IMPORT_MAP_BATCH_SIZE', 1_000, { min: 1, max: 10_000 }),
-        toleratedFailurePercentage: read.int('IMPORT_MAP_TOLERATED_FAILURE_PERCENT', 0, { min: 0, max: 100 }),
-      },
-      concurrency: read.int('IMPORT_CONCURRENCY', 16, { min: 1, max: 64 }),
-      batchSize: read.int('IMPORT_BATCH_SIZE', 2_000, { min: 1, max: 100_000 }),
-      startJobs,
-      jobsRoleArn,
-    };
-  }, env);
+/** The settings' reading, apart from the environment it reads, for `npm run docs`. */
+export function readImportJob(read: EnvReader): ImportJobConfig {
+  const poolJson = read.json<Record<string, unknown>>('IMPORT_POOL_SETTINGS', {}, jsonObject);
+  const mappingJson = read.json<Record<string, unknown>>('IMPORT_MAPPING', {}, jsonObject);
+  let settings: PoolSettings = DEFAULT_POOL_SETTINGS;
+  let mapping: ColumnMapping = {};
+  try {
+    settings = poolSettings(poolJson, DEFAULT_POOL_SETTINGS);
+  } catch (error) {
+    read.problems.push(`IMPORT_POOL_SETTINGS: ${(error as Error).message}`);
+  }
+  try {
+    mapping = parseMapping(mappingJson);
+  } catch (error) {
+    read.problems.push(`IMPORT_MAPPING: ${(error as Error).message}`);
+  }
+  const startJobs = read.bool('IMPORT_START_JOBS', false);
+  const jobsRoleArn = read.string('IMPORT_JOBS_ROLE_ARN');
+  const userPoolId = read.string('IMPORT_USER_POOL_ID');
+  if (startJobs && (!jobsRoleArn || !userPoolId))
+    read.problems.push('IMPORT_START_JOBS: needs IMPORT_JOBS_ROLE_ARN and IMPORT_USER_POOL_ID');
+  return {
+    table: read.required('LEGACY_USERS_TABLE'),
+    settings,
+    mapping,
+    userPoolId,
+    inlineMaxBytes: read.int('IMPORT_INLINE_MAX_BYTES', 50_000_000, { min: 0 }),
+    stateMachineArn: read.string('IMPORT_STATE_MACHINE_ARN'),
+    map: {
+      concurrency: read.int('IMPORT_MAP_CONCURRENCY', 10, { min: 1, max: 10_000 }),
+      batchSize: read.int('IMPORT_MAP_BATCH_SIZE', 1_000, { min: 1, max: 10_000 }),
+      toleratedFailurePercentage: read.int('IMPORT_MAP_TOLERATED_FAILURE_PERCENT', 0, { min: 0, max: 100 }),
+    },
+    concurrency: read.int('IMPORT_CONCURRENCY', 16, { min: 1, max: 64 }),
+    batchSize: read.int('IMPORT_BATCH_SIZE', 2_000, { min: 1, max: 100_000 }),
+    startJobs,
+    jobsRoleArn,
+  };
 }
+
+export function readImportJobConfig(env: Env = process.env): ImportJobConfig {
+  return readConfig(readImportJob, env);
+}
+
+export const settingDescriptions: SettingDescriptions = {
+  IMPORT_POOL_SETTINGS: "the target pool's settings, as `--pool-config` (JSON)",
+  IMPORT_MAPPING: "renames an export's columns, as `--mapping` (JSON)",
+  IMPORT_START_JOBS: 'run Cognito import jobs on the files (below)',
+  IMPORT_JOBS_ROLE_ARN: 'the role Cognito import jobs log with (the stack sets it)',
+  IMPORT_USER_POOL_ID: 'the target pool, for GetCSVHeader and import jobs (the stack sets it)',
+  IMPORT_INLINE_MAX_BYTES: 'larger files go to the state machine',
+  IMPORT_STATE_MACHINE_ARN: 'the state machine for larger files (the stack sets it)',
+  IMPORT_MAP_CONCURRENCY: "batches at once (the Map's `MaxConcurrencyPath`)",
+  IMPORT_MAP_BATCH_SIZE: 'rows per batch (`MaxItemsPerBatchPath`)',
+  IMPORT_MAP_TOLERATED_FAILURE_PERCENT: '`ToleratedFailurePercentagePath`',
+  IMPORT_CONCURRENCY: 'directory PutItem requests in flight, as `--concurrency`',
+  IMPORT_BATCH_SIZE: 'rows per batch, as `--batch-size`',
+};
 
 /** `imports/users.csv` → `users`; `imports/team/users.csv` → `team/users` (what results/ is named by). */
 export function importName(key: string): string {

@@ -1,5 +1,5 @@
 /** Mail settings shared by every function that sends e-mail. */
-import type { EnvReader } from '../config.ts';
+import type { EnvReader, SettingDescriptions } from '../config.ts';
 import { readMessageSettings } from '../messages/branding.ts';
 
 export interface MailConfig {
@@ -18,3 +18,9 @@ export function readMailConfig(env: EnvReader): MailConfig {
     recordDays: env.int('NOTIFICATION_RECORD_DAYS', 30, { min: 1, max: 3650 }),
   };
 }
+
+export const settingDescriptions: SettingDescriptions = {
+  MAIL_FROM: 'the sender address, a verified SES identity',
+  APP_NAME: 'the name the e-mails speak of',
+  NOTIFICATION_RECORD_DAYS: 'days a notification record is kept (for retries and audit) before DynamoDB deletes it',
+};

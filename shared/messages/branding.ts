@@ -1,5 +1,5 @@
 /** The look and the names around every message, from configuration: a team rebrands without a code change. */
-import { readConfig, type EnvReader } from '../config.ts';
+import { readConfig, type EnvReader, type SettingDescriptions } from '../config.ts';
 import { lazy } from '../lazy.ts';
 import { isLocale, type Locale } from './kinds.ts';
 
@@ -67,3 +67,14 @@ export function readMessageSettings(env: EnvReader): MessageSettings {
 
 /** The environment's settings, read once; an invalid one throws a ConfigError naming the variable. */
 export const environmentMessageSettings = lazy(() => readConfig(readMessageSettings));
+
+export const settingDescriptions: SettingDescriptions = {
+  BRAND_PRODUCT_NAME: 'the product name messages speak of; unset: `APP_NAME`',
+  BRAND_LOGO_URL: 'an https URL of the logo at the top of e-mails (unset: the name in text)',
+  BRAND_PRIMARY_COLOR: 'the colour of buttons and links (`#rgb`, `#rrggbb` or a name)',
+  BRAND_BACKGROUND_COLOR: "the e-mails' background colour",
+  BRAND_TEXT_COLOR: "the e-mails' text colour",
+  BRAND_SUPPORT_EMAIL: 'shown under every e-mail ("Questions? Write to us at ...")',
+  BRAND_FOOTER: 'a line under every e-mail, e.g. company and address',
+  MESSAGES_DEFAULT_LOCALE: 'the language of users whose locale is unknown or untranslated: `en`, `de`, `fr` or `es`',
+};

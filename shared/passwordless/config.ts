@@ -2,7 +2,7 @@
  * Settings of the passwordless sign-in, read by the three custom-auth functions (each reads the part it
  * needs; the defaults are one set, here, so the three cannot disagree).
  */
-import type { EnvReader } from '../config.ts';
+import type { EnvReader, SettingDescriptions } from '../config.ts';
 import { MAX_CODE_LENGTH, MIN_CODE_LENGTH } from './codes.ts';
 import { MAX_LINK_LIFETIME_SECONDS } from './magic-link.ts';
 
@@ -99,3 +99,20 @@ export function readChallengeSettings(env: EnvReader): ChallengeSettings {
     sendWindowSeconds: env.int('PASSWORDLESS_SEND_WINDOW_MINUTES', 15, { min: 1, max: 1440 }) * 60,
   };
 }
+
+export const settingDescriptions: SettingDescriptions = {
+  PASSWORDLESS_METHODS: 'the methods offered, a list of `EMAIL_OTP`, `MAGIC_LINK`',
+  PASSWORDLESS_CODE_LENGTH: 'digits per code',
+  PASSWORDLESS_CODE_MINUTES:
+    "how long a code may be answered (the app client's auth session validity, 3 minutes by default, bounds it too)",
+  PASSWORDLESS_MAX_WRONG_ANSWERS: 'wrong answers that end a session',
+  PASSWORDLESS_MAX_MESSAGES_PER_SESSION: 'codes or links one session may send, the first included',
+  PASSWORDLESS_REQUIRE_PASSWORD: 'the code as a second factor after the password',
+  PASSWORDLESS_SEND_LIMIT: 'messages per user across sessions in any window of `PASSWORDLESS_SEND_WINDOW_MINUTES`',
+  PASSWORDLESS_SEND_WINDOW_MINUTES: 'the window of the per-user send limit',
+  MAGIC_LINK_SECRET:
+    "the HMAC key, at least 32 characters; from SSM or Secrets Manager, e.g. `--param magicLinkSecret='${ssm:/cognito-triggers/magic-link-secret}'`; changing it voids every link out",
+  MAGIC_LINK_REDIRECT_URLS:
+    'the allow-list, required for `MAGIC_LINK`: https URLs (http only on localhost), no fragment',
+  MAGIC_LINK_MINUTES: 'how long a link may be used',
+};

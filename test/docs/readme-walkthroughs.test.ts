@@ -1,6 +1,7 @@
 /**
- * README's walkthroughs run as written. Every fenced block that README marks with
- * `<!-- walkthrough: <name>[; prints: <text>] -->` on the line before it runs here, in README's order,
+ * The documentation's walkthroughs run as written. Every fenced block that README or a docs/ page marks
+ * with `<!-- walkthrough: <name>[; prints: <text>] -->` on the line before it runs here, in the order of
+ * WALKTHROUGH_PAGES (README's order before the pages were split out of it),
  * against a fresh local stack (`npm start`'s own program): shell blocks with bash and the AWS CLI, after
  * the block named `environment` (the exports README asks for once per terminal); JavaScript blocks with
  * node from the repository (the SDK in node_modules). A block passes when it exits 0 and, where the
@@ -16,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/build.ts';
+import { markdownFiles } from '../../scripts/docs/markdown.ts';
 
 interface Walkthrough {
   name: string;
@@ -54,9 +56,17 @@ function walkthroughs(markdown: string): Walkthrough[] {
   return found;
 }
 
+/** The files holding walkthroughs, in the order they run: the environment and sign-up come first. */
+const WALKTHROUGH_PAGES = [
+  'README.md',
+  'docs/local-stack.md',
+  'docs/migrate-user.md',
+  'docs/messages.md',
+  'docs/passwordless.md',
+];
+
 const README_STACK_FILE = '.local/stack.json';
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const blocks = walkthroughs(readme);
+const blocks = WALKTHROUGH_PAGES.flatMap((page) => walkthroughs(readFileSync(join(ROOT, page), 'utf8')));
 const environmentBlock = blocks.find((block) => block.name === 'environment');
 const runnable = blocks.filter((block) => block !== environmentBlock);
 
@@ -148,6 +158,13 @@ describe('README walkthrough markers', () => {
       expect.arrayContaining(['sign-up', 'passwordless-code', 'magic-link', 'sms-invoke-local']),
     );
     expect(new Set(blocks.map((block) => block.name)).size).toBe(blocks.length);
+  });
+
+  it('finds every marked block: no Markdown file outside WALKTHROUGH_PAGES holds one', () => {
+    const elsewhere = markdownFiles()
+      .filter((file) => !WALKTHROUGH_PAGES.includes(file))
+      .filter((file) => walkthroughs(readFileSync(join(ROOT, file), 'utf8')).length > 0);
+    expect(elsewhere).toEqual([]);
   });
 
   it('reads markers strictly: a marker without its block is an error, not a skipped walkthrough', () => {

@@ -80,8 +80,8 @@ describe('the local issuer', () => {
     await verify(done.AuthenticationResult);
   });
 
-  it('README\'s snippet verifies a local token as written ("Verifying a local token")', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it('docs/local-stack.md\'s snippet verifies a local token as written ("Verifying a local token")', () => {
+    const readme = readFileSync(join(ROOT, 'docs', 'local-stack.md'), 'utf8');
     const snippet = /```js\n((?:(?!```)[\s\S])*createRemoteJWKSet(?:(?!```)[\s\S])*)```/u.exec(readme)?.[1];
     expect(snippet).toContain("'.local/stack.json'");
     // The same code, pointed at this run's stack file instead of npm start's.
