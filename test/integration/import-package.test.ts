@@ -22,14 +22,18 @@ type Policies = Array<{ PolicyName: string; PolicyDocument: { Statement: Stateme
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
 const BUCKET = 'arn:${AWS::Partition}:s3:::cognito-triggers-dev-imports-${AWS::AccountId}-${AWS::Region}';
-// Directory items go in one conditional PutItem each (never over a migrated user); the final step also
-// deletes the items of rows its replay rejected, 25 at a time.
+// Directory items go in one conditional PutItem each (never over a migrated user), after a BatchGetItem
+// of their migrated markers; the final step also deletes the items of rows its replay rejected, one
+// conditional DeleteItem each (never a migrated user's row).
 const TABLE_WRITE = {
   Effect: 'Allow',
-  Action: ['dynamodb:PutItem'],
+  Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
   Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
 };
-const TABLE_WRITE_AND_DELETE = { ...TABLE_WRITE, Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'] };
+const TABLE_WRITE_AND_DELETE = {
+  ...TABLE_WRITE,
+  Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+};
 
 const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
   isValid: boolean;

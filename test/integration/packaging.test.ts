@@ -285,6 +285,13 @@ describe('serverless package', () => {
         Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
       },
+      // The migrated marker only: a put under any other key (a user's row, a hash) is not allowed.
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MIGRATED#*'] } },
+      },
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
