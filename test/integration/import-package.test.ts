@@ -30,6 +30,14 @@ const TABLE_WRITE = {
   Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
   Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
 };
+// The roles that run Cognito import jobs claim the object first (a conditional PutItem) and record the
+// jobs in the claim, whose key alone they may update.
+const CLAIM_UPDATE = {
+  Effect: 'Allow',
+  Action: ['dynamodb:UpdateItem'],
+  Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IMPORT-JOB#*'] } },
+};
 const TABLE_WRITE_AND_DELETE = {
   ...TABLE_WRITE,
   Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
@@ -198,7 +206,7 @@ describe('serverless package: the deployed import', () => {
         Condition: { StringLike: { 's3:prefix': ['results/*'] } },
       },
     ]);
-    expect(statements('BatchImportRole', 'tables')).toEqual([TABLE_WRITE]);
+    expect(statements('BatchImportRole', 'tables')).toEqual([TABLE_WRITE, CLAIM_UPDATE]);
     expect(statements('BatchImportRole', 'import')?.map((s) => s.Action)).toEqual([
       ['states:StartExecution'],
       [
@@ -232,7 +240,7 @@ describe('serverless package: the deployed import', () => {
       's3:ListBucket',
     ]);
     expect(bucket[2]?.Resource).toEqual([sub(`${BUCKET}/work/*`), sub(`${BUCKET}/results/*`)]);
-    expect(statements('ImportAssembleRole', 'tables')).toEqual([TABLE_WRITE_AND_DELETE]);
+    expect(statements('ImportAssembleRole', 'tables')).toEqual([TABLE_WRITE_AND_DELETE, CLAIM_UPDATE]);
   });
 
   it('lets the state machine invoke only its two functions and read only imports/', () => {

@@ -13,12 +13,14 @@ import { migratedMarkerKey, normaliseUsername, type LegacyUserItem } from '../..
 import { legacyUserStore } from '../../../shared/stores/legacy-users.ts';
 import { tableName, useLocalEndpoints } from '../../helpers/stack.ts';
 
+let client: ReturnType<typeof importDocumentClient> | undefined;
 beforeAll(() => {
   useLocalEndpoints();
 });
+afterAll(() => client?.destroy());
 
 const table = () => tableName('legacyUsers');
-const db = () => importDocumentClient();
+const db = () => (client ??= importDocumentClient());
 const HASH = '$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW';
 
 function exported(name: string): LegacyUserItem {
