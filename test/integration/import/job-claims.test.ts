@@ -101,24 +101,50 @@ function step(source: { bucket: string; key: string; etag: string }) {
   });
 }
 
-/** One delivery of the object's event, as batch-import's handler runs it. */
-function deliver(object: { key: string; etag: string }) {
+type Step = () => Promise<Record<string, unknown>>;
+
+/** One delivery of the object's event, as batch-import's handler runs it; `around` wraps its job step. */
+function deliver(object: { key: string; etag: string }, around?: (jobs: Step) => Promise<Record<string, unknown>>) {
   const config = readImportJobConfig({ LEGACY_USERS_TABLE: table(), IMPORT_START_JOBS: 'false' });
   const record = { eventName: 'ObjectCreated:Put', bucket, ...object };
+  const jobs = step({ bucket, ...object });
   return importObject(record, {
     s3,
     config,
     settings: DEFAULT_POOL_SETTINGS,
     directory: batchWriter({ client: documents, table: table() }),
     startExecution: async () => false,
-    afterImport: step({ bucket, ...object }),
+    afterImport: jobs && (async (out, summary) => (around ? around(() => jobs(out, summary)) : jobs(out, summary))),
     log,
   });
 }
 
+/**
+ * Two deliveries in flight at once: both reach the job step before either runs it, so the two claims
+ * race. Their uploads then go one after the other, so that the local S3 (s3rver, files on disk) never
+ * writes one key twice at the same moment.
+ */
+function deliverTwiceAtOnce(object: { key: string; etag: string }) {
+  let arrived = 0;
+  let release = () => undefined as void;
+  const bothThere = new Promise<void>((resolve) => (release = resolve));
+  const run = (waitFor: () => Promise<unknown>) =>
+    deliver(object, async (jobs) => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await bothThere;
+      const result = await jobs();
+      await waitFor();
+      return result;
+    });
+  const first = run(async () => undefined);
+  const second = run(() => first.catch(() => undefined));
+  return Promise.all([first, second]);
+}
+
 it('starts one import job for two deliveries of the same object at once, and the second logs why it started none', async () => {
   const object = await putExport('twice');
-  const outcomes = await Promise.all([deliver(object), deliver(object)]);
+  const outcomes = await deliverTwiceAtOnce(object);
   expect(outcomes.map((outcome) => outcome.outcome)).toEqual(['imported', 'imported']);
   expect(jobsCreated()).toBe(1);
   expect(jobsStarted()).toBe(1);
