@@ -8,6 +8,7 @@ import { clientConfig, clientSettings } from '../../shared/aws/client-config.ts'
 import { s3Client } from '../../shared/aws/s3.ts';
 import { sfnClient, startExecutionOnce } from '../../shared/aws/sfn.ts';
 import { batchWriter, importDocumentClient } from '../../shared/import/directory.ts';
+import { importJobClaims } from '../../shared/import/job-claims.ts';
 import { importJobsStep } from '../../shared/import/jobs.ts';
 import { headerFromPool } from '../../shared/import/pool-header.ts';
 import { executionName, readImportJobConfig } from '../../shared/import/s3-job.ts';
@@ -48,6 +49,9 @@ export const handler = async (event: unknown): Promise<RecordOutcome[]> => {
         userPoolId: options.userPoolId,
         cloudWatchLogsRoleArn: options.jobsRoleArn,
         jobName: executionName(record.key, record.etag),
+        claims: () => importJobClaims(documents(), options.table),
+        source: record,
+        log,
       }),
       log,
     });

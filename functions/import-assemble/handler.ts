@@ -8,6 +8,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { clientConfig, clientSettings } from '../../shared/aws/client-config.ts';
 import { s3Client } from '../../shared/aws/s3.ts';
 import { batchWriter, importDocumentClient } from '../../shared/import/directory.ts';
+import { importJobClaims } from '../../shared/import/job-claims.ts';
 import { importJobsStep } from '../../shared/import/jobs.ts';
 import { finishImport } from '../../shared/import/s3-finish.ts';
 import { executionName, readImportJobConfig, type JobSummary } from '../../shared/import/s3-job.ts';
@@ -37,6 +38,9 @@ export const handler = async (event: unknown): Promise<Pick<JobSummary, 'rowsRea
       userPoolId: options.userPoolId,
       cloudWatchLogsRoleArn: options.jobsRoleArn,
       jobName: executionName(input.key, input.etag),
+      claims: () => importJobClaims(documents(), options.table),
+      source: input,
+      log,
     }),
   });
   const { rowsRead, accepted, rejected } = summary;

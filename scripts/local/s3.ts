@@ -66,6 +66,8 @@ export async function startS3Local(options: LocalS3Options = {}): Promise<LocalS
     const deliver = options.deliverTo;
     const record = event.Records[0];
     if (!deliver || !record?.eventName.startsWith('ObjectCreated:')) return;
+    // A notification is the import bucket's configuration: s3rver reports every bucket's puts.
+    if (record.s3.bucket.name !== bucket) return;
     const key = record.s3.object.key;
     if (!key.startsWith('imports/') || !/\.csv$/i.test(key)) return;
     const sent = {

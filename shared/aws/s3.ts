@@ -84,8 +84,15 @@ export async function putText(
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: contentType }));
 }
 
-/** The object's text, or undefined when there is no such object. */
+/**
+ * The object's text, or undefined when there is no such object. Listed first: S3 answers a GetObject of
+ * a missing key 404 only to a caller whose s3:ListBucket holds for the request, and the import's roles
+ * may list by prefix only (s3:prefix), which a GetObject does not carry: it would answer 403.
+ */
 export async function getTextIfExists(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  // The key itself sorts first among the keys it prefixes.
+  const listed = await client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: key, MaxKeys: 1 }));
+  if (listed.Contents?.[0]?.Key !== key) return undefined;
   try {
     const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     return (await object.Body?.transformToString('utf8')) ?? '';

@@ -10,14 +10,21 @@
  * What it costs: the same write capacity as BatchWriteItem (1 WCU per KB, a failed condition included),
  * but 25 times the requests, hence more of them in flight. TransactWriteItems would take 100 conditioned
  * puts a request but costs twice the capacity and fails all 100 on one migrated user.
+ *
+ * The condition alone is not enough once the TTL has removed a migrated user's row (and `migratedAt`
+ * with it): migrate-user leaves a marker under `MIGRATED#<name>` (shared/stores/legacy-user.ts), and the
+ * writer reads the markers of its items first (BatchGetItem, 100 keys a request, strongly consistent)
+ * and writes none of those users. A marker is written before the row is marked, days before its TTL.
  */
 import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { clientConfig, clientSettings } from '../aws/client-config.ts';
-import type { LegacyUserItem } from '../stores/legacy-user.ts';
+import { MIGRATED_MARKER_PREFIX, migratedMarkerKey, type LegacyUserItem } from '../stores/legacy-user.ts';
 
 /** BatchWriteItem's limit (deletes still go 25 a request). */
 export const BATCH_WRITE_LIMIT = 25;
+/** BatchGetItem's limit. */
+const BATCH_GET_LIMIT = 100;
 
 /** The condition every directory put carries: never over a user migrate-user has already migrated. */
 export const NOT_MIGRATED = 'attribute_not_exists(migratedAt)';
@@ -25,7 +32,7 @@ export const NOT_MIGRATED = 'attribute_not_exists(migratedAt)';
 export interface DirectoryWriteResult {
   /** Items put. */
   written: number;
-  /** Keys (normalised user names) left alone because the user has already migrated. */
+  /** Keys (normalised user names) left alone because the user has already migrated (or migrated and expired). */
   alreadyMigrated: string[];
 }
 
@@ -118,9 +125,54 @@ export function batchWriter(options: BatchWriterOptions): DirectoryWriter {
     }
   }
 
+  /** The user names (keys) among `usernames` that have a migrated marker. */
+  async function migrated(usernames: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const keys = [...new Set(usernames.map(migratedMarkerKey))];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let request: Array<Record<string, unknown>> = keys
+        .slice(i, i + BATCH_GET_LIMIT)
+        .map((username) => ({ username }));
+      for (let attempt = 1; request.length; attempt += 1) {
+        let output;
+        try {
+          output = await client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [table]: { Keys: request, ConsistentRead: true, ProjectionExpression: 'username' },
+              },
+            }),
+          );
+        } catch (error) {
+          if (!isRetryable(error) || attempt >= maxAttempts) {
+            const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            throw new DirectoryWriteError(`reading ${table} failed after ${attempt} attempt(s): ${message}`, {
+              cause: error,
+            });
+          }
+          await sleep(backoffMs(attempt, baseDelayMs, maxDelayMs, random));
+          continue;
+        }
+        for (const marker of output.Responses?.[table] ?? [])
+          found.add(String(marker.username).slice(MIGRATED_MARKER_PREFIX.length));
+        request = output.UnprocessedKeys?.[table]?.Keys ?? [];
+        if (request.length && attempt >= maxAttempts)
+          throw new DirectoryWriteError(`reading ${table}: ${request.length} key(s) still unprocessed`);
+        if (request.length) await sleep(backoffMs(attempt, baseDelayMs, maxDelayMs, random));
+      }
+    }
+    return found;
+  }
+
   return {
-    async write(items) {
+    async write(all) {
       const result: DirectoryWriteResult = { written: 0, alreadyMigrated: [] };
+      const markers = await migrated(all.map((item) => item.username));
+      const items = all.filter((item) => {
+        if (!markers.has(item.username)) return true;
+        result.alreadyMigrated.push(item.username);
+        return false;
+      });
       let next = 0;
       let failed: unknown;
       const worker = async () => {

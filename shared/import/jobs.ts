@@ -16,6 +16,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { redactText } from '../runtime/redact.ts';
+import type { ClaimedObject, ImportJobClaims } from './job-claims.ts';
 
 /** The headers of the upload, as the guide's `curl -T <file> -H "x-amz-server-side-encryption:aws:kms" <url>`. */
 export const UPLOAD_HEADERS = Object.freeze({
@@ -145,9 +146,17 @@ export function jobsSummary(reports: readonly ImportJobReport[]): Record<string,
   };
 }
 
+/** What the deployed step tells its logger: that a delivery found the object's jobs claimed, and why it ran none. */
+export interface JobsStepLog {
+  info(message: string, details: Record<string, unknown>): void;
+  warn(message: string, details: Record<string, unknown>): void;
+}
+
 /**
  * The step a deployed import runs after its outputs are made and before they are uploaded: every
- * Cognito import file through a job, the counts into the summary. Undefined when jobs are off.
+ * Cognito import file through a job, the counts into the summary. Undefined when jobs are off. The
+ * object is claimed first (job-claims.ts): a second delivery of it starts no job, and its summary gives
+ * the claim holder's jobs as far as they were recorded (`alreadyClaimed`).
  */
 export function importJobsStep(options: {
   enabled: boolean;
@@ -155,20 +164,39 @@ export function importJobsStep(options: {
   userPoolId: string | undefined;
   cloudWatchLogsRoleArn: string | undefined;
   jobName: string;
+  claims: () => ImportJobClaims;
+  source: ClaimedObject;
+  log: JobsStepLog;
   /** How long to wait for one job: a Lambda function has 15 minutes in all. */
   maxWaitMs?: number;
+  pollIntervalMs?: number;
 }): ((out: string, summary: { files: readonly string[] }) => Promise<Record<string, unknown>>) | undefined {
-  const { enabled, userPoolId, cloudWatchLogsRoleArn } = options;
+  const { enabled, userPoolId, cloudWatchLogsRoleArn, source, log } = options;
   if (!enabled || !userPoolId || !cloudWatchLogsRoleArn) return undefined;
-  return async (out, summary) =>
-    jobsSummary(
-      await runImportJobs({
-        client: options.client(),
-        userPoolId,
-        cloudWatchLogsRoleArn,
-        files: summary.files.map((name) => join(out, name)),
-        jobName: options.jobName,
-        maxWaitMs: options.maxWaitMs ?? 10 * 60 * 1000,
-      }),
-    );
+  return async (out, summary) => {
+    const claims = options.claims();
+    const claim = await claims.claim(source);
+    if (!claim.claimed) {
+      const { claimedAt, jobs } = claim.previous;
+      log.info('import jobs already claimed by an earlier delivery: none started', { key: source.key, claimedAt });
+      const recorded = jobs ? (jobsSummary(jobs).cognitoImportJobs as Record<string, unknown>) : {};
+      return { cognitoImportJobs: { alreadyClaimed: { claimedAt }, ...recorded } };
+    }
+    const reports = await runImportJobs({
+      client: options.client(),
+      userPoolId,
+      cloudWatchLogsRoleArn,
+      files: summary.files.map((name) => join(out, name)),
+      jobName: options.jobName,
+      maxWaitMs: options.maxWaitMs ?? 10 * 60 * 1000,
+      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    });
+    // The jobs have run: a failed record costs a later delivery's summary its counts, not this one's.
+    await claims
+      .record(source, reports)
+      .catch((error: unknown) =>
+        log.warn('import jobs not recorded in their claim', { key: source.key, error: (error as Error).name }),
+      );
+    return jobsSummary(reports);
+  };
 }

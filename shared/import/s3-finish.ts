@@ -9,33 +9,53 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../aws/dynamodb.ts';
 import { deleteKeys, getTextIfExists, listKeys, objectStream } from '../aws/s3.ts';
-import { BATCH_WRITE_LIMIT, backoffMs, DirectoryWriteError, type DirectoryWriter } from './directory.ts';
+import {
+  BATCH_WRITE_LIMIT,
+  backoffMs,
+  DirectoryWriteError,
+  isRetryable,
+  NOT_MIGRATED,
+  type DirectoryWriter,
+} from './directory.ts';
 import type { ImportSummary } from './run.ts';
 import { assembledSummary, assembleOutputs, dataRowLines, itemsToRepair } from './s3-assemble.ts';
 import { finishedRun, uploadResults, type JobSummary } from './s3-job.ts';
 import type { ExecutionInput, PartEntry } from './s3-map.ts';
 
-/** Deletes directory items by key: BatchWriteItem 25 at a time, unprocessed ones retried with backoff. */
+/**
+ * Deletes the directory items of rows the replay rejected, one conditional DeleteItem each (25 in
+ * flight), never the row of a user who has migrated meanwhile: that row carries `migratedAt` and the TTL
+ * that removes its hash, and deleting it would also drop the record that the user has migrated. A key
+ * with no item is left as it is (a delete never creates one). Returns the keys kept.
+ */
 export async function deleteDirectoryItems(
   client: DynamoDBDocumentClient,
   table: string,
   usernames: readonly string[],
   maxAttempts = 10,
-): Promise<void> {
-  for (let i = 0; i < usernames.length; i += BATCH_WRITE_LIMIT) {
-    let requests = usernames
-      .slice(i, i + BATCH_WRITE_LIMIT)
-      .map((username) => ({ DeleteRequest: { Key: { username } } }));
-    for (let attempt = 1; requests.length; attempt += 1) {
-      const output = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-      requests = (output.UnprocessedItems?.[table] ?? []) as typeof requests;
-      if (requests.length && attempt >= maxAttempts)
-        throw new DirectoryWriteError(`deleting from ${table}: ${requests.length} item(s) still unprocessed`);
-      if (requests.length) await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 50, 5_000)));
+): Promise<string[]> {
+  const kept: string[] = [];
+  const remove = async (username: string) => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await client.send(
+          new DeleteCommand({ TableName: table, Key: { username }, ConditionExpression: NOT_MIGRATED }),
+        );
+        return;
+      } catch (error) {
+        if (isConditionFailure(error)) return void kept.push(username);
+        if (!isRetryable(error) || attempt >= maxAttempts)
+          throw new DirectoryWriteError(`deleting from ${table} failed after ${attempt} attempt(s)`, { cause: error });
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 50, 5_000)));
+      }
     }
-  }
+  };
+  for (let i = 0; i < usernames.length; i += BATCH_WRITE_LIMIT)
+    await Promise.all(usernames.slice(i, i + BATCH_WRITE_LIMIT).map(remove));
+  return kept;
 }
 
 async function* partEntries(s3: S3Client, bucket: string, keys: readonly string[]): AsyncGenerator<PartEntry> {

@@ -31,3 +31,20 @@ export function normaliseUsername(username: string): string {
 export function normaliseEmail(email: string): string {
   return email.normalize('NFC').trim().toLowerCase();
 }
+
+/**
+ * The key of the marker left when a user migrates: the row itself goes with its TTL (and its
+ * `migratedAt` with it), the marker stays, so that re-importing an old export cannot bring the hash
+ * back. Normalised user names are lower case, so an upper-case prefix never meets a user's key: no
+ * lookup can find a marker, and no import row can write one.
+ */
+export const MIGRATED_MARKER_PREFIX = 'MIGRATED#';
+
+export const migratedMarkerKey = (username: string): string =>
+  `${MIGRATED_MARKER_PREFIX}${normaliseUsername(username)}`;
+
+/** The marker: the key and when the user first migrated; no hash, no attributes, no TTL. */
+export interface MigratedMarker {
+  username: string;
+  migratedAt: string;
+}

@@ -3,11 +3,17 @@
  * EmailIndex, marked migrated once. The import writes it in bulk with its own writer; putAll here is for
  * tests and demo data.
  */
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient, isConditionFailure, type DocumentClient } from '../aws/dynamodb.ts';
-import { normaliseEmail, normaliseUsername, type LegacyUserItem } from './legacy-user.ts';
+import {
+  migratedMarkerKey,
+  normaliseEmail,
+  normaliseUsername,
+  type LegacyUserItem,
+  type MigratedMarker,
+} from './legacy-user.ts';
 
 export const EMAIL_INDEX = 'EmailIndex';
 
@@ -25,7 +31,9 @@ export interface LegacyUserStore {
   /**
    * Records the migration (`migratedAt`) and starts the TTL (`expiresAt`, epoch seconds) that removes
    * the row and its hash. Conditional: only the first mark writes; a repeat keeps the first time and TTL
-   * and still succeeds, because Cognito may call the trigger twice for one sign-in.
+   * and still succeeds, because Cognito may call the trigger twice for one sign-in. The user's migrated
+   * marker (no hash, no TTL) is written first, so that no moment exists when the row can expire without
+   * one: the import refuses to write a user who has it.
    */
   markMigrated(username: string, at: string, expiresAt: number, signal?: AbortSignal): Promise<MarkOutcome>;
   /** Writes items as they are (BatchWriteItem, 25 at a time, unprocessed items retried): seeding only. */
@@ -59,6 +67,16 @@ export function legacyUserStore(tableName: string, client: () => DocumentClient 
       return Items.length === 1 ? (Items[0] as LegacyUserItem) : undefined;
     },
     async markMigrated(username, at, expiresAt, signal) {
+      const marker: MigratedMarker = { username: migratedMarkerKey(username), migratedAt: at };
+      try {
+        // The first migration's time stays (a retried trigger writes nothing).
+        await client().send(
+          new PutCommand({ TableName: tableName, Item: marker, ConditionExpression: 'attribute_not_exists(username)' }),
+          { abortSignal: signal },
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
       try {
         await client().send(
           new UpdateCommand({

@@ -22,14 +22,26 @@ type Policies = Array<{ PolicyName: string; PolicyDocument: { Statement: Stateme
 
 const sub = (text: string) => ({ 'Fn::Sub': text });
 const BUCKET = 'arn:${AWS::Partition}:s3:::cognito-triggers-dev-imports-${AWS::AccountId}-${AWS::Region}';
-// Directory items go in one conditional PutItem each (never over a migrated user); the final step also
-// deletes the items of rows its replay rejected, 25 at a time.
+// Directory items go in one conditional PutItem each (never over a migrated user), after a BatchGetItem
+// of their migrated markers; the final step also deletes the items of rows its replay rejected, one
+// conditional DeleteItem each (never a migrated user's row).
 const TABLE_WRITE = {
   Effect: 'Allow',
-  Action: ['dynamodb:PutItem'],
+  Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem'],
   Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
 };
-const TABLE_WRITE_AND_DELETE = { ...TABLE_WRITE, Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'] };
+// The roles that run Cognito import jobs claim the object first (a conditional PutItem) and record the
+// jobs in the claim, whose key alone they may update.
+const CLAIM_UPDATE = {
+  Effect: 'Allow',
+  Action: ['dynamodb:UpdateItem'],
+  Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
+  Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IMPORT-JOB#*'] } },
+};
+const TABLE_WRITE_AND_DELETE = {
+  ...TABLE_WRITE,
+  Action: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+};
 
 const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
   isValid: boolean;
@@ -68,9 +80,31 @@ describe('the import state machine definition', () => {
   });
 });
 
+/** What CloudFormation makes of Fn::If / Fn::Not / Fn::Equals / AWS::NoValue with the template's conditions. */
+function resolve(conditions: Record<string, unknown>, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolve(conditions, item));
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value);
+  const [fn, args] = entries[0] ?? [];
+  const list = args as unknown[];
+  if (entries.length === 1 && fn === 'Fn::If')
+    return resolve(conditions, resolve(conditions, conditions[list[0] as string]) ? list[1] : list[2]);
+  if (entries.length === 1 && fn === 'Fn::Not') return !resolve(conditions, list[0]);
+  if (entries.length === 1 && fn === 'Fn::Equals') return resolve(conditions, list[0]) === resolve(conditions, list[1]);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    const resolved = resolve(conditions, item);
+    const noValue =
+      typeof resolved === 'object' && resolved !== null && (resolved as { Ref?: unknown }).Ref === 'AWS::NoValue';
+    if (!noValue) out[key] = resolved;
+  }
+  return out;
+}
+
 describe('serverless package: the deployed import', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sls-import-'));
   let resources: Record<string, Resource>;
+  let conditions: Record<string, unknown>;
   beforeAll(() => {
     const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', dir], {
       cwd: ROOT,
@@ -78,11 +112,12 @@ describe('serverless package: the deployed import', () => {
       timeout: 120_000,
     });
     if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
-    resources = (
-      JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-        Resources: Record<string, Resource>;
-      }
-    ).Resources;
+    const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
+      Resources: Record<string, Resource>;
+      Conditions?: Record<string, unknown>;
+    };
+    resources = template.Resources;
+    conditions = template.Conditions ?? {};
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -160,13 +195,18 @@ describe('serverless package: the deployed import', () => {
       policies('BatchImportRole')
         .map((p) => p.PolicyName)
         .sort(),
-    ).toEqual(['bucket', 'import', 'logs', 'tables']);
+    ).toEqual(['bucket', 'import', 'key', 'logs', 'tables']);
     expect(statements('BatchImportRole', 'bucket')).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [sub(`${BUCKET}/imports/*`), sub(`${BUCKET}/results/*`)] },
       { Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: sub(`${BUCKET}/results/*`) },
-      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: sub(BUCKET) },
+      {
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: sub(BUCKET),
+        Condition: { StringLike: { 's3:prefix': ['results/*'] } },
+      },
     ]);
-    expect(statements('BatchImportRole', 'tables')).toEqual([TABLE_WRITE]);
+    expect(statements('BatchImportRole', 'tables')).toEqual([TABLE_WRITE, CLAIM_UPDATE]);
     expect(statements('BatchImportRole', 'import')?.map((s) => s.Action)).toEqual([
       ['states:StartExecution'],
       [
@@ -184,7 +224,7 @@ describe('serverless package: the deployed import', () => {
       policies('ImportBatchRole')
         .map((p) => p.PolicyName)
         .sort(),
-    ).toEqual(['bucket', 'logs', 'tables']);
+    ).toEqual(['bucket', 'key', 'logs', 'tables']);
     expect(statements('ImportBatchRole', 'bucket')).toEqual([
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: sub(`${BUCKET}/work/*`) },
     ]);
@@ -200,7 +240,7 @@ describe('serverless package: the deployed import', () => {
       's3:ListBucket',
     ]);
     expect(bucket[2]?.Resource).toEqual([sub(`${BUCKET}/work/*`), sub(`${BUCKET}/results/*`)]);
-    expect(statements('ImportAssembleRole', 'tables')).toEqual([TABLE_WRITE_AND_DELETE]);
+    expect(statements('ImportAssembleRole', 'tables')).toEqual([TABLE_WRITE_AND_DELETE, CLAIM_UPDATE]);
   });
 
   it('lets the state machine invoke only its two functions and read only imports/', () => {
@@ -214,6 +254,118 @@ describe('serverless package: the deployed import', () => {
       ],
     });
     expect(statement[1]).toEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: sub(`${BUCKET}/imports/*`) });
+  });
+
+  const KEY = { 'Fn::GetAtt': ['ImportKey', 'Arn'] };
+  const VIA_S3 = { StringEquals: { 'kms:ViaService': sub('s3.${AWS::Region}.amazonaws.com') } };
+  const bucketPolicy = () =>
+    resolve(conditions, resources.ImportBucketPolicy?.Properties.PolicyDocument) as { Statement: Statement[] };
+
+  it('encrypts the bucket with the stack key (SSE-KMS, a bucket key), not S3-managed keys', () => {
+    expect(resources.ImportKey?.Type).toBe('AWS::KMS::Key');
+    expect(resources.ImportKey?.Properties).toMatchObject({ EnableKeyRotation: true });
+    expect(resources.ImportBucket?.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY }, BucketKeyEnabled: true },
+      ],
+    });
+  });
+
+  it('expires imports/ after 7 days and results/ after 30 by default (deploy parameters), work/ after 7', () => {
+    const rules = (resources.ImportBucket?.Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Status: 'Enabled', Prefix: 'imports/', ExpirationInDays: 7 }),
+        expect.objectContaining({ Status: 'Enabled', Prefix: 'results/', ExpirationInDays: 30 }),
+        expect.objectContaining({ Status: 'Enabled', Prefix: 'work/', ExpirationInDays: 7 }),
+      ]),
+    );
+    const params = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
+    expect(params).toMatch(/^ {4}importsExpireDays: 7$/mu);
+    expect(params).toMatch(/^ {4}resultsExpireDays: 30$/mu);
+  });
+
+  it('denies every request made without TLS (aws:SecureTransport false), on the bucket and its objects', () => {
+    expect(resources.ImportBucketPolicy?.Properties.Bucket).toEqual({ Ref: 'ImportBucket' });
+    expect(bucketPolicy().Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [sub(BUCKET), sub(`${BUCKET}/*`)],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('lets only the importWriters principals put under imports/: with none named (the default), nobody', () => {
+    const imports = JSON.stringify(sub(`${BUCKET}/imports/*`));
+    const deny = bucketPolicy().Statement.find((s) => JSON.stringify(s.Resource) === imports);
+    expect(deny).toEqual({
+      Sid: 'OnlyImportWritersPutImports',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: sub(`${BUCKET}/imports/*`),
+    });
+    // Named writers (packaged with --param importWriters=...: test/integration/packaging.test.ts) are the
+    // exception the condition makes; none of the stack's roles may write imports/.
+    for (const role of ['BatchImportRole', 'ImportBatchRole', 'ImportAssembleRole', 'ImportStateMachineRole'])
+      for (const statement of policies(role).flatMap((p) => p.PolicyDocument.Statement))
+        if (statement.Action.includes('s3:PutObject'))
+          expect(JSON.stringify(statement.Resource)).not.toContain('imports/');
+  });
+
+  it('refuses uploads that name other encryption or another key than the stack key', () => {
+    const statements = bucketPolicy().Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:PutObject',
+        Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+      }),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:PutObject',
+        Condition: { StringNotEqualsIfExists: { 's3:x-amz-server-side-encryption-aws-kms-key-id': KEY } },
+      }),
+    );
+  });
+
+  it('limits s3:ListBucket in every role by prefix (s3:prefix), never the whole bucket', () => {
+    const listing = Object.keys(resources)
+      .filter((name) => resources[name]?.Type === 'AWS::IAM::Role')
+      .flatMap((role) => policies(role).flatMap((p) => p.PolicyDocument.Statement.map((s) => ({ role, ...s }))))
+      .filter((s) =>
+        s.Action.some((action) => action === 's3:ListBucket' || action === 's3:*' || action === 's3:List*'),
+      );
+    expect(listing.map((s) => s.role).sort()).toEqual(['BatchImportRole', 'ImportAssembleRole']);
+    const prefixes = (role: string) =>
+      listing.find((s) => s.role === role)?.Condition as { StringLike: { 's3:prefix': string[] } } | undefined;
+    expect(prefixes('BatchImportRole')).toEqual({ StringLike: { 's3:prefix': ['results/*'] } });
+    expect(prefixes('ImportAssembleRole')).toEqual({ StringLike: { 's3:prefix': ['work/*', 'results/*'] } });
+  });
+
+  it('gives the roles that read or write the bucket the stack key through S3, and that key only', () => {
+    for (const role of ['BatchImportRole', 'ImportBatchRole', 'ImportAssembleRole'])
+      expect(statements(role, 'key')).toEqual([
+        { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY, Condition: VIA_S3 },
+      ]);
+    expect(statements('ImportStateMachineRole', 'import')).toContainEqual({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: KEY,
+      Condition: VIA_S3,
+    });
+    const kms = Object.keys(resources)
+      .filter((name) => resources[name]?.Type === 'AWS::IAM::Role')
+      .flatMap((role) => policies(role).flatMap((p) => p.PolicyDocument.Statement))
+      .filter(
+        (s) => s.Action.some((action) => action.startsWith('kms:')) && JSON.stringify(s.Resource).includes('ImportKey'),
+      );
+    expect(kms).toHaveLength(4);
   });
 
   it("creates the role Cognito's import jobs log with, trusted by cognito-idp.amazonaws.com", () => {

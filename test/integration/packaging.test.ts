@@ -289,6 +289,13 @@ describe('serverless package', () => {
         Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
       },
+      // The migrated marker only: a put under any other key (a user's row, a hash) is not allowed.
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['LegacyUsersTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MIGRATED#*'] } },
+      },
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
@@ -413,7 +420,9 @@ describe('serverless package', () => {
     expect(new Set(roles).size).toBe(roles.length);
   });
 
-  it('attaches to an existing pool when asked', () => {
+  const WRITERS = ['arn:aws:iam::123456789012:role/exporter', 'arn:aws:iam::123456789012:user/ops'];
+
+  it('attaches to an existing pool when asked (and names who may write the import bucket)', () => {
     const existing = mkdtempSync(join(tmpdir(), 'sls-existing-'));
     try {
       const other = packageTo(
@@ -424,8 +433,22 @@ describe('serverless package', () => {
         'userPoolName=my-pool',
         '--param',
         'userPoolId=eu-west-1_Abc123',
+        '--param',
+        `importWriters=${WRITERS.join(',')}`,
+        '--param',
+        'importsExpireDays=3',
       );
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
+      // The import bucket's policy denies PutObject under imports/ to all but the named writers.
+      const imports = other.Resources.ImportBucketPolicy?.Properties.PolicyDocument as {
+        Statement: Array<{ Sid?: string; Condition?: unknown }>;
+      };
+      const writers = imports.Statement.find((s) => s.Sid === 'OnlyImportWritersPutImports');
+      expect(evaluate(other, writers?.Condition)).toEqual({
+        ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Split': [',', WRITERS.join(',')] } },
+      });
+      const rules = (other.Resources.ImportBucket?.Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
+      expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'imports/', ExpirationInDays: '3' }));
       // The stack cannot see that pool's EmailConfiguration: the custom message function follows the
       // emailSendingAccount parameter, COGNITO_DEFAULT unless told (the setting every pool accepts).
       expect(emailAccounts(other)).toEqual({ pool: undefined, function: 'COGNITO_DEFAULT' });

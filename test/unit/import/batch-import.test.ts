@@ -99,13 +99,20 @@ interface FakeObject {
   etag: string;
 }
 
-/** An S3 client holding `objects`, answering HeadObject, GetObject (ranges too) and PutObject. */
+/** An S3 client holding `objects`, answering HeadObject, GetObject (ranges too), PutObject and ListObjects. */
 function fakeS3(objects: Map<string, FakeObject>): S3Client {
   return {
-    send: async (command: { constructor: { name: string }; input: { Key: string; Range?: string; Body?: string } }) => {
+    send: async (command: {
+      constructor: { name: string };
+      input: { Key: string; Range?: string; Body?: string; Prefix?: string };
+    }) => {
       const { Key, Range, Body } = command.input;
       const object = objects.get(Key);
       switch (command.constructor.name) {
+        case 'ListObjectsCommand': {
+          const keys = [...objects.keys()].filter((key) => key.startsWith(command.input.Prefix ?? '')).sort();
+          return { Contents: keys.map((key) => ({ Key: key })), IsTruncated: false };
+        }
         case 'HeadObjectCommand':
           if (!object) throw Object.assign(new Error('not found'), { name: 'NotFound' });
           return { ContentLength: Buffer.byteLength(object.body), ETag: `"${object.etag}"` };

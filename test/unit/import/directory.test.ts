@@ -22,17 +22,30 @@ const items = (n: number): LegacyUserItem[] =>
 
 type Request = { TableName: string; Item: { username: string }; ConditionExpression?: string };
 
-/** A document client whose send() is `answer`, counting requests in flight. */
-function fakeClient(answer: (request: Request) => Promise<unknown>) {
-  const state = { inFlight: 0, maxInFlight: 0, requests: [] as Request[] };
+type MarkerRead = { RequestItems: Record<string, { Keys: Array<{ username: string }> }> };
+
+/**
+ * A document client whose send() is `answer` for puts, counting requests in flight; the writer's
+ * read of migrated markers (BatchGetItem) finds those of `migrated` and is kept apart in `reads`.
+ */
+function fakeClient(answer: (request: Request) => Promise<unknown>, migrated: readonly string[] = []) {
+  const state = { inFlight: 0, maxInFlight: 0, requests: [] as Request[], reads: [] as MarkerRead[] };
   const client = {
-    send: async (command: { input: Request }) => {
+    send: async (command: { input: Request | MarkerRead }) => {
+      if ('RequestItems' in command.input) {
+        state.reads.push(command.input);
+        const [[table, { Keys }]] = Object.entries(command.input.RequestItems) as [
+          [string, { Keys: Array<{ username: string }> }],
+        ];
+        const found = Keys.filter((key) => migrated.some((name) => key.username === `MIGRATED#${name}`));
+        return { Responses: { [table]: found } };
+      }
       state.inFlight += 1;
       state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
-      state.requests.push(command.input);
+      state.requests.push(command.input as Request);
       try {
         await new Promise((resolve) => setTimeout(resolve, 1));
-        return await answer(command.input);
+        return await answer(command.input as Request);
       } finally {
         state.inFlight -= 1;
       }
@@ -64,6 +77,16 @@ describe('the directory loader', () => {
     const result = await batchWriter({ client, table: 't', sleep: noSleep }).write(items(5));
     expect(result.written).toBe(3);
     expect([...result.alreadyMigrated].sort()).toEqual(['u1', 'u3']);
+  });
+
+  it('writes no user whose migrated marker exists (the row may be gone with its TTL), and counts them', async () => {
+    const { client, state } = fakeClient(async () => ({}), ['u2', 'u150']);
+    const result = await batchWriter({ client, table: 't', sleep: noSleep }).write(items(201));
+    expect(result.written).toBe(199);
+    expect([...result.alreadyMigrated].sort()).toEqual(['u150', 'u2']);
+    expect(state.requests.map((r) => r.Item.username)).not.toContain('u2');
+    // 100 keys a request (BatchGetItem's limit), read strongly consistent.
+    expect(state.reads.map((read) => read.RequestItems.t?.Keys.length)).toEqual([100, 100, 1]);
   });
 
   it('retries throttling with growing, jittered pauses, and stops with a clear error on a failure that will not pass', async () => {

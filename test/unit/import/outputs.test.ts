@@ -199,13 +199,20 @@ describe('error texts are redacted wherever they go (as stderr is)', () => {
   });
 });
 
-/** An S3 client holding `objects`, answering HeadObject, GetObject (ranges too) and PutObject (as batch-import.test.ts). */
+/** An S3 client holding `objects`, answering HeadObject, GetObject (ranges too), PutObject and ListObjects (as batch-import.test.ts). */
 function fakeS3(objects: Map<string, { body: string; etag: string }>): S3Client {
   return {
-    send: async (command: { constructor: { name: string }; input: { Key: string; Range?: string; Body?: string } }) => {
+    send: async (command: {
+      constructor: { name: string };
+      input: { Key: string; Range?: string; Body?: string; Prefix?: string };
+    }) => {
       const { Key, Range, Body } = command.input;
       const object = objects.get(Key);
       switch (command.constructor.name) {
+        case 'ListObjectsCommand': {
+          const keys = [...objects.keys()].filter((key) => key.startsWith(command.input.Prefix ?? '')).sort();
+          return { Contents: keys.map((key) => ({ Key: key })), IsTruncated: false };
+        }
         case 'HeadObjectCommand':
           if (!object) throw Object.assign(new Error('not found'), { name: 'NotFound' });
           return { ContentLength: Buffer.byteLength(object.body), ETag: `"${object.etag}"` };
