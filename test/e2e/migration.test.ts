@@ -259,6 +259,77 @@ describe('refusals', () => {
   });
 });
 
+describe('one lockout per user, whatever the spelling (issue 18)', () => {
+  // The guide (user-pool-lambda-migrate-user, "Migrate user request parameters"): `userName` is "the
+  // username entered by the user", so every spelling a user can type reaches the trigger as typed.
+  const errorOf = (result: { payload: unknown }) => (result.payload as { errorMessage?: string }).errorMessage;
+  const signInWith = (userName: string, password: string) =>
+    invokeFunction(
+      'migrate-user',
+      migrationEvent(userName, { triggerSource: 'UserMigration_Authentication', password }),
+    );
+
+  /** A legacy user whose name has an accented letter (precomposed, NFC), as an export would write it. */
+  async function accentedUser(label: string, attributes: Record<string, string> = {}) {
+    const user = await legacyUser(label, FORMATS['bcrypt $2b$']!, { attributes });
+    const usernameAsGiven = `José-${user.item.usernameAsGiven}`;
+    const item = { ...user.item, username: normaliseUsername(usernameAsGiven), usernameAsGiven };
+    await legacyUserStore(tableName('legacyUsers')).putAll([item]);
+    return { ...user, item, name: usernameAsGiven };
+  }
+
+  it('padded, upper-case, decomposed (NFD) and e-mail spellings of a locked user stay locked, right password or not', async () => {
+    const user = await accentedUser('spelled');
+    expect(user.name.normalize('NFD')).not.toBe(user.name);
+    for (let i = 0; i < 3; i++)
+      expect(errorOf(await signInWith(user.name, 'Wrong-Password-1'))).toBe(INVALID_CREDENTIALS_MESSAGE);
+    for (const spelling of [
+      ` ${user.name}`,
+      `${user.name}\t`,
+      user.name.toUpperCase(),
+      user.name.normalize('NFD'),
+      user.email,
+      ` ${user.email.toUpperCase()}`,
+    ]) {
+      expect(errorOf(await signInWith(spelling, user.password))).toBe(SIGN_IN_REFUSED_MESSAGE);
+    }
+    expect((await legacyRow(user.item))?.migratedAt).toBeUndefined();
+  });
+
+  it('a name typed with white space at either end is refused as an unknown name, right password or not', async () => {
+    for (const pad of [
+      (name: string) => ` ${name}`,
+      (name: string) => `${name}\t`,
+      (name: string) => `\u00a0${name}`,
+    ]) {
+      const user = await accentedUser('padded');
+      for (const spelling of [pad(user.name), pad(user.email)]) {
+        const reset = migrationEvent(spelling, { triggerSource: 'UserMigration_ForgotPassword' });
+        expect(errorOf(await signInWith(spelling, user.password))).toBe(INVALID_CREDENTIALS_MESSAGE);
+        expect(errorOf(await invokeFunction('migrate-user', reset))).toBe(UNKNOWN_USER_RESET_MESSAGE);
+      }
+      expect((await legacyRow(user.item))?.migratedAt).toBeUndefined();
+    }
+  });
+
+  it('password resets count against the same lockout, and a locked reset reads as an unknown user', async () => {
+    const user = await accentedUser('resets', { email_verified: 'false' });
+    const reset = (name: string) =>
+      invokeFunction('migrate-user', migrationEvent(name, { triggerSource: 'UserMigration_ForgotPassword' }));
+    for (let i = 0; i < 3; i++) expect(errorOf(await reset(user.email))).toBe(UNKNOWN_USER_RESET_MESSAGE);
+    expect(errorOf(await reset(user.name))).toBe(UNKNOWN_USER_RESET_MESSAGE);
+    expect(errorOf(await signInWith(user.name, user.password))).toBe(SIGN_IN_REFUSED_MESSAGE);
+    expect((await legacyRow(user.item))?.migratedAt).toBeUndefined();
+
+    // A locked user with a verified address is not migrated by a reset either, and reads the same.
+    const verified = await accentedUser('locked-reset');
+    for (let i = 0; i < 3; i++)
+      expect(errorOf(await signInWith(verified.email, 'Wrong-Password-1'))).toBe(INVALID_CREDENTIALS_MESSAGE);
+    expect(errorOf(await reset(verified.email))).toBe(UNKNOWN_USER_RESET_MESSAGE);
+    expect((await legacyRow(verified.item))?.migratedAt).toBeUndefined();
+  });
+});
+
 describe('repeated deliveries', () => {
   it('a retried sign-in event succeeds again with the same answer, and the row keeps its first mark', async () => {
     const user = await legacyUser('retry', FORMATS.argon2id!);
