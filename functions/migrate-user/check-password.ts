@@ -39,9 +39,10 @@ export async function checkPassword(
   { log, metrics, signal }: { log: Logger; metrics: Metrics; signal: AbortSignal },
   floor: WorkFloor = CONTAINER_FLOOR,
 ): Promise<boolean> {
-  if (!floor.has(settings.dummyParameters)) {
-    // The container's first check: the dummy's time is not known yet, and a first user with a cheap hash
-    // would answer fast. Measured once, on a throw-away password.
+  let target = verificationTarget(found, settings.verifiers, settings.dummy);
+  if (target.real && !floor.has(settings.dummyParameters)) {
+    // A known user before any unknown name in this container: the dummy's time is not known yet, and a
+    // cheap hash would answer fast. Measured once, on a throw-away password, before the clock starts.
     const first = await timedVerify(settings.dummy.verifier, {
       password: 'x',
       hash: settings.dummy.hash,
@@ -50,7 +51,6 @@ export async function checkPassword(
     floor.record(settings.dummyParameters, first.ms);
   }
   const startedAt = performance.now();
-  let target = verificationTarget(found, settings.verifiers, settings.dummy);
   let verification;
   try {
     verification = await timedVerify(target.verifier, {
