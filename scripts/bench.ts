@@ -20,6 +20,7 @@ const SUITES: Record<string, () => Promise<{ run(): Promise<SuiteResult> }>> = {
   'hash-verify': () => import('./bench/hash-verify.ts'),
   import: () => import('./bench/import.ts'),
   'batch-import': () => import('./bench/batch-import.ts'),
+  'migrate-user': () => import('./bench/migrate-user.ts'),
 };
 
 const requested = process.argv.slice(2);

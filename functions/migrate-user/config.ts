@@ -126,7 +126,7 @@ export const settingDescriptions: SettingDescriptions = {
   MIGRATION_SIGN_IN_ALIASES:
     'the pool signs in by user name with e-mail as an alias: a user who typed their address is created under their legacy user name (the answer then carries `username`, as the developer guide asks for alias sign-ins); leave `false` for pools whose user name is the e-mail',
   MIGRATION_DUMMY_HASH:
-    "the parameters of the directory's typical hash (`$2b$12$`, `$argon2id$v=19$m=65536,t=3,p=4`, `$scrypt$ln=17,r=8,p=1`, `$pbkdf2-sha256$600000`, `pbkdf2_sha256$600000`): unknown users, and users whose hash cannot be verified, cost one verification of a dummy hash of these parameters",
+    "algorithm and cost of the directory's most expensive hash (`$2b$12$`, `$argon2id$v=19$m=65536,t=3,p=4`, `$scrypt$ln=17,r=8,p=1`, `pbkdf2_sha256$600000`; default: OWASP's bcrypt minimum): an unknown user costs one verification of a dummy of these, any check at least that (Security, below)",
   MIGRATION_PASSWORD_MIN_LENGTH: "the pool's minimum length, counted in characters",
   MIGRATION_PASSWORD_REQUIRE_UPPERCASE:
     "the pool's rule: an upper-case letter A-Z; leading or trailing white space always fails",
@@ -142,6 +142,7 @@ export const settingDescriptions: SettingDescriptions = {
   MIGRATION_BREACHED_PASSWORD_CHECK:
     'check each verified password against a Pwned Passwords range API (k-anonymity: 5 hex characters of its SHA-1 leave the function); a breached one migrates the user as `RESET_REQUIRED` (below)',
   MIGRATION_BREACHED_PASSWORD_URL:
-    'the API\'s base URL: `https://api.pwnedpasswords.com`, or a mirror speaking its `range` protocol (HTTPS; plain HTTP on 127.0.0.1 only)',
-  MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS: 'its timeout; when it cannot answer in time the user migrates as without the check',
+    "the API's base URL: `https://api.pwnedpasswords.com`, or a mirror speaking its `range` protocol (HTTPS; plain HTTP on 127.0.0.1 only)",
+  MIGRATION_BREACHED_PASSWORD_TIMEOUT_MS:
+    'its timeout; when it cannot answer in time the user migrates as without the check',
 };

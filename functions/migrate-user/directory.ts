@@ -5,7 +5,7 @@
 import { MetricUnit, type Metrics } from '../../shared/runtime/index.ts';
 import { expiresAtSeconds } from '../../shared/stores/expiry.ts';
 import { legacyUserStore, type MarkOutcome } from '../../shared/stores/legacy-users.ts';
-import { lookupPlan, pickUser, type FoundUser, type LookupMode } from './lookup.ts';
+import { lookupPlan, resolveLookup, type FoundUser, type Lookup, type LookupMode } from './lookup.ts';
 
 export interface DirectorySettings {
   legacyUsersTable: string;
@@ -14,8 +14,8 @@ export interface DirectorySettings {
 }
 
 export interface LegacyDirectory {
-  /** The legacy user `typed` names, if exactly one. */
-  find(typed: string): Promise<FoundUser | undefined>;
+  /** The legacy user `typed` names, if exactly one, and the name its attempts count under. */
+  find(typed: string): Promise<Lookup>;
   /**
    * Marks the user migrated (`migratedAt`) and starts the TTL that removes the row and its hash; counts
    * `UsersMigrated`. A repeat (Cognito retried) keeps the first mark and still succeeds.
@@ -37,7 +37,7 @@ export function legacyDirectory(
         plan.byUsername ? store.get(typed, signal) : undefined,
         plan.byEmail ? store.findByEmail(typed, signal) : undefined,
       ]);
-      return pickUser(byUsername, byEmail);
+      return resolveLookup(typed, byUsername, byEmail);
     },
     async markMigrated(found) {
       const outcome = await store.markMigrated(

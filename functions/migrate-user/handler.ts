@@ -28,8 +28,15 @@ export const handler = cognitoTrigger(
     const io = { log, metrics, signal: budget.signal };
     const directory = legacyDirectory(config, now, io);
 
+    const { found, attemptName } = await directory.find(event.userName);
+    // Counted before anything is decided, under the found user's key when there is one, so every
+    // spelling of a name meets one counter. A reset counts too: it would otherwise be a free probe of
+    // the directory; a locked reset is answered as an unknown user's.
+    const attempts = migrationAttempts(config, { userPoolId: event.userPoolId, userName: attemptName, now }, io);
+    const record = await attempts.count();
+
     if (event.triggerSource === 'UserMigration_ForgotPassword') {
-      const found = await directory.find(event.userName);
+      await attempts.enforce(record, UNKNOWN_USER_RESET_MESSAGE);
       const answer = found && migratedAttributes(found, config.signInAliases);
       if (!found || !answer || !hasVerifiedContact(answer.attributes)) {
         throw new UserFacingError(UNKNOWN_USER_RESET_MESSAGE, found ? 'no-verified-contact' : 'unknown-user');
@@ -42,9 +49,7 @@ export const handler = cognitoTrigger(
       return event;
     }
 
-    // Counted before the password is checked, found or not: a lock refuses everyone alike.
-    const attempts = migrationAttempts(config, { userPoolId: event.userPoolId, userName: event.userName, now }, io);
-    const [found, record] = await Promise.all([directory.find(event.userName), attempts.count()]);
+    // Before the password is checked, found or not: a lock refuses everyone alike.
     await attempts.enforce(record);
 
     const password = event.request.password;

@@ -4,9 +4,10 @@
  * checked, the attempt after `maxAttempts` without a success locks the name, and a migration resets the
  * count. Users the pool does not hold yet have no profile to block, so nothing here is "blocked".
  *
- * The key is the name the user typed (Cognito's `userName` for this trigger), while pre authentication
- * counts under Cognito's own user name: README, migrate-user, "One lockout", says why the two cannot be
- * one key and why that gives no guesser more attempts.
+ * The key is the found legacy user's (its normalised user name), or for a name the directory does not
+ * hold the typed name in the same canonical form (attempt-key.ts); pre authentication counts under
+ * Cognito's own user name: README, migrate-user, "One lockout", says why the two cannot be one key and
+ * why that gives no guesser more attempts.
  */
 import { asError, MetricUnit, UserFacingError, type Logger, type Metrics } from '../../shared/runtime/index.ts';
 import { attemptKey } from '../../shared/stores/attempt-key.ts';
@@ -27,8 +28,11 @@ export interface AttemptSettings {
 export interface MigrationAttempts {
   /** Counts this attempt; the record after it. */
   count(): Promise<AttemptRecord>;
-  /** Refuses (a UserFacingError) an attempt the lockout refuses, storing the lock this one earns. */
-  enforce(record: AttemptRecord): Promise<void>;
+  /**
+   * Refuses (a UserFacingError, the lock message unless `refusal` is given) an attempt the lockout
+   * refuses, storing the lock this one earns.
+   */
+  enforce(record: AttemptRecord, refusal?: string): Promise<void>;
   /** Forgets the attempts after a migration; a failure is logged and counted, never fails the sign-in. */
   reset(): Promise<void>;
 }
@@ -43,7 +47,7 @@ export function migrationAttempts(
   const { now } = attempt;
   return {
     count: () => store.countAttempt(key, now, expiresAtSeconds(now, settings.attemptsTtlSeconds), signal),
-    async enforce(record) {
+    async enforce(record, refusal = SIGN_IN_REFUSED_MESSAGE) {
       const verdict = decideAttempt(record, false, now, settings.lockout);
       if (verdict.allowed) return;
       if (verdict.lockUntil !== undefined) {
@@ -51,7 +55,7 @@ export function migrationAttempts(
         metrics.addMetric('SignInsLocked', MetricUnit.Count, 1);
         log.info('sign-in locked', { attempts: record.attempts, lockedUntil: new Date(lockedUntil).toISOString() });
       }
-      throw new UserFacingError(SIGN_IN_REFUSED_MESSAGE, verdict.reason);
+      throw new UserFacingError(refusal, verdict.reason);
     },
     async reset() {
       await store.reset(key, signal).catch((error: unknown) => {

@@ -259,6 +259,89 @@ describe('refusals', () => {
   });
 });
 
+describe('one lockout per user, whatever the spelling (issue 18)', () => {
+  // The guide (user-pool-lambda-migrate-user, "Migrate user request parameters"): `userName` is "the
+  // username entered by the user", so every spelling a user can type reaches the trigger as typed.
+  const errorOf = (result: { payload: unknown }) => (result.payload as { errorMessage?: string }).errorMessage;
+  const signInWith = (userName: string, password: string) =>
+    invokeFunction(
+      'migrate-user',
+      migrationEvent(userName, { triggerSource: 'UserMigration_Authentication', password }),
+    );
+
+  /**
+   * A legacy user whose name has an accented letter (precomposed, NFC), as an export would write it; the
+   * only row with its address, so that the address finds them.
+   */
+  async function accentedUser(label: string, attributes: Record<string, string> = {}) {
+    const email = uniqueEmail(label.replace(/\W/gu, '').toLowerCase());
+    const name = `José-${email.split('@')[0]}`;
+    const password = `Old-${label.replace(/\W/gu, '')}-Pass-42`;
+    const item: LegacyUserItem = {
+      username: normaliseUsername(name),
+      usernameAsGiven: name,
+      email: normaliseEmail(email),
+      attributes: { email, email_verified: 'true', ...attributes },
+      passwordHash: await FORMATS['bcrypt $2b$']!(password),
+      mfaEnabled: false,
+      importedAt: '2026-01-01T00:00:00.000Z',
+    };
+    await legacyUserStore(tableName('legacyUsers')).putAll([item]);
+    return { email, password, item, name };
+  }
+
+  // The test stack locks for 2 s (LOCKOUT_SECONDS): each test is refused on the very attempt that goes
+  // past the maximum (3), which needs no lock to last.
+  it('padded, upper-case, decomposed (NFD) and e-mail spellings of a user count on one counter: the 4th attempt is locked, right password or not', async () => {
+    const cases: Array<(user: { name: string; email: string }) => string[]> = [
+      ({ name, email }) => [name, name.normalize('NFD'), ` ${email}`, name.toUpperCase()],
+      ({ name, email }) => [email, `${name}\t`, email.toUpperCase(), name.normalize('NFD')],
+    ];
+    for (const spellings of cases) {
+      const user = await accentedUser('spelled');
+      expect(user.name.normalize('NFD')).not.toBe(user.name);
+      const [a, b, c, last] = spellings(user);
+      for (const spelling of [a, b, c] as string[])
+        expect(errorOf(await signInWith(spelling, 'Wrong-Password-1'))).toBe(INVALID_CREDENTIALS_MESSAGE);
+      expect(errorOf(await signInWith(last as string, user.password))).toBe(SIGN_IN_REFUSED_MESSAGE);
+      expect((await legacyRow(user.item))?.migratedAt).toBeUndefined();
+    }
+  });
+
+  it('a name typed with white space at either end is refused as an unknown name, right password or not', async () => {
+    for (const pad of [
+      (name: string) => ` ${name}`,
+      (name: string) => `${name}\t`,
+      (name: string) => `\u00a0${name}`,
+    ]) {
+      const user = await accentedUser('padded');
+      for (const spelling of [pad(user.name), pad(user.email)]) {
+        const reset = migrationEvent(spelling, { triggerSource: 'UserMigration_ForgotPassword' });
+        expect(errorOf(await signInWith(spelling, user.password))).toBe(INVALID_CREDENTIALS_MESSAGE);
+        expect(errorOf(await invokeFunction('migrate-user', reset))).toBe(UNKNOWN_USER_RESET_MESSAGE);
+      }
+      expect((await legacyRow(user.item))?.migratedAt).toBeUndefined();
+    }
+  });
+
+  it('password resets count against the same lockout, and a locked reset reads as an unknown user', async () => {
+    const user = await accentedUser('resets', { email_verified: 'false' });
+    const reset = (name: string) =>
+      invokeFunction('migrate-user', migrationEvent(name, { triggerSource: 'UserMigration_ForgotPassword' }));
+    for (const name of [user.email, user.name, user.email])
+      expect(errorOf(await reset(name))).toBe(UNKNOWN_USER_RESET_MESSAGE);
+    expect(errorOf(await signInWith(user.name, user.password))).toBe(SIGN_IN_REFUSED_MESSAGE);
+    expect((await legacyRow(user.item))?.migratedAt).toBeUndefined();
+
+    // A locked user with a verified address is not migrated by a reset either, and reads the same.
+    const verified = await accentedUser('locked-reset');
+    for (let i = 0; i < 3; i++)
+      expect(errorOf(await signInWith(verified.email, 'Wrong-Password-1'))).toBe(INVALID_CREDENTIALS_MESSAGE);
+    expect(errorOf(await reset(verified.email))).toBe(UNKNOWN_USER_RESET_MESSAGE);
+    expect((await legacyRow(verified.item))?.migratedAt).toBeUndefined();
+  });
+});
+
 describe('repeated deliveries', () => {
   it('a retried sign-in event succeeds again with the same answer, and the row keeps its first mark', async () => {
     const user = await legacyUser('retry', FORMATS.argon2id!);

@@ -75,21 +75,25 @@ export async function seedLegacyDirectory(
   dynamo.remove(tables.legacyUsers, marshall({ username: normaliseUsername(typed) }));
   if (isAddress)
     dynamo.remove(tables.legacyUsers, marshall({ username: normaliseUsername(byEmailName(normaliseEmail(typed))) }));
+  let state = STATES[salt % STATES.length] ?? 'nobody';
+  // hash-wasm refuses an empty password: such a user is one whose password nobody knows.
+  if (state !== 'nobody' && state !== 'unverifiable-hash' && password === '') state = 'wrong-password';
+  const usernameAsGiven = byEmail ? byEmailName(normaliseEmail(typed)) : typed;
+
+  // The function counts under the found user's key, or the typed name's when nobody is found: that row
+  // starts fresh, or at the maximum; any other row for this name goes.
   if (typeof sent.userPoolId === 'string') {
-    const id = attemptKey(sent.userPoolId, typed);
-    dynamo.remove(tables.signInAttempts, marshall({ id }));
+    const counted = attemptKey(sent.userPoolId, state === 'nobody' ? typed : usernameAsGiven);
+    for (const id of new Set([attemptKey(sent.userPoolId, typed), attemptKey(sent.userPoolId, usernameAsGiven)]))
+      dynamo.remove(tables.signInAttempts, marshall({ id }));
     if (salt % 16 === 15) {
       dynamo.put(
         tables.signInAttempts,
         'id',
-        marshall({ id, attempts: FUZZ_LOCKOUT_MAX_ATTEMPTS, expiresAt: 4_102_444_800 }),
+        marshall({ id: counted, attempts: FUZZ_LOCKOUT_MAX_ATTEMPTS, expiresAt: 4_102_444_800 }),
       );
     }
   }
-
-  let state = STATES[salt % STATES.length] ?? 'nobody';
-  // hash-wasm refuses an empty password: such a user is one whose password nobody knows.
-  if (state !== 'nobody' && state !== 'unverifiable-hash' && password === '') state = 'wrong-password';
   if (state === 'nobody') return { state, secrets: [] };
 
   const tag = salt.toString(36);
@@ -99,7 +103,6 @@ export async function seedLegacyDirectory(
       : state === 'wrong-password'
         ? await cheapHash(`${password}-not-it`, salt)
         : `$2b$16$${'Fz'.repeat(26)}q`;
-  const usernameAsGiven = byEmail ? byEmailName(normaliseEmail(typed)) : typed;
   const email = isAddress ? typed : `legacy.${tag}@example.com`;
   const attributes: Record<string, string> = {
     email,

@@ -31,8 +31,9 @@ describe('brute-force guard', () => {
     expect(decideAttempt({ attempts: 1 }, true, now, policy)).toEqual({ allowed: false, reason: 'blocked' });
   });
 
-  it('keys attempts by pool and case-insensitive user name', () => {
+  it('keys attempts by pool and the canonical user name: NFC, trimmed, lower case, as the legacy directory is keyed', () => {
     expect(attemptKey('pool', 'Jane@Example.com')).toBe(attemptKey('pool', 'jane@example.com'));
+    expect(attemptKey('pool', ' Jose\u0301\t')).toBe('pool#jos\u00e9');
     expect(attemptKey('a', 'x')).not.toBe(attemptKey('b', 'x'));
   });
 

@@ -11,7 +11,13 @@ import {
 } from '../../../functions/migrate-user/answer.ts';
 import { migrationAttempts } from '../../../functions/migrate-user/lockout.ts';
 import { checkPassword } from '../../../functions/migrate-user/check-password.ts';
-import { lookupPlan, pickUser, type FoundUser } from '../../../functions/migrate-user/lookup.ts';
+import {
+  hasOuterWhiteSpace,
+  lookupPlan,
+  pickUser,
+  resolveLookup,
+  type FoundUser,
+} from '../../../functions/migrate-user/lookup.ts';
 import {
   COGNITO_DEFAULT_POLICY,
   COGNITO_SPECIAL_CHARACTERS,
@@ -92,6 +98,31 @@ describe('lookup', () => {
     expect(pickUser(a, b)).toEqual({ item: a, via: 'username' });
     expect(pickUser(undefined, b)).toEqual({ item: b, via: 'email' });
     expect(pickUser(undefined, undefined)).toBeUndefined();
+  });
+
+  it('counts under the found user whatever the spelling; a padded name finds nobody but counts under the user too', () => {
+    const jane = item();
+    expect(resolveLookup('Jane.Doe', jane, undefined)).toEqual({
+      found: { item: jane, via: 'username' },
+      attemptName: 'jane.doe',
+    });
+    expect(resolveLookup('JANE.DOE@example.com', undefined, jane)).toEqual({
+      found: { item: jane, via: 'email' },
+      attemptName: 'jane.doe',
+    });
+    expect(resolveLookup(' jane.doe', jane, undefined)).toEqual({ found: undefined, attemptName: 'jane.doe' });
+    expect(resolveLookup('jane.doe@example.com\u00a0', undefined, jane)).toEqual({
+      found: undefined,
+      attemptName: 'jane.doe',
+    });
+    // Nobody: the typed name, in the directory key's canonical form (NFC, trimmed, lower case).
+    expect(resolveLookup(' Jose\u0301 ', undefined, undefined)).toEqual({ found: undefined, attemptName: 'jos\u00e9' });
+  });
+
+  it('knows white space at either end, in any Unicode spelling, from white space inside a name', () => {
+    for (const padded of [' a', 'a ', '\ta', 'a\n', '\u00a0a', 'a\u2003', '\u3000a'])
+      expect(hasOuterWhiteSpace(padded)).toBe(true);
+    for (const plain of ['a', 'a b', 'jos\u00e9', 'jose\u0301']) expect(hasOuterWhiteSpace(plain)).toBe(false);
   });
 });
 
