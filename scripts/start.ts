@@ -80,6 +80,7 @@ const info: StackFile = {
   lambda: { endpoint: stack.lambda.endpoint },
   tables: stack.tables,
   s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
+  sfn: { endpoint: stack.sfn.endpoint, stateMachineArn: stack.sfn.stateMachineArn },
 };
 mkdirSync(dirname(stackFile), { recursive: true });
 writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);

@@ -113,6 +113,8 @@ export interface StackFile {
   tables: Record<string, string>;
   /** The deployed import's bucket: a CSV put under imports/ is imported by batch-import. */
   s3: { endpoint: string; bucket: string };
+  /** The import state machine's local endpoint (StartExecution, GetExecutionHistory, ...). */
+  sfn: { endpoint: string; stateMachineArn: string };
 }
 
 /** A command's usage error: its message is printed as is and the command exits 2. */
