@@ -52,6 +52,32 @@ export async function objectStream(client: S3Client, bucket: string, key: string
   return object.Body as Readable;
 }
 
+/** The object is no longer the version a run started from: what it planned no longer holds. */
+export class ObjectChangedError extends Error {
+  override readonly name = 'ObjectChangedError';
+}
+
+/**
+ * The object (or `range` of it) as a stream, refused unless it is still the version `etag` names: the
+ * byte ranges an import planned hold whole rows of that version only.
+ */
+export async function objectVersionStream(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  etag: string,
+  range?: string,
+): Promise<Readable> {
+  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+  const body = object.Body as Readable | undefined;
+  if (bareEtag(object.ETag) !== etag) {
+    body?.destroy();
+    throw new ObjectChangedError(`s3://${bucket}/${key} was replaced since the run began (ETag ${etag})`);
+  }
+  if (!body) throw new Error(`s3://${bucket}/${key} has no body`);
+  return body;
+}
+
 export async function downloadToFile(client: S3Client, bucket: string, key: string, file: string): Promise<void> {
   await pipeline(await objectStream(client, bucket, key), createWriteStream(file));
 }
