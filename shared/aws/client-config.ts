@@ -26,6 +26,23 @@ export function clientSettings(env: NodeJS.ProcessEnv = process.env): ClientSett
   );
 }
 
+/**
+ * The deployed import's clients: a batch job's patience rather than a trigger's 5 s (three attempts,
+ * `requestTimeoutMs` per request unless IMPORT_SDK_REQUEST_TIMEOUT_MS says otherwise).
+ */
+export function jobClientSettings(requestTimeoutMs: number, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+  const base = clientSettings(env);
+  return readConfig(
+    (read) => ({
+      ...base,
+      maxAttempts: 3,
+      connectionTimeoutMs: 3_000,
+      requestTimeoutMs: read.int('IMPORT_SDK_REQUEST_TIMEOUT_MS', requestTimeoutMs, { min: 100, max: 300_000 }),
+    }),
+    env,
+  );
+}
+
 export function clientConfig(settings: ClientSettings = clientSettings()) {
   return {
     region: settings.region,

@@ -15,10 +15,10 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lazy } from '../lazy.ts';
-import { clientConfig, clientSettings } from './client-config.ts';
+import { clientConfig, jobClientSettings } from './client-config.ts';
 
 export function importS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
-  const settings = { ...clientSettings(env), maxAttempts: 3, connectionTimeoutMs: 3_000, requestTimeoutMs: 60_000 };
+  const settings = jobClientSettings(60_000, env);
   const local = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
   // Checksums only where S3 requires them: a streamed upload with a default checksum is sent aws-chunked
   // with a trailer, which local servers (s3rver) store as is; S3 itself needs none for PutObject.
