@@ -119,7 +119,8 @@ function notCsv(error: unknown): unknown {
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';
-const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
+// Safe integers only: a byte offset goes into a Range header as written (1e21 would be "1e+21").
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 function isRange(value: unknown): value is RowRange {
   const r = value as Partial<RowRange> | null;
@@ -145,7 +146,7 @@ export function checkStepEvent(event: unknown): PlanEvent | RangeEvent {
     isString(e.key) &&
     isString(e.etag) &&
     isString(e.workPrefix);
-  if (common && e.step === 'plan' && Number.isInteger(e.batchSize) && (e.batchSize as number) > 0)
+  if (common && e.step === 'plan' && Number.isSafeInteger(e.batchSize) && (e.batchSize as number) > 0)
     return e as PlanEvent;
   if (
     common &&
