@@ -1,6 +1,7 @@
 /**
  * Writes events/<function>/<TriggerSource>.json for every kind of event Cognito sends, from the
- * library's builders, so that the samples and the library can never disagree.
+ * library's builders, so that the samples and the library can never disagree; and the deployed import's
+ * job functions' samples (scripts/job-events.ts), made from one sample export by the import's own code.
  *
  *   npm run events            write the samples
  *   npm run events -- --check exit 1 if any sample is missing or differs
@@ -14,7 +15,8 @@ import {
   sampleFileName,
   type KnownEventKind,
 } from '../shared/events/index.ts';
-import { jobFunctionNames, ROOT } from './build.ts';
+import { ROOT } from './build.ts';
+import { jobSampleFiles } from './job-events.ts';
 
 export interface SampleFile {
   kind: KnownEventKind;
@@ -51,7 +53,8 @@ const invokedDirectly = process.argv[1]?.endsWith('generate-events.ts');
 if (invokedDirectly) {
   const check = process.argv.includes('--check');
   let stale = 0;
-  for (const file of sampleFiles()) {
+  const jobFiles = await jobSampleFiles();
+  for (const file of [...sampleFiles(), ...jobFiles]) {
     const current = existsSync(file.path) ? readFileSync(file.path, 'utf8') : undefined;
     if (current === file.content) continue;
     if (check) {
@@ -66,10 +69,8 @@ if (invokedDirectly) {
   if (check) {
     // A sample no trigger source explains (a renamed source, a removed trigger) is stale too.
     const expected = new Set(sampleFiles().map((file) => file.path));
-    // The deployed import's functions are no triggers: their samples are written by hand (test/unit/import/job-events).
-    const jobs = new Set(jobFunctionNames());
+    for (const file of jobFiles) expected.add(file.path);
     for (const folder of readdirSync(join(ROOT, 'events'))) {
-      if (jobs.has(folder)) continue;
       for (const name of readdirSync(join(ROOT, 'events', folder))) {
         const path = join(ROOT, 'events', folder, name);
         if (expected.has(path)) continue;

@@ -6,6 +6,11 @@
  * and demo data, cognito-local with a demo user for the functions that read the user pool (and, for an
  * account-takeover notice, the user it names, with the sample user's address), and e-mail
  * captured as JSON files in .local/outbox/ instead of sent. Handler logs go to .local/invoke.log.
+ *
+ * The deployed import's job functions (batch-import, import-batch, import-assemble) run on their sample
+ * events (scripts/job-events.ts) the same way: with no S3 endpoint configured, a local S3 holding the
+ * sample export under the samples' bucket and key; import-assemble first gets what the map leaves (the
+ * plan and every range, run by the import-batch bundle).
  */
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,7 +18,10 @@ import { pathToFileURL } from 'node:url';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { parseEvent, SAMPLE, triggerOfFunction } from '../shared/events/index.ts';
 import { lambdaContext, redactText, type TriggerHandler } from '../shared/runtime/index.ts';
-import { buildFunctions, DIST, functionNames, ROOT } from './build.ts';
+import { s3Records } from '../functions/batch-import/import-object.ts';
+import { checkExecutionInput, checkStepEvent, type PlanOutcome, type RowRange } from '../shared/import/s3-map.ts';
+import { buildFunctions, DIST, functionNames, jobFunctionNames, ROOT } from './build.ts';
+import { SAMPLE_EXPORT, SAMPLE_KEY } from './job-events.ts';
 import {
   cognitoClientFor,
   LOCAL_CREDENTIALS,
@@ -27,8 +35,10 @@ import {
   startDatabase,
   startLinkShim,
   startPasswordRange,
+  startS3Local,
   tableEnvironment,
 } from './local/index.ts';
+import { importS3Client, getTextIfExists, putText } from '../shared/aws/s3.ts';
 
 class InvokeError extends Error {}
 
@@ -141,12 +151,60 @@ async function provideLocalServices(name: string, event: unknown): Promise<Stop[
   return stops;
 }
 
+/** The bucket a job event names (the one the local S3 is made with). */
+function jobBucket(name: string, event: unknown): string {
+  try {
+    if (name === 'batch-import') return s3Records(event)[0]?.bucket ?? '';
+    return name === 'import-batch' ? checkStepEvent(event).bucket : checkExecutionInput(event).bucket;
+  } catch (error) {
+    throw new InvokeError(`invalid ${name} event: ${(error as Error).message}`);
+  }
+}
+
+type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+const loadHandler = async (name: string) =>
+  ((await import(pathToFileURL(join(DIST, name, 'index.js')).href)) as { handler: Handler }).handler;
+
+async function invokeJob(name: string, event: unknown): Promise<unknown> {
+  const bucket = jobBucket(name, event);
+  const needs = name === 'import-assemble' ? [name, 'import-batch'] : [name];
+  await buildFunctions(needs);
+  const stops = await provideLocalServices(name, event);
+  try {
+    if (!endpointConfigured(process.env, 'S3')) {
+      const s3Local = await startS3Local({ bucket });
+      stops.push(s3Local.stop);
+      process.env.AWS_ENDPOINT_URL_S3 = s3Local.endpoint;
+      const s3 = importS3Client();
+      await putText(s3, bucket, SAMPLE_KEY, SAMPLE_EXPORT, 'text/csv');
+      s3.destroy();
+    }
+    if (name === 'import-assemble') {
+      // What the state machine runs before the final step: the plan, then each range.
+      const input = checkExecutionInput(event);
+      const batch = await loadHandler('import-batch');
+      const plan = (await batch({ ...input, step: 'plan' }, lambdaContext('import-batch'))) as PlanOutcome;
+      const s3 = importS3Client();
+      const ranges = JSON.parse((await getTextIfExists(s3, bucket, plan.manifest)) ?? '[]') as RowRange[];
+      s3.destroy();
+      for (const range of ranges) await batch({ ...input, step: 'batch', range }, lambdaContext('import-batch'));
+    }
+    return await (
+      await loadHandler(name)
+    )(event, lambdaContext(name));
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  }
+}
+
 async function main(args: string[]): Promise<unknown> {
   const [name, eventFile] = args;
   if (!name || !eventFile) throw new InvokeError('usage: npm run invoke -- <function> <event.json>');
+  if (jobFunctionNames().includes(name)) return invokeJob(name, readEvent(resolve(eventFile)));
   const trigger = triggerOfFunction(name);
   if (!trigger || !functionNames().includes(name)) {
-    throw new InvokeError(`unknown function ${name} (have: ${functionNames().join(', ')})`);
+    throw new InvokeError(`unknown function ${name} (have: ${[...functionNames(), ...jobFunctionNames()].join(', ')})`);
   }
   const event = readEvent(resolve(eventFile));
   try {

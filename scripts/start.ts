@@ -94,6 +94,7 @@ const info: StackFile = {
   s3: { endpoint: stack.s3.endpoint, bucket: stack.s3.bucket },
   ...(stack.console ? { console: stack.console } : {}),
   passwordRange: { endpoint: stack.passwordRange.endpoint },
+  sfn: { endpoint: stack.sfn.endpoint, stateMachineArn: stack.sfn.stateMachineArn },
 };
 mkdirSync(dirname(stackFile), { recursive: true });
 writeFileSync(stackFile, `${JSON.stringify(info, null, 2)}\n`);

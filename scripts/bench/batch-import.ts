@@ -1,7 +1,8 @@
 /**
  * The deployed import's big-file path, as the state machine runs it, through the local Distributed-Map
- * driver: a generated export in a local S3 (s3rver), the definition's ItemReader / ItemBatcher feeding the
- * built import-batch bundle, which writes DynamoDB Local, then the built import-assemble bundle.
+ * driver: a generated export in a local S3 (s3rver), the definition's plan, ItemReader (the manifest of
+ * ranges) and ItemSelector feeding the built import-batch bundle, which reads its range and writes
+ * DynamoDB Local, then the built import-assemble bundle.
  *
  *   npm run bench -- batch-import                             (1,000,000 rows)
  *   BENCH_BATCH_IMPORT_ROWS=100000 npm run bench -- batch-import

@@ -1,21 +1,26 @@
 /**
  * Runs the import state machine's definition (infra/import-state-machine.asl.json) locally, where no
- * Step Functions exists: the Distributed Map state's ItemReader (the CSV from S3, one object per row
- * keyed by the header), ItemSelector, ItemBatcher (MaxItemsPerBatch, BatchInput), MaxConcurrency and
- * ToleratedFailurePercentage are read from the definition and evaluated against the execution input, and
- * each batch goes to the same row-batch Lambda the map invokes in AWS; then the next state's Lambda.
- * So the code that runs in the map is the code the tests run.
+ * Step Functions exists: Task states (`lambda:invoke` with a `Payload.$` path or a `Payload` template,
+ * ResultSelector, ResultPath, OutputPath), and the Distributed Map state: its ItemReader (a JSON array
+ * or a CSV in S3), ItemSelector, ItemBatcher (MaxItemsPerBatch, BatchInput), MaxConcurrency and
+ * ToleratedFailurePercentage, read from the definition and evaluated against the state's input; each
+ * item (or batch) goes to the same Lambda the map invokes in AWS. So the code that runs in the map is
+ * the code the tests run.
+ *
+ * Every state's input and output is reported (`onEvent`) as Step Functions keeps them in an execution's
+ * history, each Map child as an execution of its own: what `states:GetExecutionHistory` would show is
+ * what the tests read (scripts/local/sfn.ts answers it).
  *
  * What it interprets is what that definition uses (JSONPath `$` / `$.a.b` / `$$.Map.Item.*` templates,
- * `lambda:invoke` tasks with `Payload.$: "$"`, Retry by error name and MaxAttempts): it is a driver for
- * this state machine, not a Step Functions emulator. Rows are read as we assume the ItemReader reads
- * them: blank lines skipped, a missing field left out, an extra field under the key `column <n>`.
+ * Retry by error name and MaxAttempts): it is a driver for this state machine, not a Step Functions
+ * emulator. A CSV ItemReader's rows are read as we assume Step Functions reads them: blank lines
+ * skipped, a missing field left out, an extra field under the key `column <n>`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { objectStream } from '../../shared/aws/s3.ts';
+import { getTextIfExists, objectStream } from '../../shared/aws/s3.ts';
 import { CSV_PARSE_OPTIONS } from '../../shared/import/run.ts';
 import { ROOT } from '../build.ts';
 
@@ -26,7 +31,10 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface TaskState {
   Type: 'Task';
   Resource: string;
-  Parameters: { FunctionName: string; 'Payload.$': string };
+  Parameters: { FunctionName: string; 'Payload.$'?: string; Payload?: Record<string, Json> };
+  ResultSelector?: Record<string, Json>;
+  ResultPath?: string;
+  OutputPath?: string;
   Retry?: Array<{ ErrorEquals: string[]; MaxAttempts?: number }>;
   Next?: string;
   End?: boolean;
@@ -36,11 +44,11 @@ interface MapState {
   Type: 'Map';
   ItemReader: {
     Resource: string;
-    ReaderConfig: { InputType: string; CSVHeaderLocation: string };
+    ReaderConfig: { InputType: string; CSVHeaderLocation?: string };
     Parameters: Record<string, Json>;
   };
   ItemSelector?: Record<string, Json>;
-  ItemBatcher: { MaxItemsPerBatch?: number; MaxItemsPerBatchPath?: string; BatchInput?: Record<string, Json> };
+  ItemBatcher?: { MaxItemsPerBatch?: number; MaxItemsPerBatchPath?: string; BatchInput?: Record<string, Json> };
   MaxConcurrency?: number;
   MaxConcurrencyPath?: string;
   ToleratedFailurePercentage?: number;
@@ -62,6 +70,21 @@ export type Invoke = (
   payload: unknown,
 ) => Promise<{ ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string }>;
 
+/** Which execution an event belongs to: the one started, or a Map state's child (its item's index). */
+export type ExecutionRef = { kind: 'parent' } | { kind: 'child'; mapState: string; index: number };
+
+/** One history event, as GetExecutionHistory reports it: inputs and outputs as JSON text. */
+export type DriverEvent = { execution: ExecutionRef } & (
+  | { type: 'ExecutionStarted'; input: string }
+  | { type: 'StateEntered'; state: string; stateType: string; input: string }
+  | { type: 'StateExited'; state: string; stateType: string; output: string }
+  | { type: 'TaskScheduled'; state: string; parameters: string }
+  | { type: 'TaskSucceeded'; state: string; output: string }
+  | { type: 'TaskFailed'; state: string; error: string; cause: string }
+  | { type: 'ExecutionSucceeded'; output: string }
+  | { type: 'ExecutionFailed'; error: string; cause: string }
+);
+
 export interface DriverOptions {
   definition?: Definition;
   /** DefinitionSubstitutions: `${Name}` in the definition → the function to invoke. */
@@ -69,8 +92,10 @@ export interface DriverOptions {
   input: Record<string, Json>;
   s3: S3Client;
   invoke: Invoke;
-  /** Called after each batch (for progress and for tests that watch memory). */
+  /** Called after each Map child (for progress and for tests that watch memory). */
   onBatch?: (batch: { items: number; ok: boolean }) => void;
+  /** Each history event, in order within its execution. */
+  onEvent?: (event: DriverEvent) => void;
 }
 
 export interface DriverResult {
@@ -114,6 +139,15 @@ export function evaluate(template: Record<string, Json>, input: Json, context: R
   return out;
 }
 
+/** ResultPath `$.field` (the input kept, the result added) or `$` (the result replaces it). */
+function applyResultPath(path: string | undefined, input: Json, result: Json): Json {
+  if (path === undefined || path === '$') return result;
+  const field = /^\$\.(\w+)$/.exec(path)?.[1];
+  if (!field || typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new Error(`unsupported ResultPath ${path}`);
+  return { ...input, [field]: result };
+}
+
 function numberOf(
   state: MapState,
   field: 'MaxConcurrency' | 'ToleratedFailurePercentage',
@@ -133,23 +167,58 @@ function functionOf(task: TaskState, substitutions: Record<string, string>): str
   });
 }
 
-async function runTask(task: TaskState, payload: unknown, options: DriverOptions): Promise<unknown> {
-  if (task.Resource !== 'arn:aws:states:::lambda:invoke' || task.Parameters['Payload.$'] !== '$')
-    throw new Error(`unsupported task ${task.Resource}`);
-  const name = functionOf(task, options.substitutions);
+class TaskFailure extends Error {
+  constructor(
+    readonly errorType: string,
+    readonly errorMessage: string,
+  ) {
+    super(`${errorType}: ${errorMessage}`);
+  }
+}
+
+/** A Task state: entered, its Lambda invoked (retried as its Retry says), its output as the state's paths make it. */
+async function runTask(
+  name: string,
+  task: TaskState,
+  input: Json,
+  execution: ExecutionRef,
+  options: DriverOptions,
+): Promise<Json> {
+  if (task.Resource !== 'arn:aws:states:::lambda:invoke') throw new Error(`unsupported task ${task.Resource}`);
+  const emit = options.onEvent ?? (() => undefined);
+  emit({ execution, type: 'StateEntered', state: name, stateType: 'Task', input: JSON.stringify(input) });
+  const { 'Payload.$': payloadPath, Payload: template } = task.Parameters;
+  const payload = template ? evaluate(template, input) : select(payloadPath ?? '$', input);
+  const functionName = functionOf(task, options.substitutions);
+  emit({
+    execution,
+    type: 'TaskScheduled',
+    state: name,
+    parameters: JSON.stringify({ FunctionName: functionName, Payload: payload }),
+  });
   for (let attempt = 1; ; attempt += 1) {
-    const outcome = await options.invoke(name, payload);
-    if (outcome.ok) return outcome.result;
+    const outcome = await options.invoke(functionName, payload);
+    if (outcome.ok) {
+      // What lambda:invoke returns: the function's answer under Payload.
+      const raw: Json = { StatusCode: 200, Payload: (outcome.result ?? null) as Json };
+      emit({ execution, type: 'TaskSucceeded', state: name, output: JSON.stringify(raw) });
+      const selected = task.ResultSelector ? evaluate(task.ResultSelector, raw) : raw;
+      const withResult = applyResultPath(task.ResultPath, input, selected);
+      const output = task.OutputPath ? select(task.OutputPath, withResult) : withResult;
+      emit({ execution, type: 'StateExited', state: name, stateType: 'Task', output: JSON.stringify(output) });
+      return output;
+    }
+    emit({ execution, type: 'TaskFailed', state: name, error: outcome.errorType, cause: outcome.errorMessage });
     const retry = task.Retry?.find(
       (r) => r.ErrorEquals.includes(outcome.errorType) || r.ErrorEquals.includes('States.ALL'),
     );
     if (!retry || attempt >= (retry.MaxAttempts ?? 3) + 1)
-      throw new Error(`${outcome.errorType}: ${outcome.errorMessage}`);
+      throw new TaskFailure(outcome.errorType, outcome.errorMessage);
   }
 }
 
 /** The CSV ItemReader with CSVHeaderLocation FIRST_ROW: row objects keyed by the header. */
-async function* csvItems(s3: S3Client, bucket: string, key: string): AsyncGenerator<Record<string, string>> {
+async function* csvItems(s3: S3Client, bucket: string, key: string): AsyncGenerator<Json> {
   const stream = await objectStream(s3, bucket, key);
   const parser = stream.pipe(parse(CSV_PARSE_OPTIONS));
   stream.on('error', (error) => parser.destroy(error));
@@ -168,52 +237,82 @@ async function* csvItems(s3: S3Client, bucket: string, key: string): AsyncGenera
   }
 }
 
+/** The JSON ItemReader: the object holds one JSON array, whose elements are the items. */
+async function* jsonItems(s3: S3Client, bucket: string, key: string): AsyncGenerator<Json> {
+  const text = await getTextIfExists(s3, bucket, key);
+  if (text === undefined) throw new Error(`States.ItemReaderFailed: s3://${bucket}/${key} does not exist`);
+  const items = JSON.parse(text) as Json;
+  if (!Array.isArray(items)) throw new Error(`States.ItemReaderFailed: s3://${bucket}/${key} is not a JSON array`);
+  yield* items;
+}
+
 async function runMap(
+  name: string,
   state: MapState,
   input: Json,
   options: DriverOptions,
 ): Promise<Omit<DriverResult, 'status' | 'output'>> {
   const { ItemReader: reader, ItemBatcher: batcher } = state;
-  if (reader.Resource !== 'arn:aws:states:::s3:getObject' || reader.ReaderConfig.InputType !== 'CSV')
-    throw new Error('unsupported ItemReader');
   const location = evaluate(reader.Parameters, input) as { Bucket: string; Key: string };
-  const batchSize = (
-    batcher.MaxItemsPerBatchPath ? select(batcher.MaxItemsPerBatchPath, input) : batcher.MaxItemsPerBatch
-  ) as number;
+  let source: AsyncGenerator<Json>;
+  if (reader.Resource === 'arn:aws:states:::s3:getObject' && reader.ReaderConfig.InputType === 'CSV')
+    source = csvItems(options.s3, location.Bucket, location.Key);
+  else if (reader.Resource === 'arn:aws:states:::s3:getObject' && reader.ReaderConfig.InputType === 'JSON')
+    source = jsonItems(options.s3, location.Bucket, location.Key);
+  else throw new Error('unsupported ItemReader');
+  const batchSize = batcher
+    ? ((batcher.MaxItemsPerBatchPath
+        ? select(batcher.MaxItemsPerBatchPath, input)
+        : batcher.MaxItemsPerBatch) as number)
+    : 1;
   const concurrency = numberOf(state, 'MaxConcurrency', input, 1000) || 1000;
   const tolerated = numberOf(state, 'ToleratedFailurePercentage', input, 0);
-  const batchInput = batcher.BatchInput ? evaluate(batcher.BatchInput, input) : undefined;
-  const task = state.ItemProcessor.States[state.ItemProcessor.StartAt] as TaskState;
+  const batchInput = batcher?.BatchInput ? evaluate(batcher.BatchInput, input) : undefined;
+  const startAt = state.ItemProcessor.StartAt;
+  const task = state.ItemProcessor.States[startAt] as TaskState;
+  const emit = options.onEvent ?? (() => undefined);
 
   let items = 0;
   let batches = 0;
   let failedItems = 0;
   const running = new Set<Promise<void>>();
-  const dispatch = (batch: Json[]) => {
+  const dispatch = (selected: Json[]) => {
+    const execution: ExecutionRef = { kind: 'child', mapState: name, index: batches };
     batches += 1;
-    const payload = batchInput === undefined ? { Items: batch } : { BatchInput: batchInput, Items: batch };
-    const run: Promise<void> = runTask(task, payload, options).then(
-      () => options.onBatch?.({ items: batch.length, ok: true }),
-      () => {
-        failedItems += batch.length;
-        options.onBatch?.({ items: batch.length, ok: false });
+    // Without an ItemBatcher each child gets its one item; with one, {BatchInput, Items}.
+    const childInput: Json = !batcher
+      ? (selected[0] as Json)
+      : batchInput === undefined
+        ? { Items: selected }
+        : { BatchInput: batchInput, Items: selected };
+    emit({ execution, type: 'ExecutionStarted', input: JSON.stringify(childInput) });
+    const run: Promise<void> = runTask(startAt, task, childInput, execution, options).then(
+      (output) => {
+        emit({ execution, type: 'ExecutionSucceeded', output: JSON.stringify(output) });
+        options.onBatch?.({ items: selected.length, ok: true });
+      },
+      (error: unknown) => {
+        const failure = error instanceof TaskFailure ? error : new TaskFailure('States.Runtime', String(error));
+        emit({ execution, type: 'ExecutionFailed', error: failure.errorType, cause: failure.errorMessage });
+        failedItems += selected.length;
+        options.onBatch?.({ items: selected.length, ok: false });
       },
     );
     const tracked = run.finally(() => running.delete(tracked));
     running.add(tracked);
   };
-  let batch: Json[] = [];
-  for await (const row of csvItems(options.s3, location.Bucket, location.Key)) {
-    const context = { '$$.Map.Item.Index': items, '$$.Map.Item.Value': row };
-    batch.push(state.ItemSelector ? evaluate(state.ItemSelector, input, context) : row);
+  let pending: Json[] = [];
+  for await (const item of source) {
+    const context = { '$$.Map.Item.Index': items, '$$.Map.Item.Value': item };
+    pending.push(state.ItemSelector ? evaluate(state.ItemSelector, input, context) : item);
     items += 1;
-    if (batch.length >= batchSize) {
-      dispatch(batch);
-      batch = [];
+    if (pending.length >= batchSize) {
+      dispatch(pending);
+      pending = [];
       while (running.size >= concurrency) await Promise.race(running);
     }
   }
-  if (batch.length) dispatch(batch);
+  if (pending.length) dispatch(pending);
   await Promise.all(running);
   if (items > 0 && (failedItems / items) * 100 > tolerated)
     throw Object.assign(new Error(`States.ExceedToleratedFailureThreshold: ${failedItems} of ${items} items failed`), {
@@ -223,7 +322,7 @@ async function runMap(
 }
 
 /**
- * The Map state's output: this definition keeps the input and adds the batch count under ResultPath
+ * The Map state's output: this definition keeps the input and adds the child count under ResultPath
  * (`ResultSelector: {"batches.$": "States.ArrayLength($)"}`), the one selector the driver knows.
  */
 function mapOutput(state: MapState, input: Json, batches: number): Json {
@@ -234,34 +333,35 @@ function mapOutput(state: MapState, input: Json, batches: number): Json {
     if (key.endsWith('.$') && value === 'States.ArrayLength($)') selected[key.slice(0, -2)] = batches;
     else throw new Error(`unsupported ResultSelector ${key}: ${value}`);
   }
-  const field = /^\$\.(\w+)$/.exec(state.ResultPath)?.[1];
-  if (!field || typeof input !== 'object' || input === null || Array.isArray(input))
-    throw new Error(`unsupported ResultPath ${state.ResultPath}`);
-  return { ...input, [field]: selected };
+  return applyResultPath(state.ResultPath, input, selected);
 }
 
 export async function runImportStateMachine(options: DriverOptions): Promise<DriverResult> {
   const definition = options.definition ?? loadDefinition();
+  const parent: ExecutionRef = { kind: 'parent' };
+  const emit = options.onEvent ?? (() => undefined);
   let name: string | undefined = definition.StartAt;
   let data: Json = options.input;
   let counts = { items: 0, batches: 0, failedItems: 0 };
-  let output: unknown;
+  emit({ execution: parent, type: 'ExecutionStarted', input: JSON.stringify(data) });
   try {
     while (name) {
       const state: MapState | TaskState | undefined = definition.States[name];
       if (!state) throw new Error(`no state ${name}`);
       if (state.Type === 'Map') {
-        counts = await runMap(state, data, options);
+        emit({ execution: parent, type: 'StateEntered', state: name, stateType: 'Map', input: JSON.stringify(data) });
+        counts = await runMap(name, state, data, options);
         data = mapOutput(state, data, counts.batches);
-      } else {
-        output = await runTask(state, data, options);
-        if (!state.End) data = output as Json;
-      }
+        emit({ execution: parent, type: 'StateExited', state: name, stateType: 'Map', output: JSON.stringify(data) });
+      } else data = await runTask(name, state, data, parent, options);
       name = state.End ? undefined : state.Next;
     }
-    return { status: 'SUCCEEDED', ...counts, output };
+    emit({ execution: parent, type: 'ExecutionSucceeded', output: JSON.stringify(data) });
+    return { status: 'SUCCEEDED', ...counts, output: data };
   } catch (error) {
     const failed = error as Error & { counts?: typeof counts };
+    const errorType = error instanceof TaskFailure ? error.errorType : 'States.Runtime';
+    emit({ execution: parent, type: 'ExecutionFailed', error: errorType, cause: failed.message });
     return { status: 'FAILED', ...(failed.counts ?? counts), error: failed.message };
   }
 }

@@ -65,9 +65,8 @@ export async function startS3Local(options: LocalS3Options = {}): Promise<LocalS
   server.on('event', (event) => {
     const deliver = options.deliverTo;
     const record = event.Records[0];
-    if (!deliver || !record?.eventName.startsWith('ObjectCreated:')) return;
-    // A notification is the import bucket's configuration: s3rver reports every bucket's puts.
-    if (record.s3.bucket.name !== bucket) return;
+    // The notification is the import bucket's configuration: other buckets' objects are delivered nowhere.
+    if (!deliver || !record?.eventName.startsWith('ObjectCreated:') || record.s3.bucket.name !== bucket) return;
     const key = record.s3.object.key;
     if (!key.startsWith('imports/') || !/\.csv$/i.test(key)) return;
     const sent = {

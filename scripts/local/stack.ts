@@ -121,6 +121,8 @@ export interface StackFile {
   console?: { url: string };
   /** The Pwned Passwords range API stand-in migrate-user's breached-password check asks (password-range.ts). */
   passwordRange?: { endpoint: string };
+  /** The import state machine's local endpoint (StartExecution, GetExecutionHistory, ...). */
+  sfn: { endpoint: string; stateMachineArn: string };
 }
 
 /** A command's usage error: its message is printed as is and the command exits 2. */

@@ -36,6 +36,23 @@ export const settingDescriptions: SettingDescriptions = {
   AWS_SDK_REQUEST_TIMEOUT_MS: 'time for an AWS service to answer one request',
 };
 
+/**
+ * The deployed import's clients: a batch job's patience rather than a trigger's 5 s (three attempts,
+ * `requestTimeoutMs` per request unless IMPORT_SDK_REQUEST_TIMEOUT_MS says otherwise).
+ */
+export function jobClientSettings(requestTimeoutMs: number, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+  const base = clientSettings(env);
+  return readConfig(
+    (read) => ({
+      ...base,
+      maxAttempts: 3,
+      connectionTimeoutMs: 3_000,
+      requestTimeoutMs: read.int('IMPORT_SDK_REQUEST_TIMEOUT_MS', requestTimeoutMs, { min: 100, max: 300_000 }),
+    }),
+    env,
+  );
+}
+
 export function clientConfig(settings: ClientSettings = clientSettings()) {
   return {
     region: settings.region,

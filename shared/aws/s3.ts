@@ -15,10 +15,10 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { lazy } from '../lazy.ts';
-import { clientConfig, clientSettings } from './client-config.ts';
+import { clientConfig, jobClientSettings } from './client-config.ts';
 
 export function importS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
-  const settings = { ...clientSettings(env), maxAttempts: 3, connectionTimeoutMs: 3_000, requestTimeoutMs: 60_000 };
+  const settings = jobClientSettings(60_000, env);
   const local = Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL);
   // Checksums only where S3 requires them: a streamed upload with a default checksum is sent aws-chunked
   // with a trailer, which local servers (s3rver) store as is; S3 itself needs none for PutObject.
@@ -50,6 +50,32 @@ export async function objectStream(client: S3Client, bucket: string, key: string
   const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
   if (!object.Body) throw new Error(`s3://${bucket}/${key} has no body`);
   return object.Body as Readable;
+}
+
+/** The object is no longer the version a run started from: what it planned no longer holds. */
+export class ObjectChangedError extends Error {
+  override readonly name = 'ObjectChangedError';
+}
+
+/**
+ * The object (or `range` of it) as a stream, refused unless it is still the version `etag` names: the
+ * byte ranges an import planned hold whole rows of that version only.
+ */
+export async function objectVersionStream(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  etag: string,
+  range?: string,
+): Promise<Readable> {
+  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }));
+  const body = object.Body as Readable | undefined;
+  if (bareEtag(object.ETag) !== etag) {
+    body?.destroy();
+    throw new ObjectChangedError(`s3://${bucket}/${key} was replaced since the run began (ETag ${etag})`);
+  }
+  if (!body) throw new Error(`s3://${bucket}/${key} has no body`);
+  return body;
 }
 
 export async function downloadToFile(client: S3Client, bucket: string, key: string, file: string): Promise<void> {

@@ -1,11 +1,9 @@
 /** Step Functions, for the one function that starts import executions. */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { lazy } from '../lazy.ts';
-import { clientConfig, clientSettings } from './client-config.ts';
+import { clientConfig, jobClientSettings } from './client-config.ts';
 
-export const sfnClient = lazy(
-  () => new SFNClient(clientConfig({ ...clientSettings(), maxAttempts: 3, requestTimeoutMs: 10_000 })),
-);
+export const sfnClient = lazy(() => new SFNClient(clientConfig(jobClientSettings(10_000))));
 
 /**
  * Starts an execution named `name`; answers false when one of that name exists already (a standard

@@ -18,7 +18,7 @@
  */
 import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { clientConfig, clientSettings } from '../aws/client-config.ts';
+import { clientConfig, jobClientSettings } from '../aws/client-config.ts';
 import { MIGRATED_MARKER_PREFIX, migratedMarkerKey, type LegacyUserItem } from '../stores/legacy-user.ts';
 
 /** BatchWriteItem's limit (deletes still go 25 a request). */
@@ -200,7 +200,7 @@ export function batchWriter(options: BatchWriterOptions): DirectoryWriter {
  * (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB), but the patience of a batch job rather than a trigger's 5 s.
  */
 export function importDocumentClient(env: NodeJS.ProcessEnv = process.env): DynamoDBDocumentClient {
-  const settings = { ...clientSettings(env), maxAttempts: 3, connectionTimeoutMs: 3_000, requestTimeoutMs: 30_000 };
+  const settings = jobClientSettings(30_000, env);
   return DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(settings)), {
     marshallOptions: { removeUndefinedValues: true },
   });

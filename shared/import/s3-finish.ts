@@ -2,7 +2,7 @@
  * The final step with its I/O: reads the part objects the batches left (in row-index order) and the
  * source file (for line numbers), assembles the outputs (s3-assemble.ts), repairs the directory, runs
  * the Cognito import jobs when asked, uploads everything to results/<name>/ (the summary last) and
- * removes the part objects. Run twice for one object version (a retried step), it finds its summary and
+ * removes the part objects and the plan's manifest. Run twice for one object version (a retried step), it finds its summary and
  * does nothing more.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +23,7 @@ import {
 import type { ImportSummary } from './run.ts';
 import { assembledSummary, assembleOutputs, dataRowLines, itemsToRepair } from './s3-assemble.ts';
 import { finishedRun, uploadResults, type JobSummary } from './s3-job.ts';
-import type { ExecutionInput, PartEntry } from './s3-map.ts';
+import { manifestKey, type ExecutionInput, type PartEntry } from './s3-map.ts';
 
 /**
  * Deletes the directory items of rows the replay rejected, one conditional DeleteItem each (25 in
@@ -111,7 +111,7 @@ export async function finishImport(options: FinishOptions): Promise<JobSummary> 
       ...extra,
     };
     await uploadResults(s3, source, out, jobSummary);
-    await deleteKeys(s3, input.bucket, parts);
+    await deleteKeys(s3, input.bucket, [...parts, manifestKey(input.workPrefix)]);
     return jobSummary;
   } finally {
     sourceStream.destroy();

@@ -102,7 +102,7 @@ export const settingDescriptions: SettingDescriptions = {
   IMPORT_INLINE_MAX_BYTES: 'larger files go to the state machine',
   IMPORT_STATE_MACHINE_ARN: 'the state machine for larger files (the stack sets it)',
   IMPORT_MAP_CONCURRENCY: "batches at once (the Map's `MaxConcurrencyPath`)",
-  IMPORT_MAP_BATCH_SIZE: 'rows per batch (`MaxItemsPerBatchPath`)',
+  IMPORT_MAP_BATCH_SIZE: 'rows per range (the plan step cuts the file into ranges of this many whole rows)',
   IMPORT_MAP_TOLERATED_FAILURE_PERCENT: '`ToleratedFailurePercentagePath`',
   IMPORT_CONCURRENCY: 'directory PutItem requests in flight, as `--concurrency`',
   IMPORT_BATCH_SIZE: 'rows per batch, as `--batch-size`',

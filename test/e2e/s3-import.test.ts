@@ -12,6 +12,14 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  ListMapRunsCommand,
+  SFNClient,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { parse } from 'csv-parse/sync';
+import {
   SAMPLE_FORMATS,
   SAMPLE_PASSWORDS,
   formatOf,
@@ -20,6 +28,7 @@ import {
 } from '../../scripts/import-sample.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
 import { defaultCsvHeader } from '../../shared/import/columns.ts';
+import { executionName } from '../../shared/import/s3-job.ts';
 import { readCognitoImportFile } from '../helpers/cognito-import-file.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 import { runCli } from '../integration/import/cli-helpers.ts';
@@ -36,11 +45,13 @@ const s3 = new S3Client({
 const db = DynamoDBDocumentClient.from(
   new DynamoDBClient({ endpoint: stack.dynamodb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
 );
+const sfn = new SFNClient({ endpoint: stack.sfn.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 const { bucket } = stack.s3;
 
 afterAll(() => {
   idp.destroy();
   s3.destroy();
+  sfn.destroy();
   db.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -184,6 +195,57 @@ describe('a large file, imported through the state machine', () => {
     const result = await signIn(idp, emailOf(prefix, firstOf(format)), SAMPLE_PASSWORDS[format]);
     expect(result.AuthenticationResult?.IdToken).toEqual(expect.any(String));
   });
+
+  // Standard executions keep every state's input and output for 90 days, readable by anyone with
+  // states:GetExecutionHistory: the execution and each Map child must hold references, never a row.
+  it("keeps every row out of the execution's history and its Map children's (states:GetExecutionHistory)", async () => {
+    await waitForObject(`results/${prefix}/summary.json`);
+    const executionArn = `${stack.sfn.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName(
+      `imports/${prefix}.csv`,
+      etag,
+    )}`;
+    const events: HistoryEvent[] = [
+      ...((await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? []),
+    ];
+    const { mapRuns = [] } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    expect(mapRuns).toHaveLength(1);
+    for (const run of mapRuns) {
+      const { executions = [] } = await sfn.send(new ListExecutionsCommand({ mapRunArn: run.mapRunArn }));
+      expect(executions.length).toBe(11);
+      for (const child of executions)
+        events.push(
+          ...((await sfn.send(new GetExecutionHistoryCommand({ executionArn: child.executionArn }))).events ?? []),
+        );
+    }
+    // Every string in every input, output and parameter, nested JSON opened.
+    const strings = new Set<string>();
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string') {
+        strings.add(value);
+        if (/^[[{]/.test(value))
+          try {
+            collect(JSON.parse(value));
+          } catch {
+            // Not JSON: kept as the string it is.
+          }
+      } else if (Array.isArray(value)) value.forEach(collect);
+      else if (typeof value === 'object' && value !== null)
+        for (const [key, inner] of Object.entries(value)) {
+          strings.add(key);
+          collect(inner);
+        }
+    };
+    collect(events);
+    expect(events.some((event) => event.type === 'TaskScheduled')).toBe(true);
+    const [header = [], ...rows] = parse(readFileSync(file), { relax_column_count: true, bom: true }) as string[][];
+    const cells = new Set(rows.flat().filter((cell) => cell.length >= 6 && !header.includes(cell)));
+    expect(cells.size).toBeGreaterThan(1_000);
+    const leaked = [...cells].filter((cell) => strings.has(cell));
+    expect(leaked.slice(0, 3)).toEqual([]);
+    const text = [...strings].join('\n');
+    for (const marker of ['@example.com', '$2a$', '$argon2', 'pbkdf2'])
+      expect([marker, text.includes(marker)]).toEqual([marker, false]);
+  }, 120_000);
 
   it("removes the batches' part objects once the results are written", async () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `work/${prefix}/` }));

@@ -11,13 +11,18 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Service = 'dynamodb' | 'ses' | 'cognito' | 'sns';
+/** What the deployed import's job functions call besides DynamoDB (test/fault/import-jobs.test.ts). */
+export type JobService = 's3' | 'sfn';
+export type AnyService = Service | JobService;
 
 /** The variable each service's SDK client reads its endpoint from. */
-export const ENDPOINT_VARIABLES: Readonly<Record<Service, string>> = {
+export const ENDPOINT_VARIABLES: Readonly<Record<AnyService, string>> = {
   dynamodb: 'AWS_ENDPOINT_URL_DYNAMODB',
   ses: 'AWS_ENDPOINT_URL_SES',
   cognito: 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
   sns: 'AWS_ENDPOINT_URL_SNS',
+  s3: 'AWS_ENDPOINT_URL_S3',
+  sfn: 'AWS_ENDPOINT_URL_SFN',
 };
 
 export type Fault = 'hang' | 'reset' | 'server-error' | 'throttle';
@@ -35,8 +40,34 @@ export interface ErrorAnswer {
  * The service's own error for a fault, in its protocol: DynamoDB (JSON 1.0) and Cognito (JSON 1.1) name
  * the error in `x-amzn-ErrorType` and `__type`; SES (the v1 query API the SES client speaks) answers XML.
  */
-export function errorAnswer(service: Service, fault: 'server-error' | 'throttle'): ErrorAnswer {
+export function errorAnswer(service: AnyService, fault: 'server-error' | 'throttle'): ErrorAnswer {
   const requestId = 'fault-injection-0000';
+  if (service === 's3') {
+    // S3's REST XML errors: a throttled request is 503 SlowDown.
+    const [status, code, message] =
+      fault === 'throttle'
+        ? [503, 'SlowDown', 'Please reduce your request rate.']
+        : [500, 'InternalError', 'We encountered an internal error. Please try again.'];
+    return {
+      status,
+      headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+      body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`,
+    };
+  }
+  if (service === 'sfn') {
+    // Step Functions speaks JSON 1.0.
+    const [status, type, message] =
+      fault === 'throttle' ? [400, 'ThrottlingException', 'Rate exceeded'] : [500, 'InternalFailure', 'Internal error'];
+    return {
+      status,
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-errortype': type,
+        'x-amzn-requestid': requestId,
+      },
+      body: JSON.stringify({ __type: type, message }),
+    };
+  }
   if (service === 'sns') {
     // SNS speaks the query protocol too: XML errors, Throttling as a sender fault.
     const [status, type, code, message] =
@@ -98,8 +129,7 @@ export function httpErrorAnswer(fault: 'server-error' | 'throttle'): ErrorAnswer
 export type Responder = (request: { headers: IncomingMessage['headers']; body: string }) => ErrorAnswer;
 
 export interface StandIn {
-  /** An AWS service, or `http` for a plain HTTP one (httpErrorAnswer). */
-  readonly service: Service | 'http';
+  readonly service: AnyService | 'http';
   readonly endpoint: string;
   /** What the next requests get; switch it between tests. */
   behaviour: Behaviour;
@@ -114,6 +144,8 @@ export interface StandInOptions {
   /** ...or answered by this function. */
   respond?: Responder;
   behaviour?: Behaviour;
+  /** Pass the Host header on as sent: a server that checks signatures (s3rver) sees what was signed. */
+  keepHost?: boolean;
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -125,11 +157,17 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function forward(target: string, request: IncomingMessage, body: Buffer, response: ServerResponse): void {
+function forward(
+  target: string,
+  request: IncomingMessage,
+  body: Buffer,
+  response: ServerResponse,
+  keepHost = false,
+): void {
   const url = new URL(request.url ?? '/', target);
   const outgoing = httpRequest(
     url,
-    { method: request.method, headers: { ...request.headers, host: url.host } },
+    { method: request.method, headers: { ...request.headers, host: keepHost ? request.headers.host : url.host } },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
@@ -140,7 +178,7 @@ function forward(target: string, request: IncomingMessage, body: Buffer, respons
 }
 
 /** Starts a stand-in for `service` on 127.0.0.1, on a free port. */
-export async function startStandIn(service: Service | 'http', options: StandInOptions = {}): Promise<StandIn> {
+export async function startStandIn(service: AnyService | 'http', options: StandInOptions = {}): Promise<StandIn> {
   const sockets = new Set<Socket>();
   const server = createServer((request, response) => {
     standIn.requests += 1;
@@ -151,7 +189,8 @@ export async function startStandIn(service: Service | 'http', options: StandInOp
       return;
     }
     void readBody(request).then((body) => {
-      if (behaviour === 'healthy' && options.target) return forward(options.target, request, body, response);
+      if (behaviour === 'healthy' && options.target)
+        return forward(options.target, request, body, response, options.keepHost);
       const answer =
         behaviour === 'healthy'
           ? options.respond?.({ headers: request.headers, body: body.toString('utf8') })
@@ -186,7 +225,7 @@ export async function startStandIn(service: Service | 'http', options: StandInOp
 }
 
 /** A stand-in that always fails with `fault`. */
-export const startFaultServer = (service: Service, fault: Fault) => startStandIn(service, { behaviour: fault });
+export const startFaultServer = (service: AnyService, fault: Fault) => startStandIn(service, { behaviour: fault });
 
 /** Sets (or, for undefined, removes) environment variables; returns how to undo it. */
 export function setEnvironment(
@@ -205,7 +244,7 @@ export function setEnvironment(
 }
 
 /** Points this process's (future) SDK clients of `service` at `endpoint`; returns how to undo it. */
-export const pointAt = (service: Service, endpoint: string, env: NodeJS.ProcessEnv = process.env): (() => void) =>
+export const pointAt = (service: AnyService, endpoint: string, env: NodeJS.ProcessEnv = process.env): (() => void) =>
   setEnvironment({ [ENDPOINT_VARIABLES[service]]: endpoint }, env);
 
 /** One SMS an SNS stand-in took (Publish with a PhoneNumber). */
@@ -224,7 +263,8 @@ export function snsPublishResponder(published: PublishedSms[] = []): Responder {
     const form = new URLSearchParams(body);
     const attributes: Record<string, string> = {};
     for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i += 1) {
-      attributes[form.get(`MessageAttributes.entry.${i}.Name`) ?? ''] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
+      attributes[form.get(`MessageAttributes.entry.${i}.Name`) ?? ''] =
+        form.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? '';
     }
     published.push({ phoneNumber: form.get('PhoneNumber') ?? '', message: form.get('Message') ?? '', attributes });
     const messageId = `00000000-0000-4000-8000-${String(published.length).padStart(12, '0')}`;

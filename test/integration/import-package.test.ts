@@ -57,26 +57,38 @@ describe('the import state machine definition', () => {
 
   it('is checked for real: a Map without its ItemProcessor is refused', () => {
     const broken = loadDefinition() as unknown as { States: Record<string, Record<string, unknown>> };
-    delete broken.States.ValidateAndLoadRows?.ItemProcessor;
+    delete broken.States.ProcessRanges?.ItemProcessor;
     expect(validate(broken).isValid).toBe(false);
   });
 
   it("keeps the map's output small: the batch count, not every batch's answer (a state carries at most 256 KB)", () => {
-    const map = loadDefinition().States.ValidateAndLoadRows as unknown as Record<string, unknown>;
+    const map = loadDefinition().States.ProcessRanges as unknown as Record<string, unknown>;
     expect(map).toMatchObject({ ResultSelector: { 'batches.$': 'States.ArrayLength($)' }, ResultPath: '$.map' });
   });
 
-  it('reads the CSV with a Distributed Map whose limits come from the execution input', () => {
-    const map = loadDefinition().States.ValidateAndLoadRows as unknown as Record<string, unknown>;
-    expect(map).toMatchObject({
+  // Standard executions keep each state's input and output for 90 days: no state may carry a row.
+  it('plans byte ranges first, and maps over the manifest of ranges, never over the CSV', () => {
+    const { StartAt, States } = loadDefinition() as unknown as {
+      StartAt: string;
+      States: Record<string, Record<string, unknown>>;
+    };
+    expect(StartAt).toBe('PlanRanges');
+    expect(States.PlanRanges).toMatchObject({
+      Type: 'Task',
+      Parameters: { FunctionName: '${ImportBatchFunctionArn}', Payload: { step: 'plan' } },
+      ResultPath: '$.plan',
+      Next: 'ProcessRanges',
+    });
+    expect(States.ProcessRanges).toMatchObject({
       Type: 'Map',
-      ItemReader: { ReaderConfig: { InputType: 'CSV', CSVHeaderLocation: 'FIRST_ROW' } },
+      ItemReader: { ReaderConfig: { InputType: 'JSON' }, Parameters: { 'Key.$': '$.plan.manifest' } },
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED' } },
-      ItemBatcher: { MaxItemsPerBatchPath: '$.batchSize' },
       MaxConcurrencyPath: '$.maxConcurrency',
       ToleratedFailurePercentagePath: '$.toleratedFailurePercentage',
-      ItemSelector: { 'index.$': '$$.Map.Item.Index', 'row.$': '$$.Map.Item.Value' },
+      ItemSelector: { step: 'batch', 'range.$': '$$.Map.Item.Value' },
     });
+    expect(States.ProcessRanges?.ItemBatcher).toBeUndefined();
+    expect(JSON.stringify(loadDefinition())).not.toContain('"CSV"');
   });
 });
 
@@ -219,15 +231,17 @@ describe('serverless package: the deployed import', () => {
     ]);
   });
 
-  it('lets the row-batch Lambda only write work/ and load the directory', () => {
+  it('lets the row-batch Lambda read imports/ (its ranges), write work/ and load the directory', () => {
     expect(
       policies('ImportBatchRole')
         .map((p) => p.PolicyName)
         .sort(),
     ).toEqual(['bucket', 'key', 'logs', 'tables']);
     expect(statements('ImportBatchRole', 'bucket')).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: sub(`${BUCKET}/imports/*`) },
       { Effect: 'Allow', Action: ['s3:PutObject'], Resource: sub(`${BUCKET}/work/*`) },
     ]);
+    expect(resources.ImportBatchLambdaFunction?.Properties).toMatchObject({ Timeout: 900 });
     expect(statements('ImportBatchRole', 'tables')).toEqual([TABLE_WRITE]);
   });
 
@@ -243,7 +257,7 @@ describe('serverless package: the deployed import', () => {
     expect(statements('ImportAssembleRole', 'tables')).toEqual([TABLE_WRITE_AND_DELETE, CLAIM_UPDATE]);
   });
 
-  it('lets the state machine invoke only its two functions and read only imports/', () => {
+  it('lets the state machine invoke only its two functions and read only work/ (the manifest), never the CSV', () => {
     const statement = statements('ImportStateMachineRole', 'import') ?? [];
     expect(statement[0]).toEqual({
       Effect: 'Allow',
@@ -253,7 +267,77 @@ describe('serverless package: the deployed import', () => {
         { 'Fn::GetAtt': ['ImportAssembleLambdaFunction', 'Arn'] },
       ],
     });
-    expect(statement[1]).toEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: sub(`${BUCKET}/imports/*`) });
+    expect(statement[1]).toEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: sub(`${BUCKET}/work/*`) });
+    expect(JSON.stringify(policies('ImportStateMachineRole'))).not.toContain('imports/');
+    // Log delivery actions take no resource (Step Functions Developer Guide, "Logging in CloudWatch Logs").
+    expect(statements('ImportStateMachineRole', 'logs')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'logs:CreateLogDelivery',
+          'logs:GetLogDelivery',
+          'logs:UpdateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+        ],
+        Resource: '*',
+      },
+    ]);
+  });
+
+  // Step Functions Developer Guide, "Data at rest encryption": the history and the definition are
+  // encrypted with a customer managed key, under the encryption context aws:states:stateMachineArn.
+  it('encrypts the execution history with the stack key, usable only for this state machine', () => {
+    expect(resources.ImportStateMachine?.Properties.EncryptionConfiguration).toEqual({
+      Type: 'CUSTOMER_MANAGED_KMS_KEY',
+      KmsKeyId: { 'Fn::GetAtt': ['ImportStateMachineKey', 'Arn'] },
+      KmsDataKeyReusePeriodSeconds: 300,
+    });
+    const key = resources.ImportStateMachineKey?.Properties as {
+      EnableKeyRotation: boolean;
+      KeyPolicy: { Statement: Array<Statement & { Sid: string; Principal: unknown }> };
+    };
+    expect(resources.ImportStateMachineKey?.Type).toBe('AWS::KMS::Key');
+    expect(key.EnableKeyRotation).toBe(true);
+    const machineArn = sub(
+      'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:cognito-triggers-dev-import',
+    );
+    const [admin, account, role, ...more] = key.KeyPolicy.Statement;
+    expect(more).toEqual([]);
+    // The account administers the key but decrypts nothing with it directly.
+    expect(admin?.Action).not.toContain('kms:*');
+    expect(admin?.Action).not.toContain('kms:Decrypt');
+    expect(account).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': sub('states.${AWS::Region}.amazonaws.com'),
+          'kms:EncryptionContext:aws:states:stateMachineArn': machineArn,
+        },
+      },
+    });
+    expect(role).toMatchObject({
+      Principal: { AWS: { 'Fn::GetAtt': ['ImportStateMachineRole', 'Arn'] } },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': machineArn } },
+    });
+  });
+
+  it('logs to a log group of its own, without execution data', () => {
+    expect(resources.ImportStateMachine?.Properties.LoggingConfiguration).toEqual({
+      Level: 'ERROR',
+      IncludeExecutionData: false,
+      Destinations: [
+        { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['ImportStateMachineLogGroup', 'Arn'] } } },
+      ],
+    });
+    expect(resources.ImportStateMachineLogGroup).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { LogGroupName: '/aws/vendedlogs/states/cognito-triggers-dev-import', RetentionInDays: 30 },
+    });
   });
 
   const KEY = { 'Fn::GetAtt': ['ImportKey', 'Arn'] };

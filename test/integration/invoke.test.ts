@@ -17,7 +17,7 @@ function invoke(...args: string[]) {
       cwd: ROOT,
       env,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 110_000,
     },
   );
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
@@ -104,6 +104,41 @@ describe('npm run invoke', () => {
       },
     });
     expect(result.response.userAttributes.sub).toBeUndefined();
+  });
+
+  // The deployed import's job functions on their samples (scripts/job-events.ts), with a local S3
+  // holding the sample export: three rows, one rejected for its user name.
+  it.each([
+    [
+      'batch-import',
+      'batch-import/ObjectCreated_Put',
+      [{ outcome: 'imported', summary: { rowsRead: 3, accepted: 2, rejected: 1, mode: 'function' } }],
+    ],
+    ['import-batch', 'import-batch/PlanRanges', { ranges: 1, rows: 3 }],
+    ['import-batch', 'import-batch/ProcessRange', { first: 0, rows: 3, candidates: 2, rejected: 1 }],
+    ['import-assemble', 'import-assemble/ExecutionInput', { rowsRead: 3, accepted: 2, rejected: 1 }],
+  ])(
+    'runs the job function %s on its sample %s',
+    (fn, sample, expected) => {
+      const run = invoke(fn, `events/${sample}.json`);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject(expected);
+    },
+    120_000,
+  );
+
+  it('refuses a job event that is not one, in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'invoke-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ step: 'batch', bucket: 'b' }));
+    const run = invoke('import-batch', file);
+    rmSync(dir, { recursive: true, force: true });
+    expect(run).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: expect.stringMatching(/^error: invalid import-batch event: not an import step/u),
+    });
   });
 
   it('refuses a wrong password of the demo legacy user with Cognito’s words, exit 1', () => {

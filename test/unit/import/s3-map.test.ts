@@ -1,7 +1,8 @@
 /**
- * The Distributed Map's split of the import: batches validate without knowing the rest of the file, the
- * final step replays them in file order. Whatever the batches and whatever order they finish in, the
- * outputs and the directory must be the CLI's (one processor over the whole file).
+ * The Distributed Map's split of the import: the plan cuts the object into byte ranges of whole rows,
+ * batches read their range and validate without knowing the rest of the file, the final step replays
+ * them in file order. Whatever the ranges and whatever order they finish in, the outputs and the
+ * directory must be the CLI's (one processor over the whole file).
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,20 +10,27 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ObjectChangedError } from '../../../shared/aws/s3.ts';
+import { CSV_PARSE_OPTIONS } from '../../../shared/import/run.ts';
+import { parse } from 'csv-parse/sync';
 import { cognitoFileName, cognitoHeaderLine } from '../../../shared/import/cognito-csv.ts';
 import { resolveColumns } from '../../../shared/import/columns.ts';
 import { poolSettings } from '../../../shared/import/pool.ts';
 import { createRowProcessor } from '../../../shared/import/processor.ts';
 import { assembledSummary, assembleOutputs, dataRowLines, itemsToRepair } from '../../../shared/import/s3-assemble.ts';
 import {
-  checkBatchEvent,
   checkExecutionInput,
-  fieldsOf,
+  checkStepEvent,
+  manifestKey,
   partKey,
-  processMapBatch,
-  type BatchEvent,
+  planRanges,
+  processRange,
+  rangeRows,
+  rowRanges,
   type PartEntry,
+  type RangeEvent,
+  type RowRange,
 } from '../../../shared/import/s3-map.ts';
 import type { LegacyUserItem } from '../../../shared/stores/legacy-user.ts';
 
@@ -34,54 +42,165 @@ const IMPORTED_AT = '2026-01-01T00:00:00.000Z';
 const dir = mkdtempSync(join(tmpdir(), 's3-map-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** An S3 client that keeps the objects PutObject sends. */
-function fakeS3(objects: Map<string, string>): S3Client {
+/**
+ * An S3 client that keeps the objects PutObject sends and answers GetObject (a Range too) from them, with
+ * the ETag of `etags` (the source's version) or "e".
+ */
+function fakeS3(objects: Map<string, string | Buffer>, etags: Record<string, string> = {}): S3Client {
   return {
-    send: async (command: { input: { Key: string; Body: string } }) => {
-      objects.set(command.input.Key, command.input.Body);
-      return {};
+    send: async (command: unknown) => {
+      if (command instanceof PutObjectCommand) {
+        objects.set(command.input.Key ?? '', command.input.Body as string);
+        return {};
+      }
+      if (command instanceof GetObjectCommand) {
+        const { Key = '', Range } = command.input;
+        const body = Buffer.from(objects.get(Key) ?? '');
+        const [from, to] = (/^bytes=(\d+)-(\d+)$/.exec(Range ?? '') ?? []).slice(1).map(Number);
+        const bytes = from === undefined ? body : body.subarray(from, (to ?? body.length - 1) + 1);
+        return { Body: Readable.from([bytes]), ETag: `"${etags[Key] ?? 'e'}"` };
+      }
+      throw new Error(`unexpected command ${String(command)}`);
     },
   } as unknown as S3Client;
 }
 
-const rowObject = (fields: string[]) => Object.fromEntries(HEADER.map((name, i) => [name, fields[i] ?? '']));
+const SOURCE = 'imports/users.csv';
 
-function batchEvent(items: Array<{ index: number; fields: string[] }>): BatchEvent {
+function rangeEvent(range: RowRange, header = HEADER): RangeEvent {
   return {
-    BatchInput: {
-      bucket: 'b',
-      key: 'imports/users.csv',
-      etag: 'e',
-      header: HEADER,
-      settings: SETTINGS,
-      importedAt: IMPORTED_AT,
-      workPrefix: 'work/users/e/',
-    },
-    Items: items.map(({ index, fields }) => ({ index, row: rowObject(fields) })),
+    step: 'batch',
+    bucket: 'b',
+    key: SOURCE,
+    etag: 'e',
+    header,
+    settings: SETTINGS,
+    importedAt: IMPORTED_AT,
+    workPrefix: 'work/users/e/',
+    range,
   };
 }
 
-describe('fieldsOf', () => {
-  it('reads a row by the header, whatever the key order', () => {
-    expect(fieldsOf({ email: 'e', username: 'u' }, ['username', 'email'])).toEqual(['u', 'e']);
+const csvText = (rows: string[][], header = HEADER) =>
+  stringify([header, ...rows], { record_delimiter: 'unix', quoted_match: /[\r\n]/ });
+
+/** The ranges the plan finds in `text`. */
+async function rangesOf(text: string | Buffer, size: number): Promise<RowRange[]> {
+  const ranges: RowRange[] = [];
+  for await (const range of rowRanges(Readable.from([Buffer.from(text)]), size)) ranges.push(range);
+  return ranges;
+}
+
+describe('the plan: byte ranges of whole rows', () => {
+  it('cuts where records end, not at line breaks inside quoted fields; blank lines and the header belong to no range', async () => {
+    const text = '\ufeffusername,email\r\na,"x\r\ny"\r\n\r\nb,"1\n2\n3"\nc,z\rd,e';
+    const ranges = await rangesOf(text, 2);
+    expect(ranges).toEqual([
+      { first: 0, rows: 2, start: 19, end: 41 },
+      { first: 2, rows: 2, start: 41, end: 48 },
+    ]);
+    // The BOM is 3 bytes: offsets are bytes, as S3's Range counts them.
+    const bytes = Buffer.from(text);
+    expect(bytes.subarray(19, 41).toString()).toBe('a,"x\r\ny"\r\n\r\nb,"1\n2\n3"\n');
+    expect(bytes.subarray(41, 48).toString()).toBe('c,z\rd,e');
   });
-  it('keeps a short or long row short or long, so that it is rejected for its column count', () => {
-    expect(fieldsOf({ username: 'u' }, ['username', 'email'])).toEqual(['u']);
-    expect(fieldsOf({ username: 'u', email: 'e', 'column 3': 'x' }, ['username', 'email'])).toEqual(['u', 'e', 'x']);
+
+  it('reads back, range by range, every row of the file with its index, as one parse of the whole file does', async () => {
+    const cell = fc.oneof(
+      fc.constantFrom('', 'a', '"q"', 'x,y', '\ufeffbom', ' pad '),
+      fc.constantFrom('line\nbreak', 'cr\r\nlf', 'lone\rcr'),
+      fc.string({ maxLength: 6 }),
+    );
+    const eol = fc.constantFrom('\n', '\r\n', '\r');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.array(cell, { minLength: 1, maxLength: 3 }), eol, fc.boolean()), { maxLength: 25 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        async (lines, size, bom) => {
+          // Cells quoted where they must be (so a row may start with an unquoted U+FEFF, which is data),
+          // each line ended as the generator chose, some followed by a blank line.
+          const cellText = (value: string) =>
+            value === '' || /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+          let text = `${bom ? '\ufeff' : ''}h1,h2\n`;
+          for (const [cells, end, blankAfter] of lines)
+            text += `${cells.map(cellText).join(',')}${end}${blankAfter ? end : ''}`;
+          const bytes = Buffer.from(text);
+          const whole = (parse(bytes, CSV_PARSE_OPTIONS) as string[][])
+            .slice(1)
+            .filter((record) => !(record.length === 1 && record[0] === ''));
+          const read: string[][] = [];
+          for (const range of await rangesOf(bytes, size)) {
+            const rows = await rangeRows(Readable.from([bytes.subarray(range.start, range.end)]), range);
+            expect(rows.map((row) => row.line)).toEqual(rows.map((_, i) => range.first + i));
+            expect(rows).toHaveLength(range.rows);
+            read.push(...rows.map((row) => [...row.fields]));
+          }
+          expect(read).toEqual(whole);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('writes the manifest beside the parts and answers counts only', async () => {
+    const objects = new Map<string, string | Buffer>([[SOURCE, 'username\nann\nbob\ncy\n']]);
+    const plan = await planRanges(
+      { step: 'plan', bucket: 'b', key: SOURCE, etag: 'e', workPrefix: 'work/users/e/', batchSize: 2 },
+      fakeS3(objects),
+    );
+    expect(plan).toEqual({ manifest: manifestKey('work/users/e/'), ranges: 2, rows: 3 });
+    expect(JSON.parse(String(objects.get(plan.manifest)))).toEqual([
+      { first: 0, rows: 2, start: 9, end: 17 },
+      { first: 2, rows: 1, start: 17, end: 20 },
+    ]);
+  });
+
+  it('refuses an object replaced since the run began (another ETag): its ranges no longer hold its rows', async () => {
+    const objects = new Map<string, string | Buffer>([[SOURCE, csvText([['ann', 'a@example.com', 'true', '', 'A']])]]);
+    const s3 = fakeS3(objects, { [SOURCE]: 'other' });
+    await expect(
+      planRanges({ step: 'plan', bucket: 'b', key: SOURCE, etag: 'e', workPrefix: 'w/', batchSize: 2 }, s3),
+    ).rejects.toBeInstanceOf(ObjectChangedError);
+    await expect(
+      processRange(rangeEvent({ first: 0, rows: 1, start: 0, end: 10 }), {
+        mapping: {},
+        directory: { write: async () => ({ written: 0, alreadyMigrated: [] }) },
+        s3,
+      }),
+    ).rejects.toBeInstanceOf(ObjectChangedError);
+  });
+
+  it('says the source is not CSV without quoting the field csv-parse choked on (it may be a hash)', async () => {
+    const text = 'username,password\nann,"$2a$10$abcdefghijklmnopqrstuv\n';
+    await expect(rangesOf(text, 10)).rejects.toThrow(/not CSV/);
+    await expect(rangesOf(text, 10)).rejects.not.toThrow(/abcdefghijklmnop/);
   });
 });
 
 describe('the step inputs', () => {
-  it('refuses a batch that is not one', () => {
-    expect(() => checkBatchEvent({ Items: [] })).toThrow(TypeError);
-    expect(() => checkBatchEvent({ ...batchEvent([]), Items: [] })).toThrow(TypeError);
-    expect(() => checkBatchEvent({ ...batchEvent([{ index: -1, fields: ['u'] }]) })).toThrow(TypeError);
-    expect(checkBatchEvent(batchEvent([{ index: 0, fields: ['u'] }])).Items).toHaveLength(1);
+  it('refuses a step that is neither a plan nor a range', () => {
+    expect(() => checkStepEvent({})).toThrow(TypeError);
+    expect(() => checkStepEvent({ ...rangeEvent({ first: 0, rows: 0, start: 0, end: 1 }) })).toThrow(TypeError);
+    expect(() => checkStepEvent({ ...rangeEvent({ first: -1, rows: 1, start: 0, end: 1 }) })).toThrow(TypeError);
+    expect(() => checkStepEvent({ ...rangeEvent({ first: 0, rows: 1, start: 5, end: 5 }) })).toThrow(TypeError);
+    expect(() => checkStepEvent({ step: 'plan', bucket: 'b', key: 'k', etag: 'e', workPrefix: 'w/' })).toThrow(
+      TypeError,
+    );
+    expect(checkStepEvent(rangeEvent({ first: 0, rows: 1, start: 0, end: 1 })).step).toBe('batch');
+    expect(
+      checkStepEvent({ step: 'plan', bucket: 'b', key: 'k', etag: 'e', workPrefix: 'w/', batchSize: 1 }).step,
+    ).toBe('plan');
   });
   it('refuses an execution input without its settings', () => {
-    const { settings: _settings, ...rest } = batchEvent([]).BatchInput;
+    const {
+      settings: _settings,
+      range: _range,
+      step: _step,
+      ...rest
+    } = rangeEvent({ first: 0, rows: 1, start: 0, end: 1 });
     expect(() => checkExecutionInput({ ...rest, batchSize: 1 })).toThrow(TypeError);
-    expect(checkExecutionInput(batchEvent([]).BatchInput).key).toBe('imports/users.csv');
+    expect(checkExecutionInput({ ...rest, settings: SETTINGS }).key).toBe('imports/users.csv');
   });
 });
 
@@ -117,9 +236,9 @@ function cliRun(rows: string[][]) {
   return { rejects, cognito, directory };
 }
 
-/** The map's view: batches of `size`, finishing in `order`, each writing the directory; then the replay and repair. */
+/** The map's view: the plan's ranges of `size` rows, finishing in `order`, each writing the directory; then the replay and repair. */
 async function mapRun(rows: string[][], size: number, order: number[], migrated: ReadonlySet<string> = new Set()) {
-  const objects = new Map<string, string>();
+  const objects = new Map<string, string | Buffer>([[SOURCE, csvText(rows)]]);
   const directory = new Map<string, LegacyUserItem>();
   const writer = {
     write: async (items: readonly LegacyUserItem[]) => {
@@ -129,26 +248,32 @@ async function mapRun(rows: string[][], size: number, order: number[], migrated:
       return { written: items.length - kept.length, alreadyMigrated: kept };
     },
   };
-  const batches: Array<Array<{ index: number; fields: string[] }>> = [];
-  for (let i = 0; i < rows.length; i += size)
-    batches.push(rows.slice(i, i + size).map((fields, j) => ({ index: i + j, fields })));
-  const finishing = order.filter((n) => n < batches.length);
-  for (let n = 0; n < batches.length; n += 1) if (!finishing.includes(n)) finishing.push(n);
+  const s3 = fakeS3(objects);
+  const plan = await planRanges(
+    { step: 'plan', bucket: 'b', key: SOURCE, etag: 'e', workPrefix: 'work/users/e/', batchSize: size },
+    s3,
+  );
+  const ranges = JSON.parse(String(objects.get(plan.manifest))) as RowRange[];
+  const finishing = order.filter((n) => n < ranges.length);
+  for (let n = 0; n < ranges.length; n += 1) if (!finishing.includes(n)) finishing.push(n);
   for (const n of finishing)
-    await processMapBatch(batchEvent(batches[n] ?? []), { mapping: {}, directory: writer, s3: fakeS3(objects) });
+    await processRange(rangeEvent(ranges[n] as RowRange), { mapping: {}, directory: writer, s3 });
 
+  const partKeys = [...objects.keys()].filter((key) => key.endsWith('.ndjson'));
   const entries = () =>
-    [...objects.keys()].sort().flatMap((key) =>
-      (objects.get(key) ?? '')
+    partKeys.sort().flatMap((key) =>
+      String(objects.get(key) ?? '')
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line) as PartEntry),
     );
   const out = mkdtempSync(join(dir, 'out-'));
-  const lines = (function* () {
-    for (let i = 0; i < rows.length; i += 1) yield i + 2;
-  })();
-  const result = await assembleOutputs({ entries: entries(), lines, settings: SETTINGS, out });
+  const result = await assembleOutputs({
+    entries: entries(),
+    lines: dataRowLines(Readable.from([Buffer.from(String(objects.get(SOURCE)))])),
+    settings: SETTINGS,
+    out,
+  });
   for (const item of await itemsToRepair(entries(), result)) directory.set(item.username, item);
   for (const key of result.deleteKeys) directory.delete(key);
   const file = join(out, cognitoFileName(1));
@@ -156,7 +281,7 @@ async function mapRun(rows: string[][], size: number, order: number[], migrated:
     rejects: readFileSync(join(out, 'rejects.csv'), 'utf8'),
     cognito: existsSync(file) ? readFileSync(file, 'utf8') : undefined,
     directory,
-    partKeys: [...objects.keys()],
+    partKeys,
     result,
   };
 }
