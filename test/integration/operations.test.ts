@@ -270,10 +270,9 @@ describe('operations: alarms, dashboard, queries and log hygiene from one declar
 
   it("keeps every function's logs 30 days by default, behind CloudWatch Logs' masking of addresses, numbers and secrets", () => {
     const groups = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
+    // Every function's, and the import state machine's (its errors, without execution data).
     expect(groups.map(([n]) => n).sort()).toEqual(
-      Object.keys(FUNCTIONS)
-        .map((k) => `${logicalName(k)}LogGroup`)
-        .sort(),
+      [...Object.keys(FUNCTIONS).map((k) => `${logicalName(k)}LogGroup`), 'ImportStateMachineLogGroup'].sort(),
     );
     for (const [, group] of groups) {
       expect(group.Properties?.RetentionInDays).toBe(30);
