@@ -79,6 +79,31 @@ function cognitoPolicies(template: Template, role: string): unknown[] {
     .filter((statement) => statement.Action.some((action) => action.startsWith('cognito-idp:')));
 }
 
+/** The statements of every IAM policy resource attached to `role` that grant a KMS action. */
+function kmsPolicies(template: Template, role: string): unknown[] {
+  return Object.values(template.Resources)
+    .filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: role }]),
+    )
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Array<{ Action: string[] }> }).Statement)
+    .filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+}
+
+/**
+ * What a key policy denies everyone (`Principal: '*'`): ReEncryptFrom at all, Decrypt to principals
+ * other than the listed ARNs, Decrypt under other encryption contexts (the condition as written).
+ */
+function decryptDenials(statements: Array<Record<string, unknown>>) {
+  const denials = statements.filter((s) => s.Effect === 'Deny' && s.Principal === '*');
+  const decrypt = denials.filter((s) => JSON.stringify(s.Action) === '["kms:Decrypt"]');
+  const conditions = decrypt.map((s) => s.Condition as Record<string, Record<string, unknown>>);
+  return {
+    reEncrypt: denials.some((s) => JSON.stringify(s.Action) === '["kms:ReEncryptFrom"]' && s.Condition === undefined),
+    otherPrincipals: conditions.find((c) => c.ArnNotEquals)?.ArnNotEquals?.['aws:PrincipalArn'],
+    otherContexts: conditions.find((c) => !c.ArnNotEquals),
+  };
+}
+
 describe('serverless package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sls-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -315,6 +340,18 @@ describe('serverless package', () => {
       KeyPolicy: { Statement: Array<Record<string, unknown>> };
     };
     expect(key.KeySpec).toBe('SYMMETRIC_DEFAULT');
+    // The guide ("Activating custom sender Lambda triggers") conditions the key's use on
+    // `kms:EncryptionContext:userpool-id`, the context Cognito encrypts every code with: a broad
+    // kms:Decrypt elsewhere in the account must not read codes.
+    expect(decryptDenials(key.KeyPolicy.Statement)).toEqual({
+      reEncrypt: true,
+      otherPrincipals: [
+        { 'Fn::GetAtt': ['CustomEmailSenderRole', 'Arn'] },
+        { 'Fn::GetAtt': ['CustomSmsSenderRole', 'Arn'] },
+      ],
+      // The pool's own id would make the key and the pool depend on each other: no pool of this region.
+      otherContexts: { StringNotLike: { 'kms:EncryptionContext:userpool-id': { 'Fn::Sub': '${AWS::Region}_*' } } },
+    });
     const cognitoStatements = key.KeyPolicy.Statement.filter((s) =>
       JSON.stringify(s.Principal).includes('cognito-idp'),
     );
@@ -338,11 +375,15 @@ describe('serverless package', () => {
       const role = template.Resources[`${fn}Role`]?.Properties as {
         Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: unknown[] } }>;
       };
-      expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(
-        ['codes', 'logs', extra, 'tables'].sort(),
-      );
-      expect(role.Policies.find((policy) => policy.PolicyName === 'codes')?.PolicyDocument.Statement).toEqual([
-        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] } },
+      expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['logs', extra, 'tables'].sort());
+      // The role's `codes` policy names the pool, which depends on the function: a policy of its own.
+      expect(kmsPolicies(template, `${fn}Role`)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt'],
+          Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+          Condition: { StringEquals: { 'kms:EncryptionContext:userpool-id': { Ref: 'CognitoUserPoolUsers' } } },
+        },
       ]);
       const environment = (
         template.Resources[`${fn}LambdaFunction`]?.Properties.Environment as { Variables: Record<string, unknown> }
@@ -455,6 +496,27 @@ describe('serverless package', () => {
           },
         },
       });
+      // Codes of that pool only, and only the senders' roles, whatever IAM says elsewhere.
+      expect(decryptDenials(keyPolicy.Statement)).toEqual({
+        reEncrypt: true,
+        otherPrincipals: [
+          { 'Fn::GetAtt': ['CustomEmailSenderRole', 'Arn'] },
+          { 'Fn::GetAtt': ['CustomSmsSenderRole', 'Arn'] },
+        ],
+        otherContexts: { StringNotEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
+      });
+      for (const role of ['CustomEmailSenderRole', 'CustomSmsSenderRole']) {
+        expect(kmsPolicies(other, role)).toEqual([
+          {
+            Effect: 'Allow',
+            Action: ['kms:Decrypt'],
+            Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+            Condition: { StringEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
+          },
+        ]);
+        const inline = other.Resources[role]?.Properties.Policies as Array<{ PolicyDocument: unknown }>;
+        expect(JSON.stringify(inline)).not.toContain('kms:');
+      }
       // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
       expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
         Principal: 'cognito-idp.amazonaws.com',
