@@ -61,7 +61,8 @@ export function readMethods(env: EnvReader): SignInMethod[] {
 /** The magic-link settings, required when MAGIC_LINK is among the methods. */
 export function readLinkSettings(env: EnvReader, methods: readonly SignInMethod[]): LinkSettings | undefined {
   if (!methods.includes('MAGIC_LINK')) return undefined;
-  const secret = env.required('MAGIC_LINK_SECRET');
+  // From SSM Parameter Store in Lambda (MAGIC_LINK_SECRET_PARAMETER), a plain value locally.
+  const secret = env.secret('MAGIC_LINK_SECRET') ?? '';
   // 32 characters of a generated secret (e.g. `openssl rand -base64 32`) carry well over 128 bits.
   if (secret && secret.length < 32) env.problems.push('MAGIC_LINK_SECRET: at least 32 characters');
   const redirectUrls = env.list('MAGIC_LINK_REDIRECT_URLS', [], { lowerCase: false });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const ROOT = process.cwd();
 
 interface Template {
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Condition?: string }>;
   Conditions?: Record<string, unknown>;
 }
 
@@ -102,6 +102,96 @@ function decryptDenials(statements: Array<Record<string, unknown>>) {
     otherPrincipals: conditions.find((c) => c.ArnNotEquals)?.ArnNotEquals?.['aws:PrincipalArn'],
     otherContexts: conditions.find((c) => !c.ArnNotEquals),
   };
+}
+
+const LOG_HASH_KEY_PARAMETER = '/cognito-triggers/dev/log-hash-key';
+const MAGIC_LINK_SECRET_PARAMETER = '/cognito-triggers/dev/magic-link-secret';
+/** The functions that are no Cognito trigger (they never compute a userRef). */
+const JOB_FUNCTIONS = ['BatchImportLambdaFunction', 'ImportBatchLambdaFunction', 'ImportAssembleLambdaFunction'];
+
+function functionEnvironments(template: Template): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id, r]) => [id, (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables]),
+  );
+}
+
+/** Every statement, inline or in a policy resource (with the condition that keeps the resource), granting `prefix`. */
+function grants(template: Template, prefix: string) {
+  const found: Array<{ resource: string; condition?: string; roles: unknown; statement: unknown }> = [];
+  for (const [id, r] of Object.entries(template.Resources)) {
+    const documents =
+      r.Type === 'AWS::IAM::Policy'
+        ? [{ roles: r.Properties.Roles, document: r.Properties.PolicyDocument }]
+        : r.Type === 'AWS::IAM::Role'
+          ? ((r.Properties.Policies ?? []) as Array<{ PolicyDocument: unknown }>).map((p) => ({
+              roles: [{ Ref: id }],
+              document: p.PolicyDocument,
+            }))
+          : [];
+    for (const { roles, document } of documents) {
+      for (const statement of (document as { Statement: Array<{ Action: string[]; Effect: string }> }).Statement) {
+        if (statement.Effect === 'Allow' && statement.Action.some((action) => action.startsWith(prefix)))
+          found.push({ resource: id, condition: r.Condition, roles, statement });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The secrets are names in the environment, never values; each role that reads one may read that one
+ * parameter (and decrypt it through SSM only); nothing else may read parameters.
+ */
+function expectSecretsReadFromParameters(template: Template) {
+  const environments = functionEnvironments(template);
+  for (const [id, variables] of Object.entries(environments)) {
+    expect([id, variables.LOG_HASH_KEY, variables.MAGIC_LINK_SECRET]).toEqual([id, undefined, undefined]);
+    expect([id, variables.LOG_HASH_KEY_PARAMETER]).toEqual([id, LOG_HASH_KEY_PARAMETER]);
+  }
+  for (const fn of ['CreateAuthChallenge', 'VerifyAuthChallenge'])
+    expect(environments[`${fn}LambdaFunction`]?.MAGIC_LINK_SECRET_PARAMETER).toBe(MAGIC_LINK_SECRET_PARAMETER);
+  const parameterArn = (name: string) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
+  });
+  const decryptThroughSsm = (name: string) => ({
+    Effect: 'Allow',
+    Action: ['kms:Decrypt'],
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*' },
+    Condition: {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' },
+        'kms:EncryptionContext:PARAMETER_ARN': parameterArn(name),
+      },
+    },
+  });
+  const triggerRoles = Object.entries(template.Resources)
+    .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && !JOB_FUNCTIONS.includes(id))
+    .map(([, r]) => r.Properties.Role);
+  expect(triggerRoles).toHaveLength(13);
+  const byRole = (roles: unknown) => JSON.stringify(roles);
+  const ssm = grants(template, 'ssm:');
+  expect(ssm.map(({ resource, roles }) => [resource, byRole(roles)]).sort()).toEqual(
+    [
+      ['LogHashKeyParameterPolicy', byRole(triggerRoles)],
+      [
+        'MagicLinkSecretParameterPolicy',
+        byRole([{ Ref: 'CreateAuthChallengeRole' }, { Ref: 'VerifyAuthChallengeRole' }]),
+      ],
+    ].sort(),
+  );
+  for (const [policy, name] of [
+    ['LogHashKeyParameterPolicy', LOG_HASH_KEY_PARAMETER],
+    ['MagicLinkSecretParameterPolicy', MAGIC_LINK_SECRET_PARAMETER],
+  ] as const) {
+    const resource = template.Resources[policy];
+    expect(evaluate(template, { Condition: resource?.Condition })).toBe(true);
+    expect((resource?.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameterArn(name) },
+      decryptThroughSsm(name),
+    ]);
+  }
 }
 
 describe('serverless package', () => {
@@ -442,6 +532,19 @@ describe('serverless package', () => {
     ]);
   });
 
+  it('puts no secret in the template: the functions get parameter names, read only those (README, Secrets)', () => {
+    for (const [id, variables] of Object.entries(functionEnvironments(template))) {
+      expect([id, variables.LOG_HASH_KEY, variables.MAGIC_LINK_SECRET]).toEqual([id, undefined, undefined]);
+      expect([id, variables.LOG_HASH_KEY_PARAMETER]).toEqual([id, '']);
+    }
+    // No parameter named: no permission to read any (the policies' conditions are false).
+    for (const { resource } of grants(template, 'ssm:'))
+      expect([resource, evaluate(template, { Condition: template.Resources[resource]?.Condition })]).toEqual([
+        resource,
+        false,
+      ]);
+  });
+
   it('gives every function its own role and no shared one', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const roles = Object.entries(template.Resources)
@@ -461,7 +564,12 @@ describe('serverless package', () => {
         'userPoolName=my-pool',
         '--param',
         'userPoolId=eu-west-1_Abc123',
+        '--param',
+        `logHashKeyParameter=${LOG_HASH_KEY_PARAMETER}`,
+        '--param',
+        `magicLinkSecretParameter=${MAGIC_LINK_SECRET_PARAMETER}`,
       );
+      expectSecretsReadFromParameters(other);
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
       // The stack cannot see that pool's EmailConfiguration: the custom message function follows the
       // emailSendingAccount parameter, COGNITO_DEFAULT unless told (the setting every pool accepts).
