@@ -109,11 +109,19 @@ const MAGIC_LINK_SECRET_PARAMETER = '/cognito-triggers/dev/magic-link-secret';
 /** The functions that are no Cognito trigger (they never compute a userRef). */
 const JOB_FUNCTIONS = ['BatchImportLambdaFunction', 'ImportBatchLambdaFunction', 'ImportAssembleLambdaFunction'];
 
+/** The suite's functions (built into dist/), not the framework's own (an existing pool's custom resource). */
+function ourFunctions(template: Template) {
+  return Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler).startsWith('dist/'),
+  );
+}
+
 function functionEnvironments(template: Template): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    Object.entries(template.Resources)
-      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
-      .map(([id, r]) => [id, (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables]),
+    ourFunctions(template).map(([id, r]) => [
+      id,
+      (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    ]),
   );
 }
 
@@ -166,9 +174,10 @@ function expectSecretsReadFromParameters(template: Template) {
       },
     },
   });
-  const triggerRoles = Object.entries(template.Resources)
-    .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && !JOB_FUNCTIONS.includes(id))
-    .map(([, r]) => r.Properties.Role);
+  // A function names its role by `Fn::GetAtt [<role>, Arn]`; a policy attaches to it by `Ref`.
+  const triggerRoles = ourFunctions(template)
+    .filter(([id]) => !JOB_FUNCTIONS.includes(id))
+    .map(([, r]) => ({ Ref: (r.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0] }));
   expect(triggerRoles).toHaveLength(13);
   const byRole = (roles: unknown) => JSON.stringify(roles);
   const ssm = grants(template, 'ssm:');
