@@ -5,7 +5,7 @@
  * `npm run invoke`, tests) the plain variable `<NAME>` may hold the value instead; in AWS Lambda a plain
  * value is refused, as the local code keyring is.
  *
- * The SSM client is imported only when a parameter is named, so a function without one never loads it.
+ * The SSM read (one signed request, aws/ssm.ts) is imported only when a parameter is named.
  */
 import { ConfigError } from './errors.ts';
 import { runningInLambda } from './environment.ts';

@@ -3,8 +3,8 @@
  * SSM stand-in on a local port, answering as SSM's JSON API does), kept for the instance, never a plain
  * Lambda environment value; locally a plain value still works.
  */
-import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createHash, createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildEvent, TRIGGERS } from '../../../shared/events/index.ts';
 import { EnvReader, readConfig } from '../../../shared/config.ts';
@@ -115,10 +115,61 @@ describe('a secret in SSM Parameter Store', () => {
   });
 });
 
+const ACCESS_KEY_ID = 'ASIAEXAMPLELOCAL';
+const SECRET_ACCESS_KEY = 'a-local-secret-access-key';
+const SESSION_TOKEN = 'a-local-session-token';
+
+/**
+ * Checks a request's SigV4 signature as SSM would, written from the IAM User Guide ("Create a signed AWS
+ * API request": canonical request, string to sign, signing key, signature), not with the signer itself.
+ * Returns what is wrong, or undefined.
+ */
+function signatureProblem(method: string, path: string, headers: IncomingHttpHeaders, body: string) {
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/u.exec(
+      String(headers.authorization),
+    );
+  if (!match) return `no SigV4 Authorization header: ${String(headers.authorization)}`;
+  const [, keyId, day, region, service, signedHeaders = '', signature] = match;
+  if (keyId !== ACCESS_KEY_ID || region !== 'eu-west-1' || service !== 'ssm') return `scope ${match[0]}`;
+  const signed = signedHeaders.split(';');
+  // The target, the body's type and the session token are covered by the signature, not merely sent.
+  for (const name of ['content-type', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-target'])
+    if (!signed.includes(name)) return `${name} is not signed`;
+  const amzDate = String(headers['x-amz-date']);
+  if (!amzDate.startsWith(day ?? '-')) return 'x-amz-date is not of the credential scope day';
+  const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  const canonical = [
+    method,
+    path,
+    '',
+    ...signed.map((name) => `${name}:${String(headers[name]).trim().replace(/\s+/gu, ' ')}`),
+    '',
+    signedHeaders,
+    sha256(body),
+  ].join('\n');
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  const key = [day, region, service, 'aws4_request'].reduce<Buffer>(
+    (secret, part) =>
+      createHmac('sha256', secret)
+        .update(part ?? '')
+        .digest(),
+    Buffer.from(`AWS4${SECRET_ACCESS_KEY}`, 'utf8'),
+  );
+  return createHmac('sha256', key).update(toSign).digest('hex') === signature ? undefined : 'signature does not match';
+}
+
 describe('the SSM client (an SSM stand-in on a local port)', () => {
   let server: Server;
-  const requests: Array<{ target: unknown; body: Record<string, unknown> }> = [];
-  let answer: (name: string) => { status: number; body: unknown } | 'hang';
+  const requests: Array<{
+    target: unknown;
+    contentType: unknown;
+    token: unknown;
+    signature: string | undefined;
+    body: Record<string, unknown>;
+  }> = [];
+  let answer: (name: string) => { status: number; body: unknown } | 'hang' | 'reset';
   const previous = { ...process.env };
 
   beforeAll(async () => {
@@ -127,9 +178,19 @@ describe('the SSM client (an SSM stand-in on a local port)', () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
       request.on('end', () => {
         const parsed = JSON.parse(body) as Record<string, unknown>;
-        requests.push({ target: request.headers['x-amz-target'], body: parsed });
+        requests.push({
+          target: request.headers['x-amz-target'],
+          contentType: request.headers['content-type'],
+          token: request.headers['x-amz-security-token'],
+          signature: signatureProblem(request.method ?? '', request.url ?? '', request.headers, body) ?? 'valid',
+          body: parsed,
+        });
         const reply = answer(String(parsed.Name));
         if (reply === 'hang') return;
+        if (reply === 'reset') {
+          request.socket.destroy();
+          return;
+        }
         response.writeHead(reply.status, {
           'content-type': 'application/x-amz-json-1.1',
           ...(reply.status === 200 ? {} : { 'x-amzn-errortype': (reply.body as { __type: string }).__type }),
@@ -141,8 +202,10 @@ describe('the SSM client (an SSM stand-in on a local port)', () => {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      // As Lambda gives every function its role's credentials.
+      AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+      AWS_SESSION_TOKEN: SESSION_TOKEN,
       AWS_SDK_CONNECTION_TIMEOUT_MS: '200',
       AWS_SDK_REQUEST_TIMEOUT_MS: '300',
     });
@@ -161,16 +224,54 @@ describe('the SSM client (an SSM stand-in on a local port)', () => {
     body: { Parameter: { Name: name, Type: 'SecureString', Value: value, Version: 1 } },
   });
 
-  it('asks GetParameter WithDecryption for the named SecureString', async () => {
+  // SSM API Reference, GetParameter: a POST of `{"Name", "WithDecryption"}` in the JSON 1.1 protocol
+  // (`X-Amz-Target: AmazonSSM.GetParameter`), signed with SigV4 by the role's temporary credentials.
+  it('asks GetParameter WithDecryption for the named SecureString, signed with SigV4 and the session token', async () => {
     answer = (name) => secureString(name, KEY);
     const { readSecureString } = await import('../../../shared/aws/ssm.ts');
     await expect(readSecureString('/cognito-triggers/test/magic-link-secret')).resolves.toBe(KEY);
     expect(requests).toEqual([
       {
         target: 'AmazonSSM.GetParameter',
+        contentType: 'application/x-amz-json-1.1',
+        token: SESSION_TOKEN,
+        signature: 'valid',
         body: { Name: '/cognito-triggers/test/magic-link-secret', WithDecryption: true },
       },
     ]);
+  });
+
+  it('retries what the SDK retries (5xx, throttling, a reset connection) once, and nothing else', async () => {
+    const { readSecureString, SsmError } = await import('../../../shared/aws/ssm.ts');
+    for (const first of [
+      { status: 503, body: { __type: 'InternalServerError', message: 'try again' } },
+      { status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } },
+      'reset' as const,
+    ]) {
+      requests.length = 0;
+      let calls = 0;
+      answer = (name) => (calls++ === 0 ? first : secureString(name, KEY));
+      await expect(readSecureString('/p')).resolves.toBe(KEY);
+      expect(requests).toHaveLength(2);
+    }
+    requests.length = 0;
+    answer = () => ({ status: 400, body: { __type: 'com.amazonaws.ssm#ParameterNotFound', message: 'none' } });
+    const error = await readSecureString('/p').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(SsmError);
+    expect(error).toMatchObject({ name: 'ParameterNotFound', message: 'none', status: 400 });
+    expect(requests).toHaveLength(1);
+    // Two attempts at most (client-config.ts: one retry).
+    requests.length = 0;
+    answer = () => ({ status: 500, body: { __type: 'InternalServerError' } });
+    await expect(readSecureString('/p')).rejects.toThrow('InternalServerError');
+    expect(requests).toHaveLength(2);
+  });
+
+  it('asks nothing without credentials in the environment', async () => {
+    const { readSecureString } = await import('../../../shared/aws/ssm.ts');
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: undefined };
+    await expect(readSecureString('/p', undefined, env)).rejects.toThrow(/no credentials in the environment/u);
+    expect(requests).toEqual([]);
   });
 
   it('refuses a plain String parameter (a secret kept in clear) and an empty one', async () => {
