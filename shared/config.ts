@@ -3,6 +3,7 @@
  * is collected and reported together, by variable name; values are never echoed (they may be secrets).
  */
 import { ConfigError } from './runtime/errors.ts';
+import { parameterVariable, plainSecretInLambda, secretState, type SecretVariable } from './runtime/secrets.ts';
 import { lazy } from './lazy.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -20,6 +21,20 @@ export class EnvReader {
   string(name: string): string | undefined;
   string(name: string, fallback?: string): string | undefined {
     return this.raw(name) ?? fallback;
+  }
+
+  /**
+   * A secret (shared/runtime/secrets.ts): the value of the parameter `<name>_PARAMETER` names, read at
+   * cold start, or locally the plain variable. Undefined, with a problem, when it cannot be had.
+   */
+  secret(name: SecretVariable): string | undefined {
+    const state = secretState(name, this.env);
+    if ('value' in state) return state.value;
+    if (state.missing === 'plain-in-lambda') this.problems.push(plainSecretInLambda(name));
+    else if (state.missing === 'not-loaded')
+      this.problems.push(`${parameterVariable(name)}: the parameter was not read`);
+    else this.problems.push(`${name}: required, not set (in AWS Lambda: ${parameterVariable(name)})`);
+    return undefined;
   }
 
   required(name: string): string {

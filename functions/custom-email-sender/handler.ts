@@ -40,6 +40,7 @@ export const handler = cognitoTrigger(
       log,
       metrics,
       signal: budget.signal,
+      remainingMs: budget.remainingMs,
     };
     if (isAccountTakeOver(event)) {
       await sendAccountTakeOverNotice(event, { findUser, send }, context);

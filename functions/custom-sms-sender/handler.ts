@@ -44,6 +44,7 @@ export const handler = cognitoTrigger(
         log,
         metrics,
         signal: budget.signal,
+        remainingMs: budget.remainingMs,
       },
     );
     return event;

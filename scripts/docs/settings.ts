@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
 import { EnvReader, type Env, type SettingDescriptions } from '../../shared/config.ts';
+import { parameterVariable, type SecretVariable } from '../../shared/runtime/secrets.ts';
 import * as clientConfig from '../../shared/aws/client-config.ts';
 import * as codes from '../../shared/codes/config.ts';
 import * as importJob from '../../shared/import/s3-job.ts';
@@ -36,7 +37,7 @@ import * as verifyAuthChallenge from '../../functions/verify-auth-challenge/conf
 import { ROOT } from '../build.ts';
 import { INTRINSIC_TAGS } from '../local/tables.ts';
 
-export type SettingKind = 'string' | 'required' | 'bool' | 'int' | 'list' | 'oneOf' | 'json';
+export type SettingKind = 'string' | 'required' | 'bool' | 'int' | 'list' | 'oneOf' | 'json' | 'secret';
 
 /** One variable as its read declares it. */
 export interface Setting {
@@ -82,6 +83,12 @@ export class RecordingEnvReader extends EnvReader {
   override string(name: string, fallback?: string): string | undefined {
     this.note({ name, kind: 'string', ...(fallback === undefined ? {} : { fallback }) });
     return fallback === undefined ? super.string(name) : super.string(name, fallback);
+  }
+
+  /** A secret is deployed as the name of its SSM parameter (`<NAME>_PARAMETER`), which is what the table lists. */
+  override secret(name: SecretVariable): string | undefined {
+    this.note({ name: parameterVariable(name), kind: 'secret' });
+    return super.secret(name);
   }
 
   override required(name: string): string {
@@ -321,6 +328,8 @@ function valuesOf(setting: Setting): string {
       return 'a comma-separated list';
     case 'json':
       return 'JSON';
+    case 'secret':
+      return `an SSM SecureString's name (locally: the plain \`${setting.name.replace(/_PARAMETER$/u, '')}\`)`;
     default:
       return 'text';
   }

@@ -140,10 +140,22 @@ export interface DeliverDependencies {
   log: Logger;
   metrics: Metrics;
   now?: () => number;
+  /** Time left of the invocation's budget (the Lambda's remaining time less the wrapper's margin). */
+  remainingMs?: () => number;
 }
 
-/** Writes after the send get this long of their own (the budget's signal may be why the send failed). */
-const OUTCOME_WRITE_MS = 2_000;
+/**
+ * Writes after the send get this long of their own (the budget's signal may be why the send failed),
+ * and the send stops this long before the budget does, so that the write ends before the wrapper stops
+ * waiting: an invocation that returned is frozen, and a write still under way would not happen.
+ */
+export const OUTCOME_WRITE_MS = 2_000;
+
+/**
+ * The claim's lease beyond the budget: the wrapper's margin and the clock difference between two
+ * instances. Past it the claimer has certainly ended (Lambda stops it at its timeout).
+ */
+const LEASE_SLACK_MS = 1_000;
 
 /**
  * Sends once per delivery id: claims it, sends, records it delivered. A failed send gives the claim up
@@ -157,18 +169,28 @@ export async function deliverOnce(
 ): Promise<DeliveryOutcome> {
   const now = deps.now ?? Date.now;
   const claimedAt = now();
+  const remaining = deps.remainingMs?.();
+  // Lambda's retry of an invocation cut off before it recorded the outcome (a minute later) takes the
+  // claim over once the lease is past, rather than finding a send "in progress" and ending for good.
+  const leaseMs = remaining === undefined ? undefined : remaining + LEASE_SLACK_MS;
   const claim = await deps.store.claim(
     delivery.id,
     { source: delivery.source, channel: delivery.channel },
     claimedAt,
     signal,
+    leaseMs,
   );
   if (claim !== 'claimed') {
     deps.metrics.addMetric('DuplicateDeliveries', MetricUnit.Count, 1);
     return claim === 'delivered' ? 'already-delivered' : 'in-progress';
   }
+  const left = deps.remainingMs?.();
+  const sendSignal =
+    left === undefined
+      ? signal
+      : AbortSignal.any([...(signal ? [signal] : []), AbortSignal.timeout(Math.max(0, left - OUTCOME_WRITE_MS))]);
   try {
-    await send(signal);
+    await send(sendSignal);
   } catch (error) {
     deps.metrics.addMetric('DeliveryFailures', MetricUnit.Count, 1);
     await deps.store

@@ -11,11 +11,28 @@
 import { DecryptCommand, KMSClient, type DecryptCommandInput } from '@aws-sdk/client-kms';
 import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { KmsKeyringClass } from '@aws-crypto/kms-keyring';
-import { CommitmentPolicy, KeyringNode, MultiKeyringNode, immutableClass } from '@aws-crypto/material-management-node';
+import {
+  CommitmentPolicy,
+  KeyringNode,
+  MultiKeyringNode,
+  NodeDefaultCryptographicMaterialsManager,
+  immutableClass,
+  type NodeDecryptionMaterial,
+  type NodeDecryptionRequest,
+  type NodeEncryptionMaterial,
+  type NodeMaterialsManager,
+} from '@aws-crypto/material-management-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import { clientConfig } from '../aws/client-config.ts';
 import { lazy } from '../lazy.ts';
-import { LOCAL_KEY_NAME, LOCAL_KEY_NAMESPACE, SAMPLE_KEY_NAME, loadOrCreateLocalKey, localKeyFile, sampleKey } from './local-key.ts';
+import {
+  LOCAL_KEY_NAME,
+  LOCAL_KEY_NAMESPACE,
+  SAMPLE_KEY_NAME,
+  loadOrCreateLocalKey,
+  localKeyFile,
+  sampleKey,
+} from './local-key.ts';
 
 /** The encryption context key Cognito puts the pool id under. */
 export const POOL_CONTEXT_KEY = 'userpool-id';
@@ -33,19 +50,16 @@ export type CodeRejection = 'not-base64' | 'undecryptable' | 'wrong-pool' | 'emp
 
 export class CodeRejected extends Error {
   override readonly name = 'CodeRejected';
-  constructor(readonly reason: CodeRejection, detail?: string) {
+  constructor(
+    readonly reason: CodeRejection,
+    detail?: string,
+  ) {
     super(detail ? `code refused (${reason}): ${detail}` : `code refused (${reason})`);
   }
 }
 
-/**
- * Whether this process is a function in AWS Lambda: only the real runtime sets AWS_LAMBDA_RUNTIME_API
- * (and AWS_EXECUTION_ENV=AWS_Lambda_*). AWS_LAMBDA_FUNCTION_NAME alone does not tell: `serverless
- * invoke local` sets it too, and the local keyring is right there.
- */
-export function runningInLambda(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env.AWS_LAMBDA_RUNTIME_API) || /^AWS_Lambda_/u.test(env.AWS_EXECUTION_ENV ?? '');
-}
+// Where the local keyring is refused; shared with the secrets' local values.
+export { runningInLambda } from '../runtime/environment.ts';
 
 class CodeKmsKeyring extends KmsKeyringClass(KeyringNode as never) {}
 immutableClass(CodeKmsKeyring);
@@ -111,6 +125,28 @@ const { decrypt } = buildDecrypt({
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/u;
 
+/**
+ * The Encryption SDK for JavaScript has no "required encryption context" on decrypt: this materials
+ * manager checks the message header's `userpool-id` before the keyring is asked, so that another pool's
+ * ciphertext never reaches KMS (whose key policy refuses it too: infra/cognito.existing-*.yml).
+ */
+class PoolContextMaterialsManager implements NodeMaterialsManager {
+  private readonly inner: NodeDefaultCryptographicMaterialsManager;
+  constructor(
+    keyring: KeyringNode,
+    private readonly userPoolId: string,
+  ) {
+    this.inner = new NodeDefaultCryptographicMaterialsManager(keyring);
+  }
+  decryptMaterials(request: NodeDecryptionRequest): Promise<NodeDecryptionMaterial> {
+    if (request.encryptionContext[POOL_CONTEXT_KEY] !== this.userPoolId) throw new CodeRejected('wrong-pool');
+    return this.inner.decryptMaterials(request);
+  }
+  getEncryptionMaterials(): Promise<NodeEncryptionMaterial> {
+    throw new Error('the code keyring only decrypts');
+  }
+}
+
 export interface CodeDecrypter {
   /** The code in clear; throws CodeRejected when it cannot be, or was made for another pool. */
   decrypt(ciphertext: string, userPoolId: string, signal?: AbortSignal): Promise<string>;
@@ -128,13 +164,18 @@ export function codeDecrypter(config: CodeKeyringConfig): CodeDecrypter {
       let result: Awaited<ReturnType<typeof decrypt>>;
       try {
         // A code is a few bytes; a body bigger than this is no code of Cognito's.
-        result = await decrypt(keyring, Buffer.from(text, 'base64'), { maxBodySize: 4096 });
+        result = await decrypt(new PoolContextMaterialsManager(keyring, userPoolId), Buffer.from(text, 'base64'), {
+          maxBodySize: 4096,
+        });
       } catch (error) {
+        if (error instanceof CodeRejected) throw error;
         const serviceError = kmsErrors.find((e) => !CIPHERTEXT_ERRORS.has(e.name));
-        if (serviceError) throw new KeyServiceError(`KMS Decrypt failed: ${serviceError.name}: ${serviceError.message.slice(0, 200)}`);
+        if (serviceError)
+          throw new KeyServiceError(`KMS Decrypt failed: ${serviceError.name}: ${serviceError.message.slice(0, 200)}`);
         // The SDK's messages name the failing check, never the plaintext.
         throw new CodeRejected('undecryptable', error instanceof Error ? error.message.slice(0, 200) : undefined);
       }
+      // Checked before the keyring ran; kept as the last word on what is returned.
       const pool = result.messageHeader.encryptionContext[POOL_CONTEXT_KEY];
       if (pool !== userPoolId) {
         result.plaintext.fill(0);

@@ -55,6 +55,8 @@ export interface SenderContext {
   log: Logger;
   metrics: Metrics;
   signal?: AbortSignal;
+  /** Time left of the invocation's budget: the delivery keeps time to record its outcome. */
+  remainingMs?: () => number;
 }
 
 export async function sendCodeMessage(
@@ -99,7 +101,7 @@ export async function sendCodeMessage(
     });
     const locale = resolveLocale(event.request.clientMetadata, attributes, context.settings.messages.defaultLocale);
     return deliverOnce(
-      { store: context.store, log, metrics },
+      { store: context.store, log, metrics, remainingMs: context.remainingMs },
       { id: deliveryId(channel.name, event), source: event.triggerSource, channel: channel.name },
       (signal) => channel.send({ kind, locale, values, to }, signal),
       context.signal,
@@ -146,7 +148,7 @@ export async function sendAccountTakeOverNotice(
     );
     const values = takeOverValues(event.request.userAttributes, displayName(user.attributes));
     return deliverOnce(
-      { store: context.store, log, metrics },
+      { store: context.store, log, metrics, remainingMs: context.remainingMs },
       { id: deliveryId('email', event), source: event.triggerSource, channel: 'email' },
       (signal) => mail.send({ kind, locale, values, to }, signal),
       context.signal,

@@ -9,7 +9,7 @@ import { asError } from '../runtime/errors.ts';
 import { DAY_SECONDS, expiresAtSeconds } from '../stores/expiry.ts';
 import { occurrenceId, RETRY_SPAN_MS } from '../stores/occurrences.ts';
 import type { MailConfig } from './config.ts';
-import type { NotificationKind, NotificationStore } from '../stores/notifications.ts';
+import { STALE_CLAIM_MS, type NotificationKind, type NotificationStore } from '../stores/notifications.ts';
 import type { MailSender } from './sender.ts';
 import { renderMessage, type MessageParams } from './templates.ts';
 
@@ -37,9 +37,6 @@ export interface NotifyDependencies {
 }
 
 export type NotifyOutcome = 'sent' | 'already-sent' | 'failed';
-
-/** How long a claim by an invocation that then vanished blocks others from sending. */
-const STALE_CLAIM_MS = 60_000;
 
 /**
  * Recording the outcome may not use the budget's signal (its running out may be why the send failed),

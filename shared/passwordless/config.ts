@@ -61,7 +61,8 @@ export function readMethods(env: EnvReader): SignInMethod[] {
 /** The magic-link settings, required when MAGIC_LINK is among the methods. */
 export function readLinkSettings(env: EnvReader, methods: readonly SignInMethod[]): LinkSettings | undefined {
   if (!methods.includes('MAGIC_LINK')) return undefined;
-  const secret = env.required('MAGIC_LINK_SECRET');
+  // From SSM Parameter Store in Lambda (MAGIC_LINK_SECRET_PARAMETER), a plain value locally.
+  const secret = env.secret('MAGIC_LINK_SECRET') ?? '';
   // 32 characters of a generated secret (e.g. `openssl rand -base64 32`) carry well over 128 bits.
   if (secret && secret.length < 32) env.problems.push('MAGIC_LINK_SECRET: at least 32 characters');
   const redirectUrls = env.list('MAGIC_LINK_REDIRECT_URLS', [], { lowerCase: false });
@@ -110,8 +111,8 @@ export const settingDescriptions: SettingDescriptions = {
   PASSWORDLESS_REQUIRE_PASSWORD: 'the code as a second factor after the password',
   PASSWORDLESS_SEND_LIMIT: 'messages per user across sessions in any window of `PASSWORDLESS_SEND_WINDOW_MINUTES`',
   PASSWORDLESS_SEND_WINDOW_MINUTES: 'the window of the per-user send limit',
-  MAGIC_LINK_SECRET:
-    "the HMAC key, at least 32 characters; from SSM or Secrets Manager, e.g. `--param magicLinkSecret='${ssm:/cognito-triggers/magic-link-secret}'`; changing it voids every link out",
+  MAGIC_LINK_SECRET_PARAMETER:
+    'the SecureString holding the HMAC key, at least 32 characters, required for `MAGIC_LINK` (Deploying, Secrets); changing it voids every link out',
   MAGIC_LINK_REDIRECT_URLS:
     'the allow-list, required for `MAGIC_LINK`: https URLs (http only on localhost), no fragment',
   MAGIC_LINK_MINUTES: 'how long a link may be used',

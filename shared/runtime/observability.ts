@@ -3,6 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { redactLogValue } from './redact.ts';
+import { secretState } from './secrets.ts';
 
 export { MetricUnit };
 export type { Logger, Metrics };
@@ -32,11 +33,15 @@ const processHashKey = randomBytes(32);
 
 /**
  * A pseudonym of a user for correlating log lines: an HMAC of pool and user name, so that the name itself
- * (often an e-mail address) never reaches the logs. Stable across instances only with LOG_HASH_KEY.
+ * (often an e-mail address) never reaches the logs. Stable across instances only with LOG_HASH_KEY (in
+ * Lambda from the SSM parameter LOG_HASH_KEY_PARAMETER names, read at cold start: secrets.ts).
+ * Undefined while a named key has not been read: a pseudonym under another key would not correlate.
  */
 export function userNameHash(userPoolId: string, userName: string | undefined): string | undefined {
   if (!userName) return undefined;
-  const key = process.env.LOG_HASH_KEY || processHashKey;
+  const state = secretState('LOG_HASH_KEY');
+  if ('missing' in state && state.missing !== 'not-set') return undefined;
+  const key = 'value' in state ? state.value : processHashKey;
   return createHmac('sha256', key).update(`${userPoolId}\u0000${userName.toLowerCase()}`).digest('hex').slice(0, 16);
 }
 

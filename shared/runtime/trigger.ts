@@ -19,6 +19,7 @@ import type { DefinitionOf, TriggerEvents, TriggerName } from '../events/registr
 import { startBudget, type Budget } from './budget.ts';
 import { asError, TriggerFailure, UserFacingError } from './errors.ts';
 import { createLogger, createMetrics, MetricUnit, userNameHash, type Logger, type Metrics } from './observability.ts';
+import { loadSecrets, prefetchSecrets } from './secrets.ts';
 
 /** The log line of an answer given without the policy's work (a fail-open function's fault). */
 export const FAILED_OPEN_LOG_MESSAGE = 'trigger failed; the user goes on (this function fails open)';
@@ -135,6 +136,8 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
   const service = FUNCTION_FOLDERS[trigger];
   const log = createLogger(service);
   const metrics = createMetrics(service, trigger);
+  // The handler is made at module load: Lambda's init phase reads the secrets while the rest loads.
+  prefetchSecrets();
 
   const record = (outcome: Outcome, startedAt: number) => {
     metrics.addMetric('Invocations', MetricUnit.Count, 1);
@@ -167,11 +170,18 @@ export function cognitoTrigger<N extends TriggerName, Config = undefined>(
   const run = async (rawEvent: unknown, lambda: Context): Promise<unknown> => {
     const startedAt = performance.now();
     const budget = startBudget(trigger, lambda.getRemainingTimeInMillis?.());
+    // Before anything that uses them (the userRef's key, the configuration); a failure fails this
+    // invocation by the function's failure mode, and the next one reads again.
+    const secretsFailure = await loadSecrets({ signal: budget.signal }).then(
+      () => undefined,
+      (error: unknown) => asError(error),
+    );
     log.appendKeys(correlationKeys(rawEvent));
     const pristine = failsOpen ? snapshot(rawEvent) : undefined;
     // Cognito's defaults until the configuration says otherwise (it may be what fails).
     let checkContext: ResponseCheckContext = {};
     try {
+      if (secretsFailure) throw secretsFailure;
       const config = options.config ? options.config() : (undefined as Config);
       if (options.responseContext) checkContext = options.responseContext(config);
       const event = parseEventWith(definition, rawEvent);

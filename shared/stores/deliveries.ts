@@ -21,8 +21,19 @@ export const DELIVERY_RECORD_SECONDS = 7 * 86_400;
 export type DeliveryClaim = 'claimed' | 'delivered' | 'in-progress';
 
 export interface DeliveryStore {
-  /** `claimed`: this invocation sends; `delivered`: sent before; `in-progress`: a live invocation is sending. */
-  claim(id: string, meta: { source: string; channel: string }, now: number, signal?: AbortSignal): Promise<DeliveryClaim>;
+  /**
+   * `claimed`: this invocation sends; `delivered`: sent before; `in-progress`: a live invocation is
+   * sending. `leaseMs`: how long the claimer can still be running (its remaining time); a `sending` row
+   * past its lease, or older than STALE_DELIVERY_MS, belongs to an invocation that ended without
+   * recording its outcome, and is taken over.
+   */
+  claim(
+    id: string,
+    meta: { source: string; channel: string },
+    now: number,
+    signal?: AbortSignal,
+    leaseMs?: number,
+  ): Promise<DeliveryClaim>;
   markDelivered(id: string, claimedAt: number, now: number, signal?: AbortSignal): Promise<void>;
   /** Gives the claim up (the send failed): the next delivery of the event sends. */
   release(id: string, claimedAt: number, signal?: AbortSignal): Promise<void>;
@@ -30,20 +41,23 @@ export interface DeliveryStore {
 
 export function deliveryStore(tableName: string, client: () => DocumentClient = documentClient): DeliveryStore {
   return {
-    async claim(id, meta, now, signal) {
+    async claim(id, meta, now, signal, leaseMs = STALE_DELIVERY_MS) {
       const claimed = await conditionHeld(
         client().send(
           new UpdateCommand({
             TableName: tableName,
             Key: { id },
             UpdateExpression:
-              'SET #state = :sending, claimedAt = :now, #source = :source, channel = :channel, expiresAt = :expires ADD attempts :one',
-            ConditionExpression: 'attribute_not_exists(#state) OR (#state = :sending AND claimedAt < :stale)',
+              'SET #state = :sending, claimedAt = :now, leaseUntil = :lease, #source = :source, channel = :channel, ' +
+              'expiresAt = :expires ADD attempts :one',
+            ConditionExpression:
+              'attribute_not_exists(#state) OR (#state = :sending AND (claimedAt < :stale OR leaseUntil < :now))',
             ExpressionAttributeNames: { '#state': 'state', '#source': 'source' },
             ExpressionAttributeValues: {
               ':sending': 'sending',
               ':now': now,
               ':stale': now - STALE_DELIVERY_MS,
+              ':lease': now + leaseMs,
               ':source': meta.source,
               ':channel': meta.channel,
               ':expires': Math.floor(now / 1000) + DELIVERY_RECORD_SECONDS,
@@ -55,9 +69,12 @@ export function deliveryStore(tableName: string, client: () => DocumentClient = 
       );
       if (claimed) return 'claimed';
       // Lost the condition: tell "sent" from "being sent" (a consistent read of the row).
-      const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }), {
-        abortSignal: signal,
-      });
+      const { Item } = await client().send(
+        new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }),
+        {
+          abortSignal: signal,
+        },
+      );
       return Item?.state === 'delivered' ? 'delivered' : 'in-progress';
     },
     async markDelivered(id, claimedAt, now, signal) {
@@ -68,7 +85,12 @@ export function deliveryStore(tableName: string, client: () => DocumentClient = 
           UpdateExpression: 'SET #state = :delivered, deliveredAt = :now',
           ConditionExpression: '#state = :sending AND claimedAt = :claimedAt',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':delivered': 'delivered', ':sending': 'sending', ':now': now, ':claimedAt': claimedAt },
+          ExpressionAttributeValues: {
+            ':delivered': 'delivered',
+            ':sending': 'sending',
+            ':now': now,
+            ':claimedAt': claimedAt,
+          },
         }),
         { abortSignal: signal },
       );

@@ -49,10 +49,17 @@ export interface NotificationStore extends OccurrenceStore {
   markFailed(id: string, reason: string, now: number, signal?: AbortSignal): Promise<void>;
   /**
    * The messages whose last send failed and that have not expired (TTL deletes late), optionally of one
-   * user only; a whole-table scan, for operators.
+   * user only; a whole-table scan, for operators. A claim still `sending` after STALE_CLAIM_MS counts as
+   * failed: its invocation ended (the functions time out after 5 s) before it could record the outcome.
    */
   failed(options: { now: number; sub?: string }): AsyncGenerator<FailedNotification>;
 }
+
+/**
+ * How long a claim by an invocation that then vanished blocks others from sending; past it the claim is
+ * taken over by a retry and listed as failed. Far beyond the functions' timeout (5 s).
+ */
+export const STALE_CLAIM_MS = 60_000;
 
 export function notificationStore(tableName: string, client: () => DocumentClient = documentClient): NotificationStore {
   const update = (id: string, expression: string, values: Record<string, unknown>, signal?: AbortSignal) =>
@@ -117,7 +124,7 @@ export function notificationStore(tableName: string, client: () => DocumentClien
       );
     },
     async *failed(options) {
-      const filter = '#status = :failed AND expiresAt > :nowSeconds';
+      const filter = '(#status = :failed OR (#status = :sending AND claimedAt < :stale)) AND expiresAt > :nowSeconds';
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await client().send(
@@ -127,6 +134,8 @@ export function notificationStore(tableName: string, client: () => DocumentClien
             ExpressionAttributeNames: { '#status': 'status', ...(options.sub ? { '#sub': 'sub' } : {}) },
             ExpressionAttributeValues: {
               ':failed': 'failed',
+              ':sending': 'sending',
+              ':stale': options.now - STALE_CLAIM_MS,
               ':nowSeconds': Math.floor(options.now / 1000),
               ...(options.sub ? { ':sub': options.sub } : {}),
             },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const ROOT = process.cwd();
 
 interface Template {
-  Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown>; Condition?: string }>;
   Conditions?: Record<string, unknown>;
 }
 
@@ -77,6 +77,130 @@ function cognitoPolicies(template: Template, role: string): unknown[] {
     )
     .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Array<{ Action: string[] }> }).Statement)
     .filter((statement) => statement.Action.some((action) => action.startsWith('cognito-idp:')));
+}
+
+/** The statements of every IAM policy resource attached to `role` that grant a KMS action. */
+function kmsPolicies(template: Template, role: string): unknown[] {
+  return Object.values(template.Resources)
+    .filter(
+      (r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: role }]),
+    )
+    .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Array<{ Action: string[] }> }).Statement)
+    .filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+}
+
+/**
+ * What a key policy denies everyone (`Principal: '*'`): ReEncryptFrom at all, Decrypt to principals
+ * other than the listed ARNs, Decrypt under other encryption contexts (the condition as written).
+ */
+function decryptDenials(statements: Array<Record<string, unknown>>) {
+  const denials = statements.filter((s) => s.Effect === 'Deny' && s.Principal === '*');
+  const decrypt = denials.filter((s) => JSON.stringify(s.Action) === '["kms:Decrypt"]');
+  const conditions = decrypt.map((s) => s.Condition as Record<string, Record<string, unknown>>);
+  return {
+    reEncrypt: denials.some((s) => JSON.stringify(s.Action) === '["kms:ReEncryptFrom"]' && s.Condition === undefined),
+    otherPrincipals: conditions.find((c) => c.ArnNotEquals)?.ArnNotEquals?.['aws:PrincipalArn'],
+    otherContexts: conditions.find((c) => !c.ArnNotEquals),
+  };
+}
+
+const LOG_HASH_KEY_PARAMETER = '/cognito-triggers/dev/log-hash-key';
+const MAGIC_LINK_SECRET_PARAMETER = '/cognito-triggers/dev/magic-link-secret';
+/** The functions that are no Cognito trigger (they never compute a userRef). */
+const JOB_FUNCTIONS = ['BatchImportLambdaFunction', 'ImportBatchLambdaFunction', 'ImportAssembleLambdaFunction'];
+
+/** The suite's functions (built into dist/), not the framework's own (an existing pool's custom resource). */
+function ourFunctions(template: Template) {
+  return Object.entries(template.Resources).filter(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Handler).startsWith('dist/'),
+  );
+}
+
+function functionEnvironments(template: Template): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    ourFunctions(template).map(([id, r]) => [
+      id,
+      (r.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+    ]),
+  );
+}
+
+/** Every statement, inline or in a policy resource (with the condition that keeps the resource), granting `prefix`. */
+function grants(template: Template, prefix: string) {
+  const found: Array<{ resource: string; condition?: string; roles: unknown; statement: unknown }> = [];
+  for (const [id, r] of Object.entries(template.Resources)) {
+    const documents =
+      r.Type === 'AWS::IAM::Policy'
+        ? [{ roles: r.Properties.Roles, document: r.Properties.PolicyDocument }]
+        : r.Type === 'AWS::IAM::Role'
+          ? ((r.Properties.Policies ?? []) as Array<{ PolicyDocument: unknown }>).map((p) => ({
+              roles: [{ Ref: id }],
+              document: p.PolicyDocument,
+            }))
+          : [];
+    for (const { roles, document } of documents) {
+      for (const statement of (document as { Statement: Array<{ Action: string[]; Effect: string }> }).Statement) {
+        if (statement.Effect === 'Allow' && statement.Action.some((action) => action.startsWith(prefix)))
+          found.push({ resource: id, condition: r.Condition, roles, statement });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The secrets are names in the environment, never values; each role that reads one may read that one
+ * parameter (and decrypt it through SSM only); nothing else may read parameters.
+ */
+function expectSecretsReadFromParameters(template: Template) {
+  const environments = functionEnvironments(template);
+  for (const [id, variables] of Object.entries(environments)) {
+    expect([id, variables.LOG_HASH_KEY, variables.MAGIC_LINK_SECRET]).toEqual([id, undefined, undefined]);
+    expect([id, variables.LOG_HASH_KEY_PARAMETER]).toEqual([id, LOG_HASH_KEY_PARAMETER]);
+  }
+  for (const fn of ['CreateAuthChallenge', 'VerifyAuthChallenge'])
+    expect(environments[`${fn}LambdaFunction`]?.MAGIC_LINK_SECRET_PARAMETER).toBe(MAGIC_LINK_SECRET_PARAMETER);
+  const parameterArn = (name: string) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
+  });
+  const decryptThroughSsm = (name: string) => ({
+    Effect: 'Allow',
+    Action: ['kms:Decrypt'],
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*' },
+    Condition: {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' },
+        'kms:EncryptionContext:PARAMETER_ARN': parameterArn(name),
+      },
+    },
+  });
+  // A function names its role by `Fn::GetAtt [<role>, Arn]`; a policy attaches to it by `Ref`.
+  const triggerRoles = ourFunctions(template)
+    .filter(([id]) => !JOB_FUNCTIONS.includes(id))
+    .map(([, r]) => ({ Ref: (r.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0] }));
+  expect(triggerRoles).toHaveLength(13);
+  const byRole = (roles: unknown) => JSON.stringify(roles);
+  const ssm = grants(template, 'ssm:');
+  expect(ssm.map(({ resource, roles }) => [resource, byRole(roles)]).sort()).toEqual(
+    [
+      ['LogHashKeyParameterPolicy', byRole(triggerRoles)],
+      [
+        'MagicLinkSecretParameterPolicy',
+        byRole([{ Ref: 'CreateAuthChallengeRole' }, { Ref: 'VerifyAuthChallengeRole' }]),
+      ],
+    ].sort(),
+  );
+  for (const [policy, name] of [
+    ['LogHashKeyParameterPolicy', LOG_HASH_KEY_PARAMETER],
+    ['MagicLinkSecretParameterPolicy', MAGIC_LINK_SECRET_PARAMETER],
+  ] as const) {
+    const resource = template.Resources[policy];
+    expect(evaluate(template, { Condition: resource?.Condition })).toBe(true);
+    expect((resource?.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      { Effect: 'Allow', Action: ['ssm:GetParameter'], Resource: parameterArn(name) },
+      decryptThroughSsm(name),
+    ]);
+  }
 }
 
 describe('serverless package', () => {
@@ -326,6 +450,18 @@ describe('serverless package', () => {
       KeyPolicy: { Statement: Array<Record<string, unknown>> };
     };
     expect(key.KeySpec).toBe('SYMMETRIC_DEFAULT');
+    // The guide ("Activating custom sender Lambda triggers") conditions the key's use on
+    // `kms:EncryptionContext:userpool-id`, the context Cognito encrypts every code with: a broad
+    // kms:Decrypt elsewhere in the account must not read codes.
+    expect(decryptDenials(key.KeyPolicy.Statement)).toEqual({
+      reEncrypt: true,
+      otherPrincipals: [
+        { 'Fn::GetAtt': ['CustomEmailSenderRole', 'Arn'] },
+        { 'Fn::GetAtt': ['CustomSmsSenderRole', 'Arn'] },
+      ],
+      // The pool's own id would make the key and the pool depend on each other: no pool of this region.
+      otherContexts: { StringNotLike: { 'kms:EncryptionContext:userpool-id': { 'Fn::Sub': '${AWS::Region}_*' } } },
+    });
     const cognitoStatements = key.KeyPolicy.Statement.filter((s) =>
       JSON.stringify(s.Principal).includes('cognito-idp'),
     );
@@ -349,11 +485,15 @@ describe('serverless package', () => {
       const role = template.Resources[`${fn}Role`]?.Properties as {
         Policies: Array<{ PolicyName: string; PolicyDocument: { Statement: unknown[] } }>;
       };
-      expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(
-        ['codes', 'logs', extra, 'tables'].sort(),
-      );
-      expect(role.Policies.find((policy) => policy.PolicyName === 'codes')?.PolicyDocument.Statement).toEqual([
-        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] } },
+      expect(role.Policies.map((policy) => policy.PolicyName).sort()).toEqual(['logs', extra, 'tables'].sort());
+      // The role's `codes` policy names the pool, which depends on the function: a policy of its own.
+      expect(kmsPolicies(template, `${fn}Role`)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['kms:Decrypt'],
+          Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+          Condition: { StringEquals: { 'kms:EncryptionContext:userpool-id': { Ref: 'CognitoUserPoolUsers' } } },
+        },
       ]);
       const environment = (
         template.Resources[`${fn}LambdaFunction`]?.Properties.Environment as { Variables: Record<string, unknown> }
@@ -412,6 +552,19 @@ describe('serverless package', () => {
     ]);
   });
 
+  it('puts no secret in the template: the functions get parameter names, read only those (README, Secrets)', () => {
+    for (const [id, variables] of Object.entries(functionEnvironments(template))) {
+      expect([id, variables.LOG_HASH_KEY, variables.MAGIC_LINK_SECRET]).toEqual([id, undefined, undefined]);
+      expect([id, variables.LOG_HASH_KEY_PARAMETER]).toEqual([id, '']);
+    }
+    // No parameter named: no permission to read any (the policies' conditions are false).
+    for (const { resource } of grants(template, 'ssm:'))
+      expect([resource, evaluate(template, { Condition: template.Resources[resource]?.Condition })]).toEqual([
+        resource,
+        false,
+      ]);
+  });
+
   it('gives every function its own role and no shared one', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     const roles = Object.entries(template.Resources)
@@ -437,7 +590,12 @@ describe('serverless package', () => {
         `importWriters=${WRITERS.join(',')}`,
         '--param',
         'importsExpireDays=3',
+        '--param',
+        `logHashKeyParameter=${LOG_HASH_KEY_PARAMETER}`,
+        '--param',
+        `magicLinkSecretParameter=${MAGIC_LINK_SECRET_PARAMETER}`,
       );
+      expectSecretsReadFromParameters(other);
       expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
       // The import bucket's policy denies PutObject under imports/ to all but the named writers.
       const imports = other.Resources.ImportBucketPolicy?.Properties.PolicyDocument as {
@@ -482,6 +640,27 @@ describe('serverless package', () => {
           },
         },
       });
+      // Codes of that pool only, and only the senders' roles, whatever IAM says elsewhere.
+      expect(decryptDenials(keyPolicy.Statement)).toEqual({
+        reEncrypt: true,
+        otherPrincipals: [
+          { 'Fn::GetAtt': ['CustomEmailSenderRole', 'Arn'] },
+          { 'Fn::GetAtt': ['CustomSmsSenderRole', 'Arn'] },
+        ],
+        otherContexts: { StringNotEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
+      });
+      for (const role of ['CustomEmailSenderRole', 'CustomSmsSenderRole']) {
+        expect(kmsPolicies(other, role)).toEqual([
+          {
+            Effect: 'Allow',
+            Action: ['kms:Decrypt'],
+            Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+            Condition: { StringEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
+          },
+        ]);
+        const inline = other.Resources[role]?.Properties.Policies as Array<{ PolicyDocument: unknown }>;
+        expect(JSON.stringify(inline)).not.toContain('kms:');
+      }
       // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
       expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
         Principal: 'cognito-idp.amazonaws.com',

@@ -17,8 +17,11 @@ const store = () => deliveryStore(tableName('notifications'));
 const meta = { source: 'CustomEmailSender_SignUp', channel: 'email' };
 const id = () => `delivery#email#${randomUUID()}`;
 const row = async (key: string) =>
-  (await documentClient().send(new GetCommand({ TableName: tableName('notifications'), Key: { id: key }, ConsistentRead: true })))
-    .Item;
+  (
+    await documentClient().send(
+      new GetCommand({ TableName: tableName('notifications'), Key: { id: key }, ConsistentRead: true }),
+    )
+  ).Item;
 
 describe('delivery store', () => {
   it('claims once; a second claim sees the send in progress, then delivered', async () => {
@@ -33,7 +36,17 @@ describe('delivery store', () => {
     const item = await row(key);
     expect(item).toMatchObject({ id: key, state: 'delivered', source: meta.source, channel: 'email', attempts: 1 });
     expect(item?.expiresAt).toBeGreaterThan(now / 1000 + 86_400);
-    expect(Object.keys(item ?? {}).sort()).toEqual(['attempts', 'channel', 'claimedAt', 'deliveredAt', 'expiresAt', 'id', 'source', 'state']);
+    expect(Object.keys(item ?? {}).sort()).toEqual([
+      'attempts',
+      'channel',
+      'claimedAt',
+      'deliveredAt',
+      'expiresAt',
+      'id',
+      'leaseUntil',
+      'source',
+      'state',
+    ]);
   });
 
   it('releases a failed send for the next delivery of the event, and only its own claim', async () => {
@@ -58,6 +71,17 @@ describe('delivery store', () => {
     expect(await row(key)).toMatchObject({ state: 'sending', attempts: 2 });
   });
 
+  it("takes over a claim past its claimer's lease (the invocation's remaining time): Lambda's retry a minute later sends", async () => {
+    // The claimer had 30 s left; it was cut off before it could give the claim up. Lambda delivers the
+    // event again about a minute later: that delivery must send, not see a send "in progress" and end.
+    const key = id();
+    const now = Date.now();
+    await expect(store().claim(key, meta, now, undefined, 31_000)).resolves.toBe('claimed');
+    await expect(store().claim(key, meta, now + 30_000)).resolves.toBe('in-progress');
+    await expect(store().claim(key, meta, now + 60_000)).resolves.toBe('claimed');
+    expect(await row(key)).toMatchObject({ state: 'sending', claimedAt: now + 60_000, attempts: 2 });
+  });
+
   it('agrees under concurrency: one claim of many wins', async () => {
     const key = id();
     const now = Date.now();
@@ -72,7 +96,8 @@ describe('delivery store', () => {
     await store().release(key, now);
     await store().claim(key, meta, now);
     const failed = [];
-    for await (const notification of notificationStore(tableName('notifications')).failed({ now })) failed.push(notification.id);
+    for await (const notification of notificationStore(tableName('notifications')).failed({ now }))
+      failed.push(notification.id);
     expect(failed).not.toContain(key);
   });
 });

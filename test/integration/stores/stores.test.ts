@@ -9,7 +9,9 @@ import { clientConfig, clientSettings } from '../../../shared/aws/client-config.
 import { documentClient } from '../../../shared/aws/dynamodb.ts';
 import { auditStore, type SignInAudit } from '../../../shared/stores/audit.ts';
 import { occurrenceStore, RETRY_SPAN_MS } from '../../../shared/stores/occurrences.ts';
-import { notificationStore, type NotificationClaim } from '../../../shared/stores/notifications.ts';
+import { notificationStore, STALE_CLAIM_MS, type NotificationClaim } from '../../../shared/stores/notifications.ts';
+import { retryFailedNotifications } from '../../../shared/mail/retry.ts';
+import { createLogger, createMetrics } from '../../../shared/runtime/observability.ts';
 import { profileAttributes, profileStore, type Profile } from '../../../shared/stores/profiles.ts';
 import { signInAttemptStore } from '../../../shared/stores/sign-in-attempts.ts';
 import { auditRecordsOf, stack, tableName, useLocalEndpoints } from '../../helpers/stack.ts';
@@ -330,6 +332,36 @@ describe('notification store', () => {
     message: { to: 'jane@example.com', from: 'no-reply@example.com', params: { appName: 'Acme' } },
   });
   const stored = (id: string) => row('notifications', { id });
+
+  it('lists a claim left sending by an invocation that ended before recording its outcome as failed, and the retry sends it', async () => {
+    // The notice's send failed and the wrapper's deadline cut off markFailed: the row stayed `sending`.
+    const id = unique('sub-stale#welcome');
+    const claimedAt = Date.now() - STALE_CLAIM_MS - 1_000;
+    expect(await store().claim({ ...claimOf(id), sub: id }, claimedAt, STALE_CLAIM_MS)).toBe(true);
+    const live = unique('sub-live#welcome');
+    expect(await store().claim({ ...claimOf(live), sub: live }, Date.now(), STALE_CLAIM_MS)).toBe(true);
+    const listed = async (sub: string) => {
+      const rows = [];
+      for await (const failed of store().failed({ now: Date.now(), sub })) rows.push(failed.id);
+      return rows;
+    };
+    expect(await listed(id)).toEqual([id]);
+    // A live claim (younger than any invocation can run) is not another's to send.
+    expect(await listed(live)).toEqual([]);
+    const sent: string[] = [];
+    const results = await retryFailedNotifications(
+      {
+        store: store(),
+        sender: { send: async (mail) => (sent.push(mail.to), 'message-1') },
+        log: createLogger('retry-test'),
+        metrics: createMetrics('retry-test', 'RetryNotifications'),
+      },
+      { sub: id },
+    );
+    expect(results).toEqual([{ id, kind: 'welcome', outcome: 'sent' }]);
+    expect(sent).toEqual(['jane@example.com']);
+    expect(await stored(id)).toMatchObject({ status: 'sent', messageId: 'message-1' });
+  });
 
   it('claims a new message once; a live claim blocks others', async () => {
     const id = unique('sub-1#welcome');

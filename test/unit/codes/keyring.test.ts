@@ -8,8 +8,19 @@ import { buildEncrypt } from '@aws-crypto/encrypt-node';
 import { KmsKeyringClass } from '@aws-crypto/kms-keyring';
 import { AlgorithmSuiteIdentifier, CommitmentPolicy, KeyringNode } from '@aws-crypto/material-management-node';
 import { encryptCode } from '../../../shared/codes/encrypt.ts';
-import { LOCAL_KEYRING_IN_LAMBDA, readCodeKeyringConfig, refuseLocalKeyringInLambda } from '../../../shared/codes/config.ts';
-import { CodeRejected, codeDecrypter, KeyServiceError, localKeyring, runningInLambda, sampleKeyring } from '../../../shared/codes/keyring.ts';
+import {
+  LOCAL_KEYRING_IN_LAMBDA,
+  readCodeKeyringConfig,
+  refuseLocalKeyringInLambda,
+} from '../../../shared/codes/config.ts';
+import {
+  CodeRejected,
+  codeDecrypter,
+  KeyServiceError,
+  localKeyring,
+  runningInLambda,
+  sampleKeyring,
+} from '../../../shared/codes/keyring.ts';
 import { loadOrCreateLocalKey } from '../../../shared/codes/local-key.ts';
 import { EnvReader } from '../../../shared/config.ts';
 import { buildEvent } from '../../../shared/events/index.ts';
@@ -52,9 +63,11 @@ describe('the local keyring', () => {
     await expect(rejection(decrypter.decrypt(ciphertext, 'eu-west-1_Other001'))).resolves.toBe('wrong-pool');
   });
 
-  it('decrypts the sample events\' codes on any clone', async () => {
+  it("decrypts the sample events' codes on any clone", async () => {
     const sample = buildEvent('CustomEmailSender', { triggerSource: 'CustomEmailSender_SignUp' });
-    await expect(codeDecrypter({ kind: 'local' }).decrypt(sample.request.code ?? '', sample.userPoolId)).resolves.toBe('123456');
+    await expect(codeDecrypter({ kind: 'local' }).decrypt(sample.request.code ?? '', sample.userPoolId)).resolves.toBe(
+      '123456',
+    );
     const made = await encryptCode('777777', POOL, sampleKeyring());
     await expect(codeDecrypter({ kind: 'local' }).decrypt(made, POOL)).resolves.toBe('777777');
   });
@@ -68,7 +81,9 @@ describe('the local keyring', () => {
       flipped[offset] = (flipped[offset] ?? 0) ^ 0x01;
       await expect(rejection(decrypter.decrypt(flipped.toString('base64'), POOL))).resolves.toBe('undecryptable');
     }
-    await expect(rejection(decrypter.decrypt(bytes.subarray(0, 100).toString('base64'), POOL))).resolves.toBe('undecryptable');
+    await expect(rejection(decrypter.decrypt(bytes.subarray(0, 100).toString('base64'), POOL))).resolves.toBe(
+      'undecryptable',
+    );
     const otherKey = join(dir, 'other.key');
     const foreign = await encryptCode('482913', POOL, localKeyring(otherKey));
     await expect(rejection(decrypter.decrypt(foreign, POOL))).resolves.toBe('undecryptable');
@@ -81,7 +96,9 @@ describe('the local keyring is refused in Lambda', () => {
   it('tells the Lambda runtime from local runs (serverless invoke local sets AWS_LAMBDA_FUNCTION_NAME too)', () => {
     expect(runningInLambda({ AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' })).toBe(true);
     expect(runningInLambda({ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x' })).toBe(true);
-    expect(runningInLambda({ AWS_LAMBDA_FUNCTION_NAME: 'cognito-triggers-dev-customEmailSender', IS_LOCAL: 'true' })).toBe(false);
+    expect(
+      runningInLambda({ AWS_LAMBDA_FUNCTION_NAME: 'cognito-triggers-dev-customEmailSender', IS_LOCAL: 'true' }),
+    ).toBe(false);
     expect(runningInLambda({})).toBe(false);
   });
 
@@ -117,9 +134,16 @@ describe('the KMS keyring (KMS stood in for by a local server)', () => {
   async function cognitoCiphertext(code: string, pool: string): Promise<string> {
     class FakeKms extends KmsKeyringClass(KeyringNode as never) {}
     const client = {
-      generateDataKey: async () => ({ KeyId: KEY_ARN, Plaintext: new Uint8Array(dataKey), CiphertextBlob: new Uint8Array(wrapped) }),
+      generateDataKey: async () => ({
+        KeyId: KEY_ARN,
+        Plaintext: new Uint8Array(dataKey),
+        CiphertextBlob: new Uint8Array(wrapped),
+      }),
     };
-    const keyring = new FakeKms({ generatorKeyId: KEY_ARN, clientProvider: () => client } as never) as unknown as KeyringNode;
+    const keyring = new FakeKms({
+      generatorKeyId: KEY_ARN,
+      clientProvider: () => client,
+    } as never) as unknown as KeyringNode;
     const { encrypt } = buildEncrypt(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
     const { result } = await encrypt(keyring, code, {
       encryptionContext: { 'userpool-id': pool },
@@ -155,7 +179,10 @@ describe('the KMS keyring (KMS stood in for by a local server)', () => {
 
   it('asks KMS to unwrap the data key with the pool in the encryption context, and decrypts', async () => {
     const ciphertext = await cognitoCiphertext('246810', POOL);
-    answer = { status: 200, body: { KeyId: KEY_ARN, Plaintext: dataKey.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' } };
+    answer = {
+      status: 200,
+      body: { KeyId: KEY_ARN, Plaintext: dataKey.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' },
+    };
     requests.length = 0;
     await expect(codeDecrypter({ kind: 'kms', kmsKeyArn: KEY_ARN }).decrypt(ciphertext, POOL)).resolves.toBe('246810');
     expect(requests).toEqual([
@@ -172,22 +199,40 @@ describe('the KMS keyring (KMS stood in for by a local server)', () => {
   it('refuses a ciphertext of another pool, or one KMS calls invalid, without retrying', async () => {
     answer = { status: 200, body: { KeyId: KEY_ARN, Plaintext: dataKey.toString('base64') } };
     const decrypter = codeDecrypter({ kind: 'kms', kmsKeyArn: KEY_ARN });
-    await expect(rejection(decrypter.decrypt(await cognitoCiphertext('246810', 'eu-west-1_Other001'), POOL))).resolves.toBe('wrong-pool');
+    // The guide ("Activating custom sender Lambda triggers") keys the code key's use to the encryption
+    // context `userpool-id`: another pool's code is refused from the header, before KMS is asked.
+    requests.length = 0;
+    await expect(
+      rejection(decrypter.decrypt(await cognitoCiphertext('246810', 'eu-west-1_Other001'), POOL)),
+    ).resolves.toBe('wrong-pool');
+    expect(requests).toEqual([]);
     answer = { status: 400, body: { __type: 'InvalidCiphertextException', message: 'invalid' } };
-    await expect(rejection(decrypter.decrypt(await cognitoCiphertext('246810', POOL), POOL))).resolves.toBe('undecryptable');
+    await expect(rejection(decrypter.decrypt(await cognitoCiphertext('246810', POOL), POOL))).resolves.toBe(
+      'undecryptable',
+    );
     // A data key wrapped by another KMS key is not even sent to KMS.
     requests.length = 0;
     await expect(
-      rejection(codeDecrypter({ kind: 'kms', kmsKeyArn: KEY_ARN.replace('1234abcd', '9999abcd') }).decrypt(await cognitoCiphertext('1', POOL), POOL)),
+      rejection(
+        codeDecrypter({ kind: 'kms', kmsKeyArn: KEY_ARN.replace('1234abcd', '9999abcd') }).decrypt(
+          await cognitoCiphertext('1', POOL),
+          POOL,
+        ),
+      ),
     ).resolves.toBe('undecryptable');
     expect(requests).toEqual([]);
   });
 
   it('fails (for Lambda to retry) when KMS itself fails', async () => {
     const decrypter = codeDecrypter({ kind: 'kms', kmsKeyArn: KEY_ARN });
-    for (const body of [{ __type: 'KMSInternalException', message: 'internal' }, { __type: 'ThrottlingException', message: 'slow down' }]) {
+    for (const body of [
+      { __type: 'KMSInternalException', message: 'internal' },
+      { __type: 'ThrottlingException', message: 'slow down' },
+    ]) {
       answer = { status: body.__type === 'ThrottlingException' ? 400 : 500, body };
-      await expect(decrypter.decrypt(await cognitoCiphertext('246810', POOL), POOL)).rejects.toBeInstanceOf(KeyServiceError);
+      await expect(decrypter.decrypt(await cognitoCiphertext('246810', POOL), POOL)).rejects.toBeInstanceOf(
+        KeyServiceError,
+      );
     }
   });
 });

@@ -62,6 +62,16 @@ describe("a function's bundle", () => {
   });
 });
 
+describe('the secrets read from SSM', () => {
+  // One GetParameter per instance: @aws-sdk/client-ssm put ~490 KiB in every trigger's bundle for it
+  // (define-auth-challenge, which calls no AWS service otherwise: 62 to 551 KiB).
+  it('bring no AWS SDK client into a function that calls no AWS service', async () => {
+    const inputs = Object.keys((await metafileOf('define-auth-challenge')).inputs);
+    expect(inputs).toContain('shared/aws/ssm.ts');
+    expect(inputs.filter((path) => path.includes('node_modules/@aws-sdk/'))).toEqual([]);
+  });
+});
+
 describe('a bundle, minified', () => {
   // Lambda and `serverless invoke local` report a thrown error by its class: a minified class name
   // ("Ml") told a developer nothing. Measured: keepNames adds 4-7 % to a bundle (README, Benchmarks).

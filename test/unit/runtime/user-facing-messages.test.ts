@@ -36,6 +36,8 @@ const MESSAGES: Record<string, string> = {
 const SOURCES: Record<string, string[]> = {
   SIGN_IN_REFUSED_MESSAGE: ['SIGN_IN_REFUSED_MESSAGE'],
   UNKNOWN_USER_RESET_MESSAGE: ['UNKNOWN_USER_RESET_MESSAGE'],
+  // migrate-user's lockout: the lock message, or for a locked reset an unknown user's answer.
+  refusal: ['SIGN_IN_REFUSED_MESSAGE', 'UNKNOWN_USER_RESET_MESSAGE'],
   INVALID_CREDENTIALS_MESSAGE: ['INVALID_CREDENTIALS_MESSAGE'],
   'verdict.message': Object.keys(DENIAL_MESSAGES).map((reason) => `DENIAL_MESSAGES.${reason}`),
   'config.linkedMessage': ['DEFAULT_LINKED_MESSAGE'],
