@@ -31,6 +31,9 @@ const RUNTIME_VARIABLES = new Set([
   'POWERTOOLS_METRICS_NAMESPACE',
   'POWERTOOLS_LOG_LEVEL',
   'LOG_HASH_KEY',
+  // Read by the runtime wrapper before any configuration (shared/runtime/secrets.ts), as LOG_HASH_KEY is
+  // by observability.ts; the import's job functions get it from the provider's environment but log no userRef.
+  'LOG_HASH_KEY_PARAMETER',
 ]);
 
 describe('settings tables, generated from the code that reads the settings', () => {
