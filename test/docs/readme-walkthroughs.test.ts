@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/build.ts';
 import { markdownFiles } from '../../scripts/docs/markdown.ts';
+import { withServerlessLockAsync } from '../helpers/serverless-package.ts';
 
 interface Walkthrough {
   name: string;
@@ -103,6 +104,9 @@ function run(command: string, args: string[], input?: string): Promise<{ status:
 function runWalkthrough(block: Walkthrough) {
   const code = block.code.replaceAll(README_STACK_FILE, stackFile);
   const environment = environmentBlock?.code ?? '';
+  // The framework keeps state in the repository's .serverless: one run of it at a time across the suite.
+  if (block.language === 'sh' && /\bserverless\b/u.test(code))
+    return withServerlessLockAsync(() => run('bash', ['-c', `set -euo pipefail\n${environment}\n${code}`]));
   if (block.language === 'sh') return run('bash', ['-c', `set -euo pipefail\n${environment}\n${code}`]);
   return run('bash', ['-c', `set -euo pipefail\n${environment}\nnode --input-type=module`], code);
 }

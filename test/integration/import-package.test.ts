@@ -3,12 +3,12 @@
  * the tests validate and the local driver runs), the bucket's notification to batch-import, and a
  * least-privilege role for each of its functions and for Cognito's import-job logs.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { loadDefinition } from '../../scripts/local/map-driver.ts';
+import { packaged, PACKAGING_TEST_TIMEOUT_MS } from '../helpers/serverless-package.ts';
 
 const ROOT = process.cwd();
 
@@ -118,19 +118,10 @@ describe('serverless package: the deployed import', () => {
   let resources: Record<string, Resource>;
   let conditions: Record<string, unknown>;
   beforeAll(() => {
-    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
-    const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as {
-      Resources: Record<string, Resource>;
-      Conditions?: Record<string, unknown>;
-    };
+    const { template } = packaged<{ Resources: Record<string, Resource>; Conditions?: Record<string, unknown> }>();
     resources = template.Resources;
     conditions = template.Conditions ?? {};
-  }, 120_000);
+  }, PACKAGING_TEST_TIMEOUT_MS);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const policies = (role: string) => (resources[role]?.Properties.Policies ?? []) as Policies;

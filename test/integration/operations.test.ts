@@ -4,13 +4,13 @@
  * them, its alarms, its log group's retention and data protection, its dashboard row, and every metric an
  * alarm or a widget watches must be one the function's code emits, by name and dimensions.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schemaProblems, type Template } from '../helpers/cfn-schema.ts';
 import { emittedMetrics, type FunctionMetrics } from '../helpers/emitted-metrics.ts';
+import { packaged, PACKAGING_TEST_TIMEOUT_MS } from '../helpers/serverless-package.ts';
 
 const ROOT = process.cwd();
 
@@ -52,14 +52,11 @@ function resolvers(params: Record<string, string>, timeouts: Record<string, numb
   };
 }
 
+/** The stack packaged with `--param` pairs, copied into `dir` (test/helpers/serverless-package.ts: one run at a time). */
 function packageTo(dir: string, ...params: string[]): Template {
-  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', dir, ...params], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  const made = packaged<Template>(params.filter((param) => param !== '--param'));
+  cpSync(made.dir, dir, { recursive: true });
+  return made.template;
 }
 
 type MetricStat = {
@@ -118,7 +115,7 @@ describe('operations: alarms, dashboard, queries and log hygiene from one declar
   beforeAll(() => {
     template = packageTo(dir, '--param', 'alarmEmail=ops@example.com');
     emitted = emittedMetrics(Object.values(FUNCTIONS).map((f) => ({ folder: f.folder, trigger: Boolean(f.trigger) })));
-  }, 300_000);
+  }, PACKAGING_TEST_TIMEOUT_MS);
 
   const functionResources = () =>
     Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');

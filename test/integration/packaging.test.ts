@@ -1,9 +1,10 @@
 /** `npx serverless package`: offline, one zip per function, every trigger wired to its pool, one role each. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packaged, PACKAGING_TEST_TIMEOUT_MS, withServerlessLock } from '../helpers/serverless-package.ts';
 
 const ROOT = process.cwd();
 
@@ -59,14 +60,11 @@ function cognitoEmailConfigurationModel() {
   return { members, accounts: [...accounts.matchAll(/"(\w+)"/gu)].map((match) => match[1]) };
 }
 
+/** The stack packaged with `--param` pairs, copied into `dir` (test/helpers/serverless-package.ts: one run at a time). */
 function packageTo(dir: string, ...params: string[]): Template {
-  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), ['package', '--package', dir, ...params], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (run.status !== 0) throw new Error(`serverless package failed:\n${run.stdout}\n${run.stderr}`);
-  return JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  const made = packaged<Template>(params.filter((param) => param !== '--param'));
+  cpSync(made.dir, dir, { recursive: true });
+  return made.template;
 }
 
 /** The statements of every IAM policy resource attached to `role` that grant a cognito-idp action. */
@@ -209,7 +207,7 @@ describe('serverless package', () => {
   let template: Template;
   beforeAll(() => {
     template = packageTo(dir);
-  }, 120_000);
+  }, PACKAGING_TEST_TIMEOUT_MS);
 
   const FUNCTIONS = {
     preSignUp: 'PreSignUp',
@@ -349,34 +347,38 @@ describe('serverless package', () => {
     expect(Object.keys(template.Resources).filter((id) => id.startsWith('ExampleHttpApi'))).toEqual([]);
   });
 
-  it('adds the example HTTP API, its route requiring an added scope, when asked', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sls-api-'));
-    try {
-      const api = packageTo(
-        dir,
-        ...['--param', 'exampleApi=true', '--param', 'userPoolId=eu-west-1_Abc123'],
-        ...['--param', 'exampleApiAudience=exampleclient0000000000001', '--param', 'preTokenGenerationVersion=V3_0'],
-      );
-      expect(api.Resources.ExampleHttpApiAuthorizer?.Properties).toMatchObject({
-        AuthorizerType: 'JWT',
-        IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: {
-          Issuer: { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/eu-west-1_Abc123' },
-          Audience: ['exampleclient0000000000001'],
-        },
-      });
-      expect(api.Resources.ExampleHttpApiOrdersRoute?.Properties).toMatchObject({
-        RouteKey: 'GET /orders',
-        AuthorizationType: 'JWT',
-        AuthorizerId: { Ref: 'ExampleHttpApiAuthorizer' },
-        AuthorizationScopes: ['orders/read'],
-      });
-      const lambdaConfig = api.Resources.CognitoUserPoolUsers?.Properties.LambdaConfig as Record<string, unknown>;
-      expect(lambdaConfig.PreTokenGenerationConfig).toMatchObject({ LambdaVersion: 'V3_0' });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  it(
+    'adds the example HTTP API, its route requiring an added scope, when asked',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sls-api-'));
+      try {
+        const api = packageTo(
+          dir,
+          ...['--param', 'exampleApi=true', '--param', 'userPoolId=eu-west-1_Abc123'],
+          ...['--param', 'exampleApiAudience=exampleclient0000000000001', '--param', 'preTokenGenerationVersion=V3_0'],
+        );
+        expect(api.Resources.ExampleHttpApiAuthorizer?.Properties).toMatchObject({
+          AuthorizerType: 'JWT',
+          IdentitySource: ['$request.header.Authorization'],
+          JwtConfiguration: {
+            Issuer: { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/eu-west-1_Abc123' },
+            Audience: ['exampleclient0000000000001'],
+          },
+        });
+        expect(api.Resources.ExampleHttpApiOrdersRoute?.Properties).toMatchObject({
+          RouteKey: 'GET /orders',
+          AuthorizationType: 'JWT',
+          AuthorizerId: { Ref: 'ExampleHttpApiAuthorizer' },
+          AuthorizationScopes: ['orders/read'],
+        });
+        const lambdaConfig = api.Resources.CognitoUserPoolUsers?.Properties.LambdaConfig as Record<string, unknown>;
+        expect(lambdaConfig.PreTokenGenerationConfig).toMatchObject({ LambdaVersion: 'V3_0' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    PACKAGING_TEST_TIMEOUT_MS,
+  );
 
   it('passes the deploy parameters to the functions that read them', () => {
     const environment = (logicalId: string) =>
@@ -575,137 +577,156 @@ describe('serverless package', () => {
 
   const WRITERS = ['arn:aws:iam::123456789012:role/exporter', 'arn:aws:iam::123456789012:user/ops'];
 
-  it('attaches to an existing pool when asked (and names who may write the import bucket)', () => {
-    const existing = mkdtempSync(join(tmpdir(), 'sls-existing-'));
-    try {
-      const other = packageTo(
-        existing,
-        '--param',
-        'existingPool=true',
-        '--param',
-        'userPoolName=my-pool',
-        '--param',
-        'userPoolId=eu-west-1_Abc123',
-        '--param',
-        `importWriters=${WRITERS.join(',')}`,
-        '--param',
-        'importsExpireDays=3',
-        '--param',
-        `logHashKeyParameter=${LOG_HASH_KEY_PARAMETER}`,
-        '--param',
-        `magicLinkSecretParameter=${MAGIC_LINK_SECRET_PARAMETER}`,
-      );
-      expectSecretsReadFromParameters(other);
-      expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
-      // The import bucket's policy denies PutObject under imports/ to all but the named writers.
-      const imports = other.Resources.ImportBucketPolicy?.Properties.PolicyDocument as {
-        Statement: Array<{ Sid?: string; Condition?: unknown }>;
-      };
-      const writers = imports.Statement.find((s) => s.Sid === 'OnlyImportWritersPutImports');
-      expect(evaluate(other, writers?.Condition)).toEqual({
-        ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Split': [',', WRITERS.join(',')] } },
-      });
-      const rules = (other.Resources.ImportBucket?.Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
-      expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'imports/', ExpirationInDays: '3' }));
-      // The stack cannot see that pool's EmailConfiguration: the custom message function follows the
-      // emailSendingAccount parameter, COGNITO_DEFAULT unless told (the setting every pool accepts).
-      expect(emailAccounts(other)).toEqual({ pool: undefined, function: 'COGNITO_DEFAULT' });
-      // Pre sign-up .. pre token generation (5), custom message (1), the custom-auth triggers (3).
-      expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(9);
-      // The senders too; the code key lets only that pool create grants.
-      for (const permission of ['CustomEmailSenderCognitoPermission', 'CustomSmsSenderCognitoPermission']) {
-        expect(other.Resources[permission]?.Properties).toMatchObject({
+  it(
+    'attaches to an existing pool when asked (and names who may write the import bucket)',
+    () => {
+      const existing = mkdtempSync(join(tmpdir(), 'sls-existing-'));
+      try {
+        const other = packageTo(
+          existing,
+          '--param',
+          'existingPool=true',
+          '--param',
+          'userPoolName=my-pool',
+          '--param',
+          'userPoolId=eu-west-1_Abc123',
+          '--param',
+          `importWriters=${WRITERS.join(',')}`,
+          '--param',
+          'importsExpireDays=3',
+          '--param',
+          `logHashKeyParameter=${LOG_HASH_KEY_PARAMETER}`,
+          '--param',
+          `magicLinkSecretParameter=${MAGIC_LINK_SECRET_PARAMETER}`,
+        );
+        expectSecretsReadFromParameters(other);
+        expect(other.Resources.CognitoUserPoolUsers).toBeUndefined();
+        // The import bucket's policy denies PutObject under imports/ to all but the named writers.
+        const imports = other.Resources.ImportBucketPolicy?.Properties.PolicyDocument as {
+          Statement: Array<{ Sid?: string; Condition?: unknown }>;
+        };
+        const writers = imports.Statement.find((s) => s.Sid === 'OnlyImportWritersPutImports');
+        expect(evaluate(other, writers?.Condition)).toEqual({
+          ArnNotLike: { 'aws:PrincipalArn': { 'Fn::Split': [',', WRITERS.join(',')] } },
+        });
+        const rules = (other.Resources.ImportBucket?.Properties.LifecycleConfiguration as { Rules: unknown[] }).Rules;
+        expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'imports/', ExpirationInDays: '3' }));
+        // The stack cannot see that pool's EmailConfiguration: the custom message function follows the
+        // emailSendingAccount parameter, COGNITO_DEFAULT unless told (the setting every pool accepts).
+        expect(emailAccounts(other)).toEqual({ pool: undefined, function: 'COGNITO_DEFAULT' });
+        // Pre sign-up .. pre token generation (5), custom message (1), the custom-auth triggers (3).
+        expect(Object.values(other.Resources).filter((r) => r.Type === 'Custom::CognitoUserPool').length).toBe(9);
+        // The senders too; the code key lets only that pool create grants.
+        for (const permission of ['CustomEmailSenderCognitoPermission', 'CustomSmsSenderCognitoPermission']) {
+          expect(other.Resources[permission]?.Properties).toMatchObject({
+            Principal: 'cognito-idp.amazonaws.com',
+            SourceArn: {
+              'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+            },
+          });
+        }
+        expect(cognitoPolicies(other, 'CustomEmailSenderRole')).toEqual([
+          {
+            Effect: 'Allow',
+            Action: ['cognito-idp:AdminGetUser'],
+            Resource: {
+              'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+            },
+          },
+        ]);
+        const keyPolicy = other.Resources.CodeKey?.Properties.KeyPolicy as {
+          Statement: Array<Record<string, unknown>>;
+        };
+        expect(keyPolicy.Statement[1]).toMatchObject({
+          Condition: {
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Sub':
+                  'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
+              },
+            },
+          },
+        });
+        // Codes of that pool only, and only the senders' roles, whatever IAM says elsewhere.
+        expect(decryptDenials(keyPolicy.Statement)).toEqual({
+          reEncrypt: true,
+          otherPrincipals: [
+            { 'Fn::GetAtt': ['CustomEmailSenderRole', 'Arn'] },
+            { 'Fn::GetAtt': ['CustomSmsSenderRole', 'Arn'] },
+          ],
+          otherContexts: { StringNotEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
+        });
+        for (const role of ['CustomEmailSenderRole', 'CustomSmsSenderRole']) {
+          expect(kmsPolicies(other, role)).toEqual([
+            {
+              Effect: 'Allow',
+              Action: ['kms:Decrypt'],
+              Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
+              Condition: { StringEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
+            },
+          ]);
+          const inline = other.Resources[role]?.Properties.Policies as Array<{ PolicyDocument: unknown }>;
+          expect(JSON.stringify(inline)).not.toContain('kms:');
+        }
+        // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
+        expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
           Principal: 'cognito-idp.amazonaws.com',
           SourceArn: {
             'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
           },
         });
-      }
-      expect(cognitoPolicies(other, 'CustomEmailSenderRole')).toEqual([
-        {
-          Effect: 'Allow',
-          Action: ['cognito-idp:AdminGetUser'],
-          Resource: {
+        expect(other.Resources.PreTokenGenerationCognitoPermission?.Properties).toMatchObject({
+          Principal: 'cognito-idp.amazonaws.com',
+          SourceArn: {
             'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
           },
-        },
-      ]);
-      const keyPolicy = other.Resources.CodeKey?.Properties.KeyPolicy as { Statement: Array<Record<string, unknown>> };
-      expect(keyPolicy.Statement[1]).toMatchObject({
-        Condition: {
-          ArnLike: {
-            'aws:SourceArn': {
-              'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
-            },
-          },
-        },
-      });
-      // Codes of that pool only, and only the senders' roles, whatever IAM says elsewhere.
-      expect(decryptDenials(keyPolicy.Statement)).toEqual({
-        reEncrypt: true,
-        otherPrincipals: [
-          { 'Fn::GetAtt': ['CustomEmailSenderRole', 'Arn'] },
-          { 'Fn::GetAtt': ['CustomSmsSenderRole', 'Arn'] },
-        ],
-        otherContexts: { StringNotEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
-      });
-      for (const role of ['CustomEmailSenderRole', 'CustomSmsSenderRole']) {
-        expect(kmsPolicies(other, role)).toEqual([
-          {
-            Effect: 'Allow',
-            Action: ['kms:Decrypt'],
-            Resource: { 'Fn::GetAtt': ['CodeKey', 'Arn'] },
-            Condition: { StringEquals: { 'kms:EncryptionContext:userpool-id': 'eu-west-1_Abc123' } },
-          },
-        ]);
-        const inline = other.Resources[role]?.Properties.Policies as Array<{ PolicyDocument: unknown }>;
-        expect(JSON.stringify(inline)).not.toContain('kms:');
+        });
+      } finally {
+        rmSync(existing, { recursive: true, force: true });
       }
-      // Inbound federation is wired by hand on an existing pool; the pool may invoke it already.
-      expect(other.Resources.InboundFederationCognitoPermission?.Properties).toMatchObject({
-        Principal: 'cognito-idp.amazonaws.com',
-        SourceArn: {
-          'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
-        },
-      });
-      expect(other.Resources.PreTokenGenerationCognitoPermission?.Properties).toMatchObject({
-        Principal: 'cognito-idp.amazonaws.com',
-        SourceArn: {
-          'Fn::Sub': 'arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/eu-west-1_Abc123',
-        },
-      });
-    } finally {
-      rmSync(existing, { recursive: true, force: true });
-    }
-  }, 120_000);
+    },
+    PACKAGING_TEST_TIMEOUT_MS,
+  );
 
-  it('runs custom message with serverless invoke local, its account resolved (not a CloudFormation condition)', () => {
-    const run = spawnSync(
-      join(ROOT, 'node_modules', '.bin', 'serverless'),
-      ['invoke', 'local', '-f', 'customMessage', '-p', 'events/custom-message/CustomMessage_SignUp.json'],
-      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(run.status).toBe(0);
-    const printed = JSON.parse(run.stdout.slice(run.stdout.indexOf('{\n'))) as {
-      response: Record<string, string | null>;
-    };
-    // mailFrom is set by default: a DEVELOPER pool, so the e-mail is ours.
-    expect(printed.response.emailSubject).toBe('Your Example verification code');
-    expect(printed.response.emailMessage).toContain('{####}');
-    expect(printed.response.smsMessage).toContain('{####}');
-  }, 120_000);
+  it(
+    'runs custom message with serverless invoke local, its account resolved (not a CloudFormation condition)',
+    () => {
+      const run = withServerlessLock(() =>
+        spawnSync(
+          join(ROOT, 'node_modules', '.bin', 'serverless'),
+          ['invoke', 'local', '-f', 'customMessage', '-p', 'events/custom-message/CustomMessage_SignUp.json'],
+          { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+        ),
+      );
+      expect(run.status).toBe(0);
+      const printed = JSON.parse(run.stdout.slice(run.stdout.indexOf('{\n'))) as {
+        response: Record<string, string | null>;
+      };
+      // mailFrom is set by default: a DEVELOPER pool, so the e-mail is ours.
+      expect(printed.response.emailSubject).toBe('Your Example verification code');
+      expect(printed.response.emailMessage).toContain('{####}');
+      expect(printed.response.smsMessage).toContain('{####}');
+    },
+    PACKAGING_TEST_TIMEOUT_MS,
+  );
 
-  it('runs a function with serverless invoke local', () => {
-    const run = spawnSync(
-      join(ROOT, 'node_modules', '.bin', 'serverless'),
-      ['invoke', 'local', '-f', 'preSignUp', '-p', 'events/pre-signup/PreSignUp_SignUp.json'],
-      { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
-    );
-    expect(run.status).toBe(0);
-    const printed = run.stdout.slice(run.stdout.indexOf('{\n'));
-    expect(JSON.parse(printed)).toMatchObject({
-      triggerSource: 'PreSignUp_SignUp',
-      response: { autoConfirmUser: false },
-    });
-  }, 120_000);
+  it(
+    'runs a function with serverless invoke local',
+    () => {
+      const run = withServerlessLock(() =>
+        spawnSync(
+          join(ROOT, 'node_modules', '.bin', 'serverless'),
+          ['invoke', 'local', '-f', 'preSignUp', '-p', 'events/pre-signup/PreSignUp_SignUp.json'],
+          { cwd: ROOT, encoding: 'utf8', timeout: 120_000 },
+        ),
+      );
+      expect(run.status).toBe(0);
+      const printed = run.stdout.slice(run.stdout.indexOf('{\n'));
+      expect(JSON.parse(printed)).toMatchObject({
+        triggerSource: 'PreSignUp_SignUp',
+        response: { autoConfirmUser: false },
+      });
+    },
+    PACKAGING_TEST_TIMEOUT_MS,
+  );
 });
