@@ -5,7 +5,7 @@
  * nothing, so test/docs/references.test.ts holds every one against the page it names.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { ROOT } from '../build.ts';
 import { anchors, readMarkdown, sectionNames, slug } from './markdown.ts';
 
@@ -25,14 +25,17 @@ const PAGE = String.raw`\b(README|ARCHITECTURE|docs/[a-z0-9-]+)(?:\.md)?`;
 const QUOTED = new RegExp(String.raw`${PAGE}, ["“]([^"”]+)["”]`, 'gu');
 const PARENTHESISED = new RegExp(String.raw`\(\s*(?:see\s+)?${PAGE}, ([^"“()\n]+?)\)`, 'gu');
 const ANCHORED = new RegExp(String.raw`${PAGE}#([\p{L}\p{N}_-]+)`, 'gu');
+// In a page: `[migrate-user](migrate-user.md), "One lockout, two keys"`, the link relative to the page.
+const LINKED = /\]\(([^)#\s]+\.md)\),? ["“]([^"”]+)["”]/gu;
 
 const pageFile = (name: string): string => `${name}.md`;
 
 /**
  * The references in a text. A reference may wrap inside a comment (`//`, ` * `, `#` at the next line's
  * start), so line breaks with their comment markers read as one space; line numbers are the start's.
+ * `from`, the file's path in the repository, resolves a Markdown page's relative links.
  */
-export function references(text: string): Reference[] {
+export function references(text: string, from?: string): Reference[] {
   const joined = text.replace(/\n[ \t]*(?:\/\/|\*(?!\*)|#(?!#))?[ \t]*/gu, (gap) => ' '.padEnd(gap.length, '\u0000'));
   const lineOf = (index: number): number => text.slice(0, index).split('\n').length;
   const clean = (value: string): string => value.replace(/\u0000/gu, '').trim();
@@ -54,6 +57,12 @@ export function references(text: string): Reference[] {
       text: clean(match[0]),
       line: lineOf(match.index),
     });
+  }
+  if (from?.endsWith('.md')) {
+    for (const match of joined.matchAll(LINKED)) {
+      const page = posix.normalize(posix.join(posix.dirname(from), decodeURIComponent(match[1]!)));
+      found.push({ page, section: clean(match[2]!), text: clean(match[0]), line: lineOf(match.index) });
+    }
   }
   for (const match of joined.matchAll(ANCHORED)) {
     found.push({ page: pageFile(match[1]!), anchor: match[2]!, text: clean(match[0]), line: lineOf(match.index) });

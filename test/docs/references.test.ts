@@ -32,7 +32,7 @@ describe('references to sections of the documentation', () => {
   });
 
   it.each(files)('%s: every section it names is there', (file) => {
-    const broken = references(readFileSync(join(ROOT, file), 'utf8'))
+    const broken = references(readFileSync(join(ROOT, file), 'utf8'), file)
       .map((reference) => ({ reference, reason: brokenReason(reference) }))
       .filter(({ reason }) => reason !== undefined)
       .map(({ reference, reason }) => `line ${reference.line}: ${reference.text} (${reason})`);
@@ -62,6 +62,17 @@ describe('reading references', () => {
     expect(sections(`# a YAML comment (${'docs/import.md'}, The deployed\n  # import): more`)).toEqual([
       { page: 'docs/import.md', section: 'The deployed import', anchor: undefined },
     ]);
+  });
+
+  it('in a page, reads a link followed by a quoted section, relative to the page', () => {
+    const text = `the lockout ([migrate-user](migrate-user.md), "One lockout, two keys"; more)`;
+    expect(references(text, 'docs/pre-authentication.md')).toEqual([
+      expect.objectContaining({ page: 'docs/migrate-user.md', section: 'One lockout, two keys' }),
+    ]);
+    expect(references('[Deploying](docs/deploying.md), "Secrets"', 'README.md')).toEqual([
+      expect.objectContaining({ page: 'docs/deploying.md', section: 'Secrets' }),
+    ]);
+    expect(references(text, 'scripts/x.ts')).toEqual([]);
   });
 
   it('takes a list of pages in parentheses for no section', () => {
