@@ -15,6 +15,8 @@ export interface Reference {
   /** A section named by its heading or bold lead, or a heading's anchor (`#...`). */
   section?: string;
   anchor?: string;
+  /** README named without a section: always a failure. */
+  vague?: true;
   /** The reference as written, for the failure message. */
   text: string;
   line: number;
@@ -25,6 +27,9 @@ const PAGE = String.raw`\b(README|ARCHITECTURE|docs/[a-z0-9-]+)(?:\.md)?`;
 const QUOTED = new RegExp(String.raw`${PAGE}, ["“]([^"”]+)["”]`, 'gu');
 const PARENTHESISED = new RegExp(String.raw`\(\s*(?:see\s+)?${PAGE}, ([^"“()\n]+?)\)`, 'gu');
 const ANCHORED = new RegExp(String.raw`${PAGE}#([\p{L}\p{N}_-]+)`, 'gu');
+// README alone in parentheses, after "see" or as the last item of a parenthesis: a pointer into a page
+// of many sections that names none, which is how README's moved text lost its readers.
+const VAGUE = /\((?:[^()\n]*?[;,]\s*)?(?:see\s+)?README(?:\.md)?\)/gu;
 // In a page: `[migrate-user](migrate-user.md), "One lockout, two keys"`, the link relative to the page.
 const LINKED = /\]\(([^)#\s]+\.md)\),? ["“]([^"”]+)["”]/gu;
 
@@ -64,6 +69,9 @@ export function references(text: string, from?: string): Reference[] {
       found.push({ page, section: clean(match[2]!), text: clean(match[0]), line: lineOf(match.index) });
     }
   }
+  for (const match of joined.matchAll(VAGUE)) {
+    found.push({ page: 'README.md', vague: true, text: clean(match[0]), line: lineOf(match.index) });
+  }
   for (const match of joined.matchAll(ANCHORED)) {
     found.push({ page: pageFile(match[1]!), anchor: match[2]!, text: clean(match[0]), line: lineOf(match.index) });
   }
@@ -72,6 +80,8 @@ export function references(text: string, from?: string): Reference[] {
 
 /** Why a reference leads nowhere, or undefined when the page has the section or anchor it names. */
 export function brokenReason(reference: Reference, root: string = ROOT): string | undefined {
+  if (reference.vague)
+    return 'names README but no section: write the page and section, e.g. (docs/<page>.md, <section>)';
   if (!existsSync(join(root, reference.page))) return `no page ${reference.page}`;
   const markdown = readMarkdown(reference.page, root);
   if (reference.anchor !== undefined) {

@@ -75,6 +75,20 @@ describe('reading references', () => {
     expect(references(text, 'scripts/x.ts')).toEqual([]);
   });
 
+  it('takes README named without a section for a failure', () => {
+    const readme = 'README';
+    const found = references(`the lock message (${readme}).\n# nobody may (see ${readme}).\n(a hash; ${readme})`);
+    expect(found.map((reference) => [reference.line, reference.vague])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+    expect(brokenReason(found[0]!)).toMatch(/^names README but no section/u);
+    expect(references(`(${readme}, "Commands") and ${readme}'s sign-up`).some((reference) => reference.vague)).toBe(
+      false,
+    );
+  });
+
   it('takes a list of pages in parentheses for no section', () => {
     expect(sections('(README.md, ARCHITECTURE.md, docs/ ...)')).toEqual([]);
   });
