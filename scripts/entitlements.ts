@@ -1,6 +1,6 @@
 /**
  * `npm run entitlements -- <set|get|remove> --sub <sub> | --group <name> | --client <id> [options]`:
- * manages the entitlements pre token generation puts into tokens (README, pre-token-generation).
+ * manages the entitlements pre token generation puts into tokens (docs/pre-token-generation.md).
  *
  *   set     merges the given fields into the subject's row (creating it) and prints the row
  *           --tenant <t>  --roles a,b  --permissions x,y  --scopes s1,s2  --suppress-scopes s3

@@ -1,6 +1,6 @@
 /**
  * `npm run import:sample -- --users <n> --out <file.csv>`: a realistic legacy export to try the import
- * with: every hash format migrate-user verifies, a known password per format (printed, and in README),
+ * with: every hash format migrate-user verifies, a known password per format (printed, and in docs/import.md, "The sample"),
  * some users without a hash (they will reset), quoted fields with commas, mixed boolean spellings,
  * birthdates and update times in each form the import converts, and after the users one deliberately
  * bad row per kind of rejection (a value with a line break among them).

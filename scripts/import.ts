@@ -1,7 +1,7 @@
 /**
  * `npm run import -- <users.csv> [options]`: a legacy export into the legacy directory (DynamoDB) and
- * Cognito's own import files, with rejects.csv, summary.json and a checkpoint in --out. README
- * "Importing users" documents every option; the pipeline itself is shared/import/run.ts.
+ * Cognito's own import files, with rejects.csv, summary.json and a checkpoint in --out. docs/import.md
+ * documents every option; the pipeline itself is shared/import/run.ts.
  *
  * Exit codes: 0 the run completed (rejected rows included); 1 the file cannot be read, is not CSV or
  * lacks a required column, or the directory load failed (resume with --resume); 2 usage errors.

@@ -1,6 +1,6 @@
 /**
  * batch-import: a CSV put under imports/ in the import bucket is imported into the legacy directory and
- * Cognito import files under results/<name>/ (README, "The deployed import"). Not a Cognito trigger: S3
+ * Cognito import files under results/<name>/ (docs/import.md, "The deployed import"). Not a Cognito trigger: S3
  * invokes it asynchronously (and retries it twice on an error).
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';

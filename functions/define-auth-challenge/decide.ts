@@ -3,7 +3,7 @@
  * tokens, or failure. Pure.
  *
  * A session is an optional prefix of steps Cognito runs itself, then custom challenges. The prefix
- * (the guide's session names, README "passwordless sign-in" has the table): the password, as SRP
+ * (the guide's session names, docs/passwordless.md, "What define auth challenge decides on each session entry", has the table): the password, as SRP
  * (SRP_A, then PASSWORD_VERIFIER) or checked by the server (ADMIN_NO_SRP_AUTH); Cognito's MFA
  * (SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP); a remembered device (DEVICE_SRP_AUTH,
  * DEVICE_PASSWORD_VERIFIER). A failed step fails the session; a passed MFA or device step proves

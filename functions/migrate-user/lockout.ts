@@ -6,7 +6,7 @@
  *
  * The key is the found legacy user's (its normalised user name), or for a name the directory does not
  * hold the typed name in the same canonical form (attempt-key.ts); pre authentication counts under
- * Cognito's own user name: README, migrate-user, "One lockout", says why the two cannot be one key and
+ * Cognito's own user name: docs/migrate-user.md, "One lockout, two keys", says why the two cannot be one key and
  * why that gives no guesser more attempts.
  */
 import { asError, MetricUnit, UserFacingError, type Logger, type Metrics } from '../../shared/runtime/index.ts';

@@ -3,7 +3,7 @@
  * success. A user name that does not exist (`userNotFound`, with "prevent user existence errors") takes
  * the same path, the same reads and writes and the same answer as an account that is not blocked, so
  * nothing tells those two apart. A blocked account is refused from its first attempt, an unknown name
- * only once locked: that difference cannot be hidden before the password check (README).
+ * only once locked: that difference cannot be hidden before the password check (docs/pre-authentication.md).
  */
 import { cognitoTrigger, MetricUnit, UserFacingError } from '../../shared/runtime/index.ts';
 import { preAuthentication } from '../../shared/events/triggers/account-lifecycle.ts';

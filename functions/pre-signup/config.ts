@@ -1,4 +1,4 @@
-/** Pre sign-up configuration, from the function's environment (see README, "pre-signup"). */
+/** Pre sign-up configuration, from the function's environment (see docs/pre-signup.md). */
 import { defineConfig, type EnvReader, type SettingDescriptions } from '../../shared/config.ts';
 import { normalizeDomainRule } from './email-domain.ts';
 import { DEFAULT_POLICY, type SignUpPolicy } from './policy.ts';
@@ -8,7 +8,7 @@ export interface PreSignUpConfig {
   /** Shown after a federated identity was linked, asking the user to sign in once more. */
   linkedMessage: string;
   /**
-   * Settings this function no longer reads that are still set (README, "Security notes"): the handler
+   * Settings this function no longer reads that are still set (docs/pre-signup.md, "Security notes"): the handler
    * warns about them, so that a deployment that still relies on one learns it does nothing now.
    */
   removedSettings: string[];

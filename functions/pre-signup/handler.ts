@@ -19,7 +19,7 @@ export const handler = cognitoTrigger(
   async (event, { config, log, metrics, budget }) => {
     if (!removedSettingsReported && config.removedSettings.length > 0) {
       removedSettingsReported = true;
-      log.warn('settings no longer read are set; they do nothing (README, pre-signup)', {
+      log.warn('settings no longer read are set; they do nothing (docs/pre-signup.md, Security notes)', {
         settings: config.removedSettings,
       });
     }

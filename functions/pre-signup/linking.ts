@@ -28,7 +28,7 @@ const normalAddress = (email: string) => email.trim().toLowerCase();
  * the federated address (case-insensitively). Several candidates are ambiguous: link to none.
  *
  * `email_verified` is trusted as the owner's proof because nothing in this suite sets it for a native
- * user any more: a self sign-up's address is never auto-verified (README, "Security notes"), so it is
+ * user any more: a self sign-up's address is never auto-verified (docs/pre-signup.md, "Security notes"), so it is
  * true only after a code or link reached the owner, where an administrator said so, or where a user
  * migration carried it over from the system the pool replaces.
  */

@@ -18,7 +18,7 @@ export interface SignUpPolicy {
   /**
    * Domains whose users are confirmed without a code. Confirmed is not verified: the address stays
    * unverified until its owner enters a code, so such an account never becomes a link target on an
-   * address it has not proved (README, "Security notes").
+   * address it has not proved (docs/pre-signup.md, "Security notes").
    */
   autoConfirmDomains: readonly string[];
   /** Whether users an administrator creates must pass the domain rules too. */

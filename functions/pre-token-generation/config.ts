@@ -13,7 +13,7 @@ export interface PreTokenGenerationConfig {
   /** How old a cached answer may be and still be served while the store fails. */
   staleMs: number;
   cacheMaxEntries: number;
-  /** Attribute name → claim name, for attributes no app client can write (README). */
+  /** Attribute name → claim name, for attributes no app client can write (docs/pre-token-generation.md, "No escalation"). */
   trustedAttributes: ReadonlyMap<string, string>;
   /** Requested scopes under these prefixes are suppressed unless an entitlement grants them. */
   managedScopePrefixes: readonly string[];

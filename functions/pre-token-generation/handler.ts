@@ -3,7 +3,7 @@
  * suppressed, groups and IAM roles overridden (keeping the pool's roles unless a row names its own),
  * machine-to-machine tokens decided by the app client's row. Claims never come from an
  * attribute the user can write: only the store (administrators), the groups Cognito reports, and
- * attributes the configuration declares trusted feed them (README).
+ * attributes the configuration declares trusted feed them (docs/pre-token-generation.md, "No escalation").
  *
  * Failure mode: closed. When the store fails, a cached answer up to ENTITLEMENTS_STALE_SECONDS old is
  * served; without one nobody gets a token (the generic message), because a token issued without its

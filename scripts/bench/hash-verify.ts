@@ -20,7 +20,7 @@ export const CASES: Readonly<Record<string, string>> = {
   'pbkdf2_sha256 600k (Django)': 'pbkdf2_sha256$600000',
 };
 
-/** Verify time per algorithm; no target (it sizes migrate-user's memory, see README), so never a miss. */
+/** Verify time per algorithm; no target (it sizes migrate-user's memory, see docs/migrate-user.md, "Memory"), so never a miss. */
 export async function run(runs = 5): Promise<SuiteResult> {
   progress('hash-verify: verify time per password hash algorithm');
   const verifyMs: Record<string, number> = {};

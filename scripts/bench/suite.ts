@@ -73,7 +73,7 @@ export function formatTable(table: Table): string {
   return [table.title, line(table.columns), rule, ...table.rows.map(line)].join('\n');
 }
 
-/** The same table in Markdown, for pasting into README's Benchmarks section. */
+/** The same table in Markdown, for pasting into docs/testing.md#benchmarks. */
 export function markdownTable(table: Table): string {
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [row(table.columns), row(table.columns.map(() => '---')), ...table.rows.map(row)].join('\n');

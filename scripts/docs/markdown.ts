@@ -70,6 +70,22 @@ export function anchors(markdown: string): Set<string> {
   return result;
 }
 
+/**
+ * The sections of a Markdown text a reference may name: its headings, and the paragraphs that open with
+ * a bold lead (`**One lockout, two keys.** Both triggers ...`), which is how the pages name their
+ * sections below a heading. Each by its slug, so that `Security`, `security` and `**Security.**` meet.
+ */
+export function sectionNames(markdown: string): Set<string> {
+  const result = new Set<string>();
+  for (const { line } of proseLines(markdown)) {
+    const heading = /^#{1,6}\s+(.+?)\s*#*\s*$/u.exec(line)?.[1];
+    const lead = /^\*\*(.+?)\*\*/u.exec(line)?.[1];
+    const name = heading ?? lead?.replace(/[.:]\s*$/u, '');
+    if (name !== undefined) result.add(slug(name));
+  }
+  return result;
+}
+
 export interface Link {
   target: string;
   line: number;

@@ -35,11 +35,11 @@ import { listenOnLoopback, readBody } from './ports.ts';
 
 /** What the custom-auth functions need locally besides tables and mail: a magic-link key and where links lead. */
 export const LOCAL_REDIRECT_URL = 'http://localhost:3000/sign-in';
-/** The redirect of README's client snippet: allowed too, so that the snippet runs locally as written. */
+/** The redirect of the client snippet in docs/passwordless.md: allowed too, so that the snippet runs locally as written. */
 export const README_REDIRECT_URL = 'https://app.example.com/sign-in';
 export const LOCAL_PASSWORDLESS_ENVIRONMENT = {
   PASSWORDLESS_METHODS: 'EMAIL_OTP,MAGIC_LINK',
-  // A fixed, public key: local stacks only. Deployments take theirs from a secret (README).
+  // A fixed, public key: local stacks only. Deployments take theirs from a secret (docs/deploying.md, "Secrets").
   MAGIC_LINK_SECRET: 'local-only-magic-link-key-0123456789abcdef',
   // The first is the default (a link request without redirectUri).
   MAGIC_LINK_REDIRECT_URLS: `${LOCAL_REDIRECT_URL},${README_REDIRECT_URL}`,

@@ -22,7 +22,7 @@ export const DEMO_USER = { email: 'demo.user@example.com', password: 'Demo-Passw
  */
 export const DEMO_USER_SUB = 'de300000-0000-4000-8000-00000000d3e0';
 
-/** What pre token generation puts into the demo user's tokens (README, pre-token-generation). */
+/** What pre token generation puts into the demo user's tokens (docs/pre-token-generation.md). */
 export const DEMO_ENTITLEMENTS: {
   user: Entitlements;
   group: { name: string; entitlements: Entitlements };
@@ -44,7 +44,7 @@ export const BLOCKED_SUB = '0b10c4ed-0000-4000-8000-000000000000';
 
 /**
  * A user of the legacy directory, not yet in any pool: the user of the migrate-user sample events
- * (events/migrate-user, user name = the sample e-mail), whose old password is `password` (README).
+ * (events/migrate-user, user name = the sample e-mail), whose old password is `password`.
  * The hash is bcrypt cost 10 of that password, as a legacy system stored it.
  */
 export const DEMO_LEGACY_USER = {

@@ -170,7 +170,7 @@ export interface StackOptions {
   console?: boolean;
 }
 
-/** The default of StackOptions.messageLog, which README names. */
+/** The default of StackOptions.messageLog, which docs/local-stack.md names. */
 export const COGNITO_MESSAGE_LOG = join(ROOT, '.local', 'cognito-messages.log');
 
 /**

@@ -27,7 +27,7 @@ function colour(env: EnvReader, name: string, fallback: string): string {
   return fallback;
 }
 
-/** The settings as README lists them (BRAND_*); the product name defaults to APP_NAME, as mail's does. */
+/** The settings as the settings tables of docs/ list them (BRAND_*); the product name defaults to APP_NAME, as mail's does. */
 export function readBranding(env: EnvReader): Branding {
   const logoUrl = env.string('BRAND_LOGO_URL');
   if (logoUrl !== undefined && !/^https:\/\/[^\s"'<>]+$/u.test(logoUrl)) {

@@ -112,7 +112,7 @@ export const settingDescriptions: SettingDescriptions = {
   PASSWORDLESS_SEND_LIMIT: 'messages per user across sessions in any window of `PASSWORDLESS_SEND_WINDOW_MINUTES`',
   PASSWORDLESS_SEND_WINDOW_MINUTES: 'the window of the per-user send limit',
   MAGIC_LINK_SECRET_PARAMETER:
-    'the SecureString holding the HMAC key, at least 32 characters, required for `MAGIC_LINK` (Deploying, Secrets); changing it voids every link out',
+    'the SecureString holding the HMAC key, at least 32 characters, required for `MAGIC_LINK` (docs/deploying.md, Secrets); changing it voids every link out',
   MAGIC_LINK_REDIRECT_URLS:
     'the allow-list, required for `MAGIC_LINK`: https URLs (http only on localhost), no fragment',
   MAGIC_LINK_MINUTES: 'how long a link may be used',

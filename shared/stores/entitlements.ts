@@ -29,7 +29,7 @@ export interface Entitlements {
   groups?: string[];
   /**
    * IAM role ARNs for `cognito:roles` (a user's or a group's row): they replace the roles of the pool's
-   * groups, for an identity pool that chooses the role from the token (README, pre-token-generation).
+   * groups, for an identity pool that chooses the role from the token (docs/pre-token-generation.md, Groups and IAM roles).
    */
   iamRoles?: string[];
   /** One of `iamRoles` of the same row: `cognito:preferred_role`. */
@@ -55,7 +55,7 @@ export const isIamRoleArn = (value: string): boolean => value.length <= 2048 && 
 /**
  * Why a row's IAM roles cannot go into a token, or undefined when they can. The preferred role must be one
  * of the row's roles: an identity pool gives a `CustomRoleArn` only when it is in `cognito:roles`, so a
- * preferred role outside them could be assumed by default but never asked for (README).
+ * preferred role outside them could be assumed by default but never asked for (docs/pre-token-generation.md, "Groups and IAM roles").
  */
 export function iamRoleProblem(entitlements: Pick<Entitlements, 'iamRoles' | 'preferredRole'>): string | undefined {
   const bad = (entitlements.iamRoles ?? []).filter((arn) => !isIamRoleArn(arn));

@@ -37,7 +37,7 @@ export function decideAttempt(
 
 /**
  * Shown for a lock and for a blocked account alike, for a lock of a name that does not exist, and by
- * whichever trigger met the lock: the text tells none of them apart (when it comes can: README,
- * pre-authentication).
+ * whichever trigger met the lock: the text tells none of them apart (when it comes can:
+ * docs/pre-authentication.md).
  */
 export const SIGN_IN_REFUSED_MESSAGE = 'Sign-in is not possible right now. Please try again later or contact support';

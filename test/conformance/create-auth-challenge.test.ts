@@ -19,7 +19,7 @@ const entry = (challengeName: string, challengeResult = true) => ({
   challengeResult,
   challengeMetadata: null,
 });
-// A user per event: the per-user send limit (README, passwordless sign-in) is not what these tests are about.
+// A user per event: the per-user send limit (docs/passwordless.md, Send limit) is not what these tests are about.
 let users = 0;
 const create = (session: unknown[], request: Record<string, unknown> = {}) =>
   guideEvent('CreateAuthChallenge', {

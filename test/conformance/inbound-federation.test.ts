@@ -53,7 +53,7 @@ describe("user-pool-lambda-inbound-federation.md, 'Inbound federation request pa
       expect(eventProblems('InboundFederation', event)).toEqual([]);
       const outcome = await functions.run('inbound-federation', event);
       // The mapping these tests run with (test/fuzz) names ID-token claims only: for a SAML assertion it
-      // maps nothing, and the function refuses deliberately (README, inbound-federation).
+      // maps nothing, and the function refuses deliberately (docs/inbound-federation.md).
       expect(outcome).toHaveProperty(providerType === 'SAML' ? 'refused' : 'answer');
       expectConformant('InboundFederation', event, outcome);
     },

@@ -1,5 +1,5 @@
 /**
- * Every Markdown file of the repository (README, ARCHITECTURE, docs/, test/conformance/README ...)
+ * Every Markdown file of the repository (README.md, ARCHITECTURE.md, docs/, test/conformance/README.md ...)
  * passes the project's prettier, and every relative link in it leads somewhere: the file exists and,
  * for `#anchor`, a heading of that file has GitHub's anchor for it (github-slugger's rules).
  */

@@ -83,7 +83,7 @@ const PERSONAL =
   /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LC_[A-Z]+|TERM|TMPDIR|TZ|PYENV_[A-Z_]+|AWS_CA_BUNDLE|SSL_CERT_FILE|SSL_CERT_DIR|NODE_EXTRA_CA_CERTS|REQUESTS_CA_BUNDLE)$/u;
 function shellEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => PERSONAL.test(key)));
-  // serverless invoke local finds the running stack by this name (README, custom senders).
+  // serverless invoke local finds the running stack by this name (docs/messages.md).
   env.STACK_FILE = stackFile;
   return env;
 }

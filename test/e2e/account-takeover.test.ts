@@ -1,6 +1,6 @@
 /**
- * End to end: the account takeovers pre sign-up must not allow (README, pre-signup, "Security notes"),
- * and the notice Cognito's threat protection sends when it detects one (README, custom-email-sender).
+ * End to end: the account takeovers pre sign-up must not allow (docs/pre-signup.md, "Security notes"),
+ * and the notice Cognito's threat protection sends when it detects one (docs/messages.md).
  *
  * The test stack runs with SIGNUP_AUTO_CONFIRM_DOMAINS=corp.example and the former
  * SIGNUP_AUTO_VERIFY_DOMAINS=corp.example (test/setup/global-setup.ts). The attacker signs up through

@@ -1,5 +1,5 @@
 /**
- * `npm start` counts what the functions emit (README, Operations): the stack the global set-up started
+ * `npm start` counts what the functions emit (README.md, Operations): the stack the global set-up started
  * keeps its counts beside its stack file, as `npm start` keeps .local/metrics.json. A lockout here must
  * show in pre authentication's counts, as the deployed dashboard and the lockout-burst alarm see it.
  */

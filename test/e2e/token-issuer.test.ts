@@ -4,7 +4,7 @@
  * stand-in), a refresh, and the CUSTOM_AUTH stand-in. As Cognito's: "the iss claim ... should match your
  * user pool", `https://cognito-idp.<region>.amazonaws.com/<userpoolID>`, whose keys are at
  * `<issuer>/.well-known/jwks.json` (developer guide, "Verifying a JSON Web Token",
- * amazon-cognito-user-pools-using-tokens-verifying-a-jwt). README's snippet runs here as written.
+ * amazon-cognito-user-pools-using-tokens-verifying-a-jwt). docs/local-stack.md's snippet runs here as written.
  */
 import {
   InitiateAuthCommand,

@@ -66,7 +66,7 @@ export interface FuzzWorld {
 /** What the fuzzed functions' pool is, for the response checks (custom message: the e-mail account). */
 const FUZZ_POOL = { emailSendingAccount: 'DEVELOPER' } as const;
 
-/** The mapping the inbound-federation function runs with (README's example, for any provider). */
+/** The mapping the inbound-federation function runs with (as docs/inbound-federation.md shows one, for any provider). */
 const FEDERATION_MAPPINGS = {
   '*': {
     email: 'idToken.email',

@@ -554,7 +554,7 @@ describe('serverless package', () => {
     ]);
   });
 
-  it('puts no secret in the template: the functions get parameter names, read only those (README, Secrets)', () => {
+  it('puts no secret in the template: the functions get parameter names, read only those (docs/deploying.md, Secrets)', () => {
     for (const [id, variables] of Object.entries(functionEnvironments(template))) {
       expect([id, variables.LOG_HASH_KEY, variables.MAGIC_LINK_SECRET]).toEqual([id, undefined, undefined]);
       expect([id, variables.LOG_HASH_KEY_PARAMETER]).toEqual([id, '']);

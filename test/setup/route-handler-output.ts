@@ -1,7 +1,7 @@
 /**
  * Many tests run handlers in the test process: their Powertools logs and EMF metrics (JSON lines, on
- * stdout and, for warnings and errors, stderr) go to the test log, `.local/test-stack.log` as README
- * says, beside the local stack's, not into the test run's output. Anything else (a test's own
+ * stdout and, for warnings and errors, stderr) go to the test log, `.local/test-stack.log` as
+ * docs/testing.md says, beside the local stack's, not into the test run's output. Anything else (a test's own
  * output, jest's) passes through. Tests that read the logs (test/helpers/capture-output.ts) replace
  * `write` while they capture, so they see every line as before.
  */

@@ -1,7 +1,7 @@
 /**
  * A green `npm test` shows no raw JSON log lines: handlers run in the test process log through
  * Powertools straight to stdout/stderr, past jest's console capture, so test/setup/route-handler-output.ts
- * sends them to the test log (README: "Logs of the handlers during tests: .local/test-stack.log").
+ * sends them to the test log (docs/testing.md: "Logs of the handlers during tests: .local/test-stack.log").
  * Runs jest on a fixture with the suite's own configuration, without the global set-up (no stack needed).
  */
 import { spawnSync } from 'node:child_process';

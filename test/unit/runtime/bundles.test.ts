@@ -74,7 +74,7 @@ describe('the secrets read from SSM', () => {
 
 describe('a bundle, minified', () => {
   // Lambda and `serverless invoke local` report a thrown error by its class: a minified class name
-  // ("Ml") told a developer nothing. Measured: keepNames adds 4-7 % to a bundle (README, Benchmarks).
+  // ("Ml") told a developer nothing. Measured: keepNames adds 4-7 % to a bundle (docs/testing.md, Benchmarks).
   it("keeps its error classes' names: a failed invocation reports TriggerFailure", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'bundles-test-names-'));
     try {
