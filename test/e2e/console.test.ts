@@ -13,6 +13,9 @@ import { entitlementStore } from '../../shared/stores/entitlements.ts';
 import { cognito, createConfirmedUser, stack, tableName, uniqueEmail } from '../helpers/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// A browser, the stack and the pool's flows on two loaded cores: a test's steps wait on locators, and
+// the whole test may take longer than the suite's default 30 s (no timing is asserted).
+jest.setTimeout(120_000);
 const PASSWORD = 'Correct-Horse-Battery-9';
 /** A JWT: header and payload both JSON objects (`eyJ`), and a signature. */
 const JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/u;
