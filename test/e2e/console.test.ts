@@ -43,6 +43,10 @@ afterAll(async () => {
   dynamoDb.destroy();
 });
 
+/** A picture of the view as it is, for a person to look at (.local/ is not committed). */
+const screenshot = (view: string) =>
+  page.screenshot({ path: `.local/console-screenshots/${view}.png`, fullPage: true });
+
 async function submit(action: string, fields: Record<string, string>): Promise<string> {
   await page.getByRole('tab', { name: 'Try it' }).click();
   const form = page.locator(`form[data-action="${action}"]`);
@@ -177,9 +181,16 @@ describe('the local console', () => {
     await submit('confirm', { email, code: stack.cognito.confirmationCode });
     await page.getByRole('tab', { name: 'Users' }).click();
     await row.locator('td.status', { hasText: /^CONFIRMED$/u }).waitFor();
+    // The user's own row, keyed by sub as pre token generation reads it (functions/pre-token-generation/sources.ts).
+    const { UserAttributes } = await idp.send(
+      new AdminGetUserCommand({ UserPoolId: stack.cognito.userPoolId, Username: email }),
+    );
+    const sub = UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? '';
+    await entitlementStore(tableName('entitlements'), () => db).put({ kind: 'sub', id: sub }, { tenant: 'users-view' });
     await row.getByRole('button', { name: /^Entitlements of / }).click();
-    await row.locator('.entitlements li', { hasText: /^sub#/u }).waitFor();
-    expect(await row.locator('.entitlements').innerText()).toContain('no row');
+    await row.locator('.entitlements li', { hasText: `sub#${sub}` }).waitFor();
+    expect(await row.locator('.entitlements').innerText()).toContain('"tenant": "users-view"');
+    await screenshot('users');
   });
 
   it("shows a legacy row's migration state and marker, and no hash anywhere on the page", async () => {
@@ -249,6 +260,7 @@ describe('the local console', () => {
     await reject.waitFor();
     expect(Number(await reject.locator('td').first().textContent())).toBeGreaterThan(50);
     expect(await page.locator('body').innerText()).not.toContain('$2');
+    await screenshot('imports');
   }, 150_000);
 
   it('moves between views with the arrow keys, and reads at a narrow width', async () => {
@@ -259,9 +271,16 @@ describe('the local console', () => {
     expect(await page.locator('#view-timeline').isVisible()).toBe(true);
     await page.setViewportSize({ width: 400, height: 800 });
     // What sticks out of a 400 px window, if anything (the element, how far): none.
-    const wide = await page.evaluate(
-      `[...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
-    );
-    expect(wide).toEqual([]);
+    const wide = () =>
+      page.evaluate(
+        `[...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
+      );
+    expect(await wide()).toEqual([]);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.locator('#users-status', { hasText: /^Read at / }).waitFor();
+    expect(await wide()).toEqual([]);
+    await page.getByRole('tab', { name: 'Imports' }).click();
+    await page.locator('#imports > li').first().waitFor();
+    expect(await wide()).toEqual([]);
   });
 });

@@ -16,7 +16,15 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-const time = (iso) => new Date(iso).toLocaleTimeString([], { hour12: false, fractionalSecondDigits: 3 });
+// fractionalSecondDigits alone would show the milliseconds only: the hour, minute and second are named too.
+const time = (iso) =>
+  new Date(iso).toLocaleTimeString([], {
+    hour12: false,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+  });
 const outcomeBadge = (outcome) => element('span', { class: `badge ${outcome}`, text: outcome });
 
 // Tabs: arrow keys move between them (WAI-ARIA tabs pattern), each shows its panel.
@@ -406,7 +414,7 @@ function importItem(run) {
       {},
       element('strong', { text: run.name }),
       element('span', { class: 'quiet', text: ` ${run.key} ` }),
-      outcomeBadge(run.state === 'done' ? 'answered' : run.state === 'error' ? 'error' : 'pending'),
+      outcomeBadge(run.state),
     ),
     run.error ? element('p', { class: 'reason', text: run.error }) : undefined,
     figures.length ? element('ul', { class: 'figures', 'aria-label': 'Summary' }, ...figures) : undefined,
@@ -443,7 +451,7 @@ async function loadImports() {
     const runs = await getJson('/api/imports');
     if (runs.error) throw new Error(runs.error);
     $('imports').replaceChildren(...runs.map(importItem));
-    $('imports-status').textContent = runs.length ? '' : 'No imports yet: put a CSV under imports/ or run the example.';
+    if (!runs.length) $('imports-status').textContent = 'No imports yet: put a CSV under imports/ or run the example.';
     // A run without a summary is still going: look again while the view is open.
     if (runs.some((run) => run.state === 'pending') && !$('view-imports').hidden)
       importsTimer = setTimeout(loadImports, 2000);
