@@ -10,9 +10,17 @@ import { triggerOfFunction } from '../../shared/events/index.ts';
 import type { TriggerHandler } from '../../shared/runtime/index.ts';
 import { TABLE_VARIABLES, type TableKey } from '../../shared/stores/table-names.ts';
 import { importS3Client } from '../../shared/aws/s3.ts';
+import { lazy } from '../../shared/lazy.ts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { buildFunctions, DIST, functionNames, jobFunctionNames, ROOT } from '../build.ts';
 import { cognitoClientFor, type CognitoTrigger, type LocalCognito } from './cognito.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type LocalDynamoDb } from './dynamodb.ts';
+import {
+  dynamoDbClientFor,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+  type LocalDynamoDb,
+} from './dynamodb.ts';
 import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
 import { messageLogger } from './message-log.ts';
@@ -368,6 +376,13 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
         idp: cognitoClientFor(userExistence.endpoint),
         clientId: cognito.clientId,
         port: consolePort,
+        users: {
+          idp: cognitoClientFor(pool.endpoint),
+          userPoolId: cognito.userPoolId,
+          db: lazy(() => DynamoDBDocumentClient.from(dynamoDbClientFor(dynamodb.endpoint))),
+          tables: { legacyUsers: tables.legacyUsers ?? '', entitlements: tables.entitlements ?? '' },
+        },
+        imports: { s3: lazy(() => importS3Client()), bucket: s3.bucket },
       });
       stopping.push(localConsole.stop);
     }

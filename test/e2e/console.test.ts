@@ -2,7 +2,8 @@
  * The local console (`npm start`'s page, scripts/local/console) in a real browser: Debian's chromium
  * driven by playwright-core, against the test stack. What a newcomer does with it: signs up through
  * "Try it" and sees the triggers in the timeline, reads the rendered verification e-mail, signs in by
- * clicking a magic link, sees why a sign-up was refused; and nothing secret reaches the page.
+ * clicking a magic link, sees why a sign-up was refused, finds users and the legacy directory's migration
+ * state, runs an example import and reads its rejects; and nothing secret reaches the page.
  */
 import { existsSync } from 'node:fs';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -10,6 +11,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { dynamoDbClientFor } from '../../scripts/local/index.ts';
 import { entitlementStore } from '../../shared/stores/entitlements.ts';
+import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
 import { cognito, createConfirmedUser, stack, tableName, uniqueEmail } from '../helpers/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,6 +45,10 @@ afterAll(async () => {
   db.destroy();
   dynamoDb.destroy();
 });
+
+/** A picture of the view as it is, for a person to look at (.local/ is not committed). */
+const screenshot = (view: string) =>
+  page.screenshot({ path: `.local/console-screenshots/${view}.png`, fullPage: true });
 
 async function submit(action: string, fields: Record<string, string>): Promise<string> {
   await page.getByRole('tab', { name: 'Try it' }).click();
@@ -165,6 +171,101 @@ describe('the local console', () => {
     expect(details).not.toContain(email);
   });
 
+  it('lists a user signed up through "Try it" in Users, with its status, and what pre token generation reads', async () => {
+    const email = uniqueEmail('console-users');
+    await submit('sign-up', { email, password: PASSWORD });
+    await page.getByRole('tab', { name: 'Users' }).click();
+    // The guide's ListUsers filter: `email ^= "<prefix>"` (Managing and searching for user accounts).
+    await page.getByLabel('Pool e-mail starts with').fill(email);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = page.locator('#pool-users tr[data-username]').filter({ hasText: email });
+    await row.locator('td.status', { hasText: /^UNCONFIRMED$/u }).waitFor();
+
+    await submit('confirm', { email, code: stack.cognito.confirmationCode });
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await row.locator('td.status', { hasText: /^CONFIRMED$/u }).waitFor();
+    // The user's own row, keyed by sub as pre token generation reads it (functions/pre-token-generation/sources.ts).
+    const { UserAttributes } = await idp.send(
+      new AdminGetUserCommand({ UserPoolId: stack.cognito.userPoolId, Username: email }),
+    );
+    const sub = UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? '';
+    await entitlementStore(tableName('entitlements'), () => db).put({ kind: 'sub', id: sub }, { tenant: 'users-view' });
+    await row.getByRole('button', { name: /^Entitlements of / }).click();
+    await row.locator('.entitlements li', { hasText: `sub#${sub}` }).waitFor();
+    expect(await row.locator('.entitlements').innerText()).toContain('"tenant": "users-view"');
+    await screenshot('users');
+  });
+
+  it("shows a legacy row's migration state and marker, and no hash anywhere on the page", async () => {
+    const store = legacyUserStore(tableName('legacyUsers'), () => db);
+    const name = uniqueEmail('console-legacy').split('@')[0] ?? '';
+    const row = (username: string) => ({
+      username,
+      usernameAsGiven: username,
+      email: `${username}@example.com`,
+      attributes: { email: `${username}@example.com`, email_verified: 'true' },
+      passwordHash: '$2b$10$abcdefghijklmnopqrstuuJ0w0fKQ2mJ7hG2dI0pX5y3v7cR8Lq4K',
+      mfaEnabled: false,
+      importedAt: new Date().toISOString(),
+    });
+    await store.putAll([row(name), row(`${name}-waiting`)]);
+    expect(await store.markMigrated(name, new Date().toISOString(), Math.floor(Date.now() / 1000) + 86_400)).toBe(
+      'marked',
+    );
+
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.getByLabel('Legacy user name').fill(name);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const migrated = page.locator(`#legacy-users tr[data-username="${name}"]`);
+    await migrated.waitFor();
+    expect(await migrated.locator('td').allTextContents()).toEqual([
+      name,
+      `${name}@example.com`,
+      'migrated',
+      expect.any(String),
+      expect.any(String),
+      'MIGRATED#',
+      'stored (not shown)',
+    ]);
+
+    await page.getByLabel('Legacy user name').fill(`${name}-waiting`);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page
+      .locator(`#legacy-users tr[data-username="${name}-waiting"] td`, { hasText: /^not migrated$/u })
+      .waitFor();
+    // And the unsearched page of the directory (whatever other tests imported): no hash of any format.
+    await page.getByLabel('Legacy user name').fill('');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('#legacy-users tr').first().waitFor();
+    const text = await page.locator('body').innerText();
+    expect(text).not.toContain('$2');
+    expect(text).not.toContain('$argon2');
+    expect(text).not.toContain('$scrypt');
+    expect(text).not.toContain('pbkdf2');
+  });
+
+  it('runs an example import and shows its summary and rejects (line, reason)', async () => {
+    await page.getByRole('tab', { name: 'Imports' }).click();
+    await page.getByRole('button', { name: 'Run an example import' }).click();
+    await page.locator('#imports-status', { hasText: /^Put imports\/example-/u }).waitFor({ timeout: 60_000 });
+    const name = ((await page.locator('#imports-status').textContent()) ?? '').replace(
+      /^Put imports\/(.+)\.csv:.*$/u,
+      '$1',
+    );
+    const run = page.locator(`#imports > li[data-name="${name}"]`);
+    // The page polls while the run has no summary; batch-import writes it last (results/<name>/summary.json).
+    await run.locator('.figures').waitFor({ timeout: 90_000 });
+    expect(await run.getAttribute('class')).toBe('import done');
+    const figures = await run.locator('.figures').innerText();
+    expect(figures).toMatch(/accepted\s+[1-9]\d*/u);
+    expect(figures).toMatch(/rejected\s+[1-9]/u);
+    const reject = run.locator('table.rejects tbody tr').filter({ hasText: 'username-invalid' }).first();
+    await reject.waitFor();
+    expect(Number(await reject.locator('td').first().textContent())).toBeGreaterThan(50);
+    expect(await page.locator('body').innerText()).not.toContain('$2');
+    await screenshot('imports');
+  }, 150_000);
+
   it('moves between views with the arrow keys, and reads at a narrow width', async () => {
     await page.getByRole('tab', { name: 'Invocations' }).focus();
     await page.keyboard.press('ArrowRight');
@@ -173,9 +274,16 @@ describe('the local console', () => {
     expect(await page.locator('#view-timeline').isVisible()).toBe(true);
     await page.setViewportSize({ width: 400, height: 800 });
     // What sticks out of a 400 px window, if anything (the element, how far): none.
-    const wide = await page.evaluate(
-      `[...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
-    );
-    expect(wide).toEqual([]);
+    const wide = () =>
+      page.evaluate(
+        `[...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
+      );
+    expect(await wide()).toEqual([]);
+    await page.getByRole('tab', { name: 'Users' }).click();
+    await page.locator('#users-status', { hasText: /^Read at / }).waitFor();
+    expect(await wide()).toEqual([]);
+    await page.getByRole('tab', { name: 'Imports' }).click();
+    await page.locator('#imports > li').first().waitFor();
+    expect(await wide()).toEqual([]);
   });
 });

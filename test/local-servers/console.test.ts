@@ -1,14 +1,20 @@
 /**
  * The local console's records (scripts/local/console): what an invocation's outcome is, which operation
  * caused which triggers, that secrets are gone before anything is kept, and the claims pre token
- * generation set. The page itself is tested in a browser (test/e2e/console.test.ts).
+ * generation set, the Users and Imports views' data (no hash ever answered). The page itself is tested in a browser (test/e2e/console.test.ts).
  */
 import {
   createConsoleRecorder,
   invocationOutcome,
   type InvocationRecord,
 } from '../../scripts/local/console/recorder.ts';
-import { allowedHosts } from '../../scripts/local/console/server.ts';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { jest } from '@jest/globals';
+import { exampleKey, parseRejects, prefixSampleNames, summaryFigures } from '../../scripts/local/console/imports.ts';
+import { allowedHosts, startConsole, type LocalConsole } from '../../scripts/local/console/server.ts';
+import { emailPrefixFilter, pairLegacyItems, withoutSecrets } from '../../scripts/local/console/users.ts';
+import type { DocumentClient } from '../../shared/aws/dynamodb.ts';
 import { linkUserName, preTokenChanges } from '../../scripts/local/console/try-it.ts';
 import { FAILED_OPEN_LOG_MESSAGE } from '../../shared/runtime/trigger.ts';
 
@@ -122,5 +128,138 @@ describe('the console is local only', () => {
     const payload = Buffer.from(JSON.stringify({ u: 'a20d941e', n: 'x' })).toString('base64url');
     expect(linkUserName(`v1.${payload}.mac`)).toBe('a20d941e');
     expect(linkUserName('not a token')).toBe('');
+  });
+});
+
+describe('the Users view never answers a hash', () => {
+  const bcrypt = '$2b$10$abcdefghijklmnopqrstuv0123456789ABCDEFGHIJKLMNOPQRSTU';
+  const argon = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ';
+  const row = {
+    username: 'jane',
+    usernameAsGiven: 'Jane',
+    email: 'jane@example.com',
+    passwordHash: bcrypt,
+    salt: 'c29tZXNhbHQ',
+    clientSecret: 'shh',
+    attributes: { email: 'jane@example.com', 'custom:legacy_hash': argon, nickname: argon },
+    history: [bcrypt, 'kept'],
+    mfaEnabled: false,
+    importedAt: '2026-12-01T00:00:00.000Z',
+  };
+
+  it('drops fields named like a secret and values that are hashes, at any depth', () => {
+    const kept = withoutSecrets(row);
+    expect(JSON.stringify(kept)).not.toMatch(/\$2b\$|\$argon2|shh|c29tZXNhbHQ/u);
+    expect(kept).toEqual({
+      username: 'jane',
+      usernameAsGiven: 'Jane',
+      email: 'jane@example.com',
+      attributes: { email: 'jane@example.com' },
+      history: ['kept'],
+      mfaEnabled: false,
+      importedAt: '2026-12-01T00:00:00.000Z',
+    });
+    // Django's notation, which has no leading $.
+    expect(withoutSecrets({ note: 'pbkdf2_sha256$260000$abc$def=' })).toEqual({});
+  });
+
+  it('gives each directory user its migration state from its row and its MIGRATED# marker', () => {
+    const views = pairLegacyItems([
+      { ...row, username: 'fresh' },
+      { ...row, username: 'moved', migratedAt: '2026-12-02T00:00:00.000Z', expiresAt: 1_800_000_000 },
+      { username: 'MIGRATED#moved', migratedAt: '2026-12-02T00:00:00.000Z' },
+      { username: 'MIGRATED#gone', migratedAt: '2026-11-01T00:00:00.000Z' },
+      { ...row, username: 'reset', passwordHash: undefined },
+    ]);
+    expect(
+      views.map(({ username, state, marker, hasPasswordHash }) => [username, state, marker, hasPasswordHash]),
+    ).toEqual([
+      ['fresh', 'not-migrated', false, true],
+      ['gone', 'expired', true, false],
+      ['moved', 'migrated', true, true],
+      ['reset', 'not-migrated', false, false],
+    ]);
+    expect(views[2]).toMatchObject({ migratedAt: '2026-12-02T00:00:00.000Z', expiresAt: 1_800_000_000 });
+    expect(views[1]).toMatchObject({ migratedAt: '2026-11-01T00:00:00.000Z' });
+    expect(JSON.stringify(views)).not.toMatch(/\$2b\$|\$argon2/u);
+  });
+
+  it("quotes an e-mail prefix as the guide's ListUsers filter, its quotation marks escaped", () => {
+    // "Searching for users with the ListUsers API": `"AttributeName" "Filter-Type" "AttributeValue"`, ^= a prefix.
+    expect(emailPrefixFilter(' jane@ ')).toBe('email ^= "jane@"');
+    expect(emailPrefixFilter('a"b\\')).toBe('email ^= "a\\"b\\\\"');
+    expect(emailPrefixFilter('  ')).toBeUndefined();
+  });
+
+  describe('served by the console', () => {
+    let console_: LocalConsole;
+    let base: string;
+    const put = jest.fn();
+    beforeAll(async () => {
+      const db = { send: async () => ({ Items: [row, { username: 'MIGRATED#jane', migratedAt: 'x' }] }) };
+      const idp = { send: async () => ({ Users: [] }) };
+      console_ = await startConsole({
+        recorder: createConsoleRecorder(POOL),
+        idp: idp as unknown as CognitoIdentityProviderClient,
+        clientId: 'client',
+        users: {
+          idp: idp as unknown as CognitoIdentityProviderClient,
+          userPoolId: POOL,
+          db: () => db as unknown as DocumentClient,
+          tables: { legacyUsers: 'legacy', entitlements: 'entitlements' },
+        },
+        imports: { s3: () => ({ send: put }) as unknown as S3Client, bucket: 'bucket' },
+      });
+      base = console_.url.replace(/\/$/u, '');
+    });
+    afterAll(() => console_.stop());
+
+    it('answers GET /api/users with the directory rows and no hash', async () => {
+      const response = await fetch(`${base}/api/users`);
+      const text = await response.text();
+      expect(response.status).toBe(200);
+      expect(text).not.toMatch(/\$2b\$|\$argon2|passwordHash|salt|shh/u);
+      expect(JSON.parse(text)).toMatchObject({
+        pool: { users: [], truncated: false },
+        legacy: {
+          rows: [{ username: 'jane', state: 'migrated', migratedAt: 'x', hasPasswordHash: true }],
+          truncated: false,
+        },
+      });
+    });
+
+    it('refuses an example import posted from another origin, or not as JSON, before touching the bucket', async () => {
+      const post = (headers: Record<string, string>) =>
+        fetch(`${base}/api/imports/example`, { method: 'POST', headers, body: '{}' }).then((r) => r.status);
+      expect(await post({ origin: 'http://rebound.example', 'content-type': 'application/json' })).toBe(403);
+      expect(await post({ 'content-type': 'text/plain' })).toBe(415);
+      expect(put).not.toHaveBeenCalled();
+    });
+  });
+});
+
+describe('the Imports view', () => {
+  it("reads rejects.csv's line, column, reason and user name as the file has them", () => {
+    const text = 'line,column,reason,username\n72,,username-invalid,\n74,email,email-invalid,bad.email\n';
+    expect(parseRejects(text)).toEqual({
+      rows: [
+        { line: '72', column: '', reason: 'username-invalid', username: '' },
+        { line: '74', column: 'email', reason: 'email-invalid', username: 'bad.email' },
+      ],
+      truncated: false,
+    });
+    expect(parseRejects(text, 1)).toMatchObject({ rows: [{ line: '72' }], truncated: true });
+  });
+
+  it("shows summary.json's figures only", () => {
+    expect(
+      summaryFigures({ rowsRead: 71, accepted: 50, rejected: 21, rejectedByReason: { x: 1 }, source: { etag: 'e' } }),
+    ).toEqual({ rowsRead: 71, accepted: 50, rejected: 21, rejectedByReason: { x: 1 } });
+    expect(prefixSampleNames('LEGACY.USER0000000,legacy.user0000001@example.com', 'ex1')).toBe(
+      'EX1.LEGACY.USER0000000,ex1.legacy.user0000001@example.com',
+    );
+    expect(exampleKey(new Date(Date.UTC(2026, 11, 5, 1, 2, 3, 4)))).toBe(
+      'imports/example-2026-12-05T01-02-03-004Z.csv',
+    );
   });
 });

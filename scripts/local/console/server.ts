@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { listenOnLoopback, LOCALHOST, readBody } from '../ports.ts';
 import type { ConsoleRecord, ConsoleRecorder } from './recorder.ts';
+import { listImports, putExampleImport, type ImportsSources } from './imports.ts';
 import { tryIt, type TryItContext } from './try-it.ts';
+import { listLegacyUsers, listPoolUsers, userEntitlements, type UsersSources } from './users.ts';
 
 const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'page');
 
@@ -41,6 +43,10 @@ export interface ConsoleOptions {
   clientId: string;
   /** Chosen by the caller when the magic-link allow-list must name the console before it starts. */
   port?: number;
+  /** The Users view's sources: the pool (not through the recorded front), the directory, entitlements. */
+  users?: UsersSources;
+  /** The Imports view's: the local bucket. */
+  imports?: ImportsSources;
   /** Extra data the page shows (the stack's endpoints), read on each request. */
   about?: () => Record<string, unknown>;
 }
@@ -71,6 +77,15 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 function refuse(response: ServerResponse, status: number, message: string): void {
   response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
   response.end(message);
+}
+
+/** A section of a view that could not be read says so, and the rest of the view is still answered. */
+async function section<T>(read: () => Promise<T>): Promise<T | { error: string }> {
+  try {
+    return await read();
+  } catch (error) {
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : 'Failed' };
+  }
 }
 
 function stream(request: IncomingMessage, response: ServerResponse, recorder: ConsoleRecorder): void {
@@ -115,15 +130,29 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
       if (path === '/api/records') return sendJson(response, 200, options.recorder.list());
       if (path === '/api/events') return stream(request, response, options.recorder);
       if (path === '/api/about') return sendJson(response, 200, options.about?.() ?? {});
+      const query = new URL(request.url ?? '/', 'http://console.invalid').searchParams;
+      const users = options.users;
+      if (path === '/api/users' && users)
+        return sendJson(response, 200, {
+          pool: await section(() => listPoolUsers(users, query.get('email') ?? '')),
+          legacy: await section(() => listLegacyUsers(users, query.get('legacy') ?? '')),
+        });
+      if (path === '/api/users/entitlements' && users)
+        return sendJson(response, 200, await section(() => userEntitlements(users, query.get('username') ?? '')));
+      if (path === '/api/imports' && options.imports)
+        return sendJson(response, 200, await section(() => listImports(options.imports as ImportsSources)));
       return refuse(response, 404, 'Not found');
     }
+    if (request.method !== 'POST') return refuse(response, 405, 'Method not allowed');
+    // Posts come as JSON from this page only: another site's page cannot drive the local pool or bucket.
+    const origin = request.headers.origin;
+    if (origin !== undefined && !origins.has(origin)) return refuse(response, 403, 'Cross-origin request refused');
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
+      return refuse(response, 415, 'Expected application/json');
+    if (path === '/api/imports/example' && options.imports)
+      return sendJson(response, 200, await section(() => putExampleImport(options.imports as ImportsSources)));
     const action = /^\/api\/try\/([a-z-]+)$/u.exec(path)?.[1];
-    if (request.method === 'POST' && action) {
-      // Forms post JSON from this page only: another site's page cannot drive the local pool.
-      const origin = request.headers.origin;
-      if (origin !== undefined && !origins.has(origin)) return refuse(response, 403, 'Cross-origin request refused');
-      if (!(request.headers['content-type'] ?? '').startsWith('application/json'))
-        return refuse(response, 415, 'Expected application/json');
+    if (action) {
       const fields = JSON.parse((await readBody(request)).toString('utf8') || '{}') as unknown;
       const strings = Object.fromEntries(
         Object.entries(typeof fields === 'object' && fields !== null ? fields : {}).filter(
@@ -133,7 +162,7 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
       const answer = await tryIt(context, action, strings);
       return answer ? sendJson(response, 200, answer) : refuse(response, 404, 'No such action');
     }
-    return refuse(response, 405, 'Method not allowed');
+    return refuse(response, 404, 'Not found');
   }
 
   const server = createServer((request, response) => {

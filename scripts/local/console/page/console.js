@@ -16,7 +16,15 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-const time = (iso) => new Date(iso).toLocaleTimeString([], { hour12: false, fractionalSecondDigits: 3 });
+// fractionalSecondDigits alone would show the milliseconds only: the hour, minute and second are named too.
+const time = (iso) =>
+  new Date(iso).toLocaleTimeString([], {
+    hour12: false,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+  });
 const outcomeBadge = (outcome) => element('span', { class: `badge ${outcome}`, text: outcome });
 
 // Tabs: arrow keys move between them (WAI-ARIA tabs pattern), each shows its panel.
@@ -28,7 +36,10 @@ function select(tab) {
     other.tabIndex = selected ? 0 : -1;
     $(other.getAttribute('aria-controls')).hidden = !selected;
   }
+  // The Users and Imports views read the stack when shown, not on every record.
+  onShow[tab.id]?.();
 }
+const onShow = {};
 for (const [index, tab] of tabs.entries()) {
   tab.addEventListener('click', () => select(tab));
   tab.addEventListener('keydown', (event) => {
@@ -279,6 +290,196 @@ for (const form of document.querySelectorAll('form[data-action]')) {
     );
   });
 }
+
+// Users: the pool's users, the legacy directory (never a hash: the server drops it), entitlements.
+async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(await response.text());
+  return response.json();
+}
+const date = (iso) => (iso ? new Date(iso).toLocaleString([], { hour12: false }) : '');
+function attributeList(attributes) {
+  return element(
+    'dl',
+    { class: 'attributes' },
+    ...Object.entries(attributes).flatMap(([name, value]) => [
+      element('dt', { text: name }),
+      element('dd', { text: value }),
+    ]),
+  );
+}
+function entitlementsCell(username) {
+  const cell = element('td', {});
+  const show = element('button', { type: 'button', text: 'Show', 'aria-label': `Entitlements of ${username}` });
+  show.addEventListener('click', async () => {
+    show.disabled = true;
+    try {
+      const answer = await getJson(`/api/users/entitlements?username=${encodeURIComponent(username)}`);
+      if (answer.error) throw new Error(answer.error);
+      const rows = answer.rows.map((row) =>
+        element(
+          'li',
+          {},
+          element('span', { class: 'mono', text: row.key }),
+          element('pre', { text: row.entitlements ? JSON.stringify(row.entitlements, null, 2) : 'no row' }),
+        ),
+      );
+      cell.replaceChildren(
+        element('p', { class: 'quiet', text: `Groups: ${answer.groups.join(', ') || 'none'}` }),
+        element('ul', { class: 'entitlements' }, ...rows),
+      );
+    } catch (error) {
+      cell.replaceChildren(element('p', { class: 'refused', text: String(error.message ?? error) }));
+    }
+  });
+  cell.append(show);
+  return cell;
+}
+function poolRow(user) {
+  return element(
+    'tr',
+    { 'data-username': user.username },
+    element('td', { class: 'mono', text: user.username }),
+    element('td', { class: 'status', text: user.status }),
+    element('td', { text: user.enabled ? 'yes' : 'no' }),
+    element('td', { text: date(user.created) }),
+    element('td', {}, attributeList(user.attributes)),
+    entitlementsCell(user.username),
+  );
+}
+const MIGRATION = {
+  'not-migrated': 'not migrated',
+  migrated: 'migrated',
+  expired: 'migrated, row expired (marker kept)',
+};
+function legacyRow(view) {
+  const row = view.row ?? {};
+  return element(
+    'tr',
+    { 'data-username': view.username },
+    element('td', { class: 'mono', text: row.usernameAsGiven ?? view.username }),
+    element('td', { text: row.email ?? '' }),
+    element('td', { class: `state-${view.state}`, text: MIGRATION[view.state] ?? view.state }),
+    element('td', { text: date(view.migratedAt) }),
+    element('td', { text: view.expiresAt ? date(new Date(view.expiresAt * 1000).toISOString()) : '' }),
+    element('td', { text: view.marker ? 'MIGRATED#' : '' }),
+    element('td', { text: view.hasPasswordHash ? 'stored (not shown)' : view.row ? 'none: must reset' : '' }),
+  );
+}
+const emptyRow = (columns, text) => element('tr', {}, element('td', { colspan: String(columns), text }));
+async function loadUsers() {
+  $('users-status').textContent = 'Loading…';
+  try {
+    const query = new URLSearchParams({ email: $('users-email').value, legacy: $('users-legacy').value });
+    const { pool, legacy } = await getJson(`/api/users?${query}`);
+    $('pool-users').replaceChildren(
+      ...(pool.error ? [emptyRow(6, pool.error)] : pool.users.map(poolRow)),
+      ...(pool.truncated ? [emptyRow(6, 'More users: search by e-mail to find one.')] : []),
+    );
+    $('legacy-users').replaceChildren(
+      ...(legacy.error ? [emptyRow(7, legacy.error)] : legacy.rows.map(legacyRow)),
+      ...(legacy.truncated ? [emptyRow(7, 'More rows: search by user name to find one.')] : []),
+    );
+    $('users-status').textContent = `Read at ${time(new Date().toISOString())}`;
+  } catch (error) {
+    $('users-status').textContent = `Could not read the users: ${error.message ?? error}`;
+  }
+}
+onShow['tab-users'] = loadUsers;
+$('users-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  loadUsers();
+});
+
+// Imports: each CSV under imports/ with its summary and rejects; polled while one is still running.
+function importItem(run) {
+  const figures = Object.entries(run.summary ?? {})
+    .filter(([, value]) => typeof value !== 'object')
+    .map(([name, value]) => element('li', {}, element('span', { class: 'quiet', text: `${name} ` }), String(value)));
+  const rejects = run.rejects.map((reject) =>
+    element(
+      'tr',
+      {},
+      element('td', { class: 'number', text: reject.line }),
+      element('td', { class: 'reason', text: reject.reason }),
+      element('td', { text: reject.column }),
+      element('td', { class: 'mono', text: reject.username }),
+    ),
+  );
+  return element(
+    'li',
+    { class: `import ${run.state}`, 'data-name': run.name },
+    element(
+      'p',
+      {},
+      element('strong', { text: run.name }),
+      element('span', { class: 'quiet', text: ` ${run.key} ` }),
+      outcomeBadge(run.state),
+    ),
+    run.error ? element('p', { class: 'reason', text: run.error }) : undefined,
+    figures.length ? element('ul', { class: 'figures', 'aria-label': 'Summary' }, ...figures) : undefined,
+    rejects.length
+      ? element(
+          'div',
+          { class: 'scroll' },
+          element(
+            'table',
+            { class: 'rejects' },
+            element('caption', { text: `Rejects${run.rejectsTruncated ? ' (the first 100)' : ''}` }),
+            element(
+              'thead',
+              {},
+              element(
+                'tr',
+                {},
+                element('th', { scope: 'col', text: 'Line' }),
+                element('th', { scope: 'col', text: 'Reason' }),
+                element('th', { scope: 'col', text: 'Column' }),
+                element('th', { scope: 'col', text: 'User name' }),
+              ),
+            ),
+            element('tbody', {}, ...rejects),
+          ),
+        )
+      : undefined,
+  );
+}
+let importsTimer;
+async function loadImports() {
+  clearTimeout(importsTimer);
+  try {
+    const runs = await getJson('/api/imports');
+    if (runs.error) throw new Error(runs.error);
+    $('imports').replaceChildren(...runs.map(importItem));
+    if (!runs.length) $('imports-status').textContent = 'No imports yet: put a CSV under imports/ or run the example.';
+    // A run without a summary is still going: look again while the view is open.
+    if (runs.some((run) => run.state === 'pending') && !$('view-imports').hidden)
+      importsTimer = setTimeout(loadImports, 2000);
+  } catch (error) {
+    $('imports-status').textContent = `Could not read the imports: ${error.message ?? error}`;
+  }
+}
+onShow['tab-imports'] = loadImports;
+$('imports-refresh').addEventListener('click', loadImports);
+$('imports-example').addEventListener('click', async () => {
+  $('imports-example').disabled = true;
+  $('imports-status').textContent = 'Writing the example export…';
+  try {
+    const response = await fetch('/api/imports/example', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const answer = response.ok ? await response.json() : { error: await response.text() };
+    if (answer.error) throw new Error(answer.error);
+    await loadImports();
+    $('imports-status').textContent = `Put ${answer.key}: batch-import is running it.`;
+  } catch (error) {
+    $('imports-status').textContent = `Could not start the example: ${error.message ?? error}`;
+  } finally {
+    $('imports-example').disabled = false;
+  }
+});
 
 // A magic link opens /sign-in#token=...: redeem it, show the result on the Try it view.
 if (location.pathname === '/sign-in') {
