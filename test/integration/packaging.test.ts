@@ -60,6 +60,24 @@ function cognitoEmailConfigurationModel() {
   return { members, accounts: [...accounts.matchAll(/"(\w+)"/gu)].map((match) => match[1]) };
 }
 
+/** The file names a zip holds, from its central directory (APPNOTE 4.3.12 and 4.3.16). */
+function zipEntryNames(zip: Buffer): string[] {
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('not a zip: no end of central directory');
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error('broken central directory');
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    names.push(zip.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
 /** The stack packaged with `--param` pairs, copied into `dir` (test/helpers/serverless-package.ts: one run at a time). */
 function packageTo(dir: string, ...params: string[]): Template {
   const made = packaged<Template>(params.filter((param) => param !== '--param'));
@@ -244,6 +262,19 @@ describe('serverless package', () => {
       'preTokenGeneration.zip',
       'verifyAuthChallenge.zip',
     ]);
+  });
+
+  // The local cloud (scripts/local: the stand-ins, the Lambda endpoint, the local console) is never deployed.
+  it("packages each function's bundle alone: nothing of the local stack or its console", () => {
+    for (const zip of readdirSync(dir).filter((file) => file.endsWith('.zip'))) {
+      const names = zipEntryNames(readFileSync(join(dir, zip)));
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(name).toMatch(/^dist\/[a-z-]+\/(index\.js|index\.js\.map|package\.json)$/u);
+      // What went into the bundle that was zipped: its source map's sources, none of them the local stack's.
+      const folder = names[0]?.split('/')[1] ?? '';
+      const map = JSON.parse(readFileSync(join(ROOT, 'dist', folder, 'index.js.map'), 'utf8')) as { sources: string[] };
+      expect(map.sources.filter((source) => /(^|\/)scripts\//u.test(source))).toEqual([]);
+    }
   });
 
   it('wires every trigger to the user pool', () => {

@@ -4,15 +4,17 @@
  * the example run: a small sample export (scripts/import-sample.ts) put under imports/, which the local
  * S3 delivers to batch-import as S3 would.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { getTextIfExists, listKeys } from '../../../shared/aws/s3.ts';
 import { REJECTS_FILE, SUMMARY_FILE } from '../../../shared/import/run.ts';
 import { ERROR_FILE, IMPORTS_PREFIX, importName, isImportKey, RESULTS_PREFIX } from '../../../shared/import/s3-job.ts';
-import { writeSample } from '../../import-sample.ts';
 import { withoutSecrets } from './users.ts';
 
 export interface ImportsSources {
@@ -134,6 +136,10 @@ export function prefixSampleNames(csv: string, prefix: string): string {
   );
 }
 
+const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** `npm run import:sample`'s program. */
+const SAMPLE_SCRIPT = join(ROOT_DIR, 'scripts', 'import-sample.ts');
+
 /** Writes a sample export and puts it under imports/: batch-import takes it from there. */
 export async function putExampleImport(
   sources: ImportsSources,
@@ -142,7 +148,13 @@ export async function putExampleImport(
   const dir = mkdtempSync(join(tmpdir(), 'console-import-'));
   try {
     const file = join(dir, 'example.csv');
-    await writeSample(file, EXAMPLE_USERS);
+    // In a process of its own: hashing the sample's passwords (scrypt, PBKDF2 and bcrypt at real costs)
+    // takes seconds of CPU, which in the stack's process would stall every server and function in it.
+    await promisify(execFile)(
+      process.execPath,
+      ['--no-warnings', '--import', 'tsx', SAMPLE_SCRIPT, '--users', String(EXAMPLE_USERS), '--out', file],
+      { cwd: ROOT_DIR, timeout: 120_000 },
+    );
     const key = exampleKey(at);
     const body = prefixSampleNames(readFileSync(file, 'utf8'), `ex${at.getTime().toString(36)}`);
     await sources

@@ -8,6 +8,7 @@
 import { redactLogValue, REDACTED } from '../../../shared/runtime/redact.ts';
 import { userNameHash } from '../../../shared/runtime/observability.ts';
 import { FAILED_OPEN_LOG_MESSAGE } from '../../../shared/runtime/trigger.ts';
+import type { ObservedInvocation } from '../lambda-server.ts';
 
 /** What became of an invocation, as the dashboard counts it. */
 export type InvocationOutcome = 'answered' | 'refused' | 'failed-open' | 'error';
@@ -104,15 +105,7 @@ export interface ConsoleRecorder {
   userRef(userName: string | undefined): string | undefined;
   /** Whether an invocation concerns the user a client named `name` (by user name or an alias). */
   concerns(invocation: InvocationRecord, name: string | undefined): boolean;
-  invocation(input: {
-    at: Date;
-    durationMs: number;
-    functionName: string;
-    event: unknown;
-    answer?: unknown;
-    error?: { errorType: string; errorMessage: string };
-    lines: readonly string[];
-  }): InvocationRecord;
+  invocation(input: ObservedInvocation): InvocationRecord;
   operation(input: {
     at: Date;
     durationMs: number;

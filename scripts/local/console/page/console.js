@@ -166,29 +166,41 @@ function withLinks(text) {
   parts.push(text.slice(last));
   return parts;
 }
-function renderMessages() {
-  const items = [...records.message.values()].reverse().map((message) =>
+function messageItem(message) {
+  return element(
+    'li',
+    { class: 'message' },
     element(
-      'li',
-      { class: 'message' },
-      element(
-        'p',
-        {},
-        element('strong', { text: message.channel === 'sms' ? 'SMS' : message.subject || '(no subject)' }),
-        element('span', { class: 'quiet', text: ` to ${message.to}, ${time(message.at)}, via ${message.via}` }),
-      ),
-      message.html
-        ? element('iframe', {
-            sandbox: '',
-            srcdoc: message.html,
-            title: `E-mail: ${message.subject ?? ''}`,
-            class: 'mail',
-          })
-        : undefined,
-      message.text ? element('pre', { class: 'text' }, ...withLinks(message.text)) : undefined,
+      'p',
+      {},
+      element('strong', { text: message.channel === 'sms' ? 'SMS' : message.subject || '(no subject)' }),
+      element('span', { class: 'quiet', text: ` to ${message.to}, ${time(message.at)}, via ${message.via}` }),
     ),
+    message.html
+      ? element('iframe', {
+          sandbox: '',
+          srcdoc: message.html,
+          title: `E-mail: ${message.subject ?? ''}`,
+          class: 'mail',
+        })
+      : undefined,
+    message.text ? element('pre', { class: 'text' }, ...withLinks(message.text)) : undefined,
   );
-  $('messages').replaceChildren(...items);
+}
+/**
+ * New messages are put on top and the rest left in place: a frame moved in the document loads again
+ * (and a reader loses their place), so the list is never rebuilt. The newest SHOWN_MESSAGES are kept.
+ */
+const SHOWN_MESSAGES = 100;
+const shownMessages = new Set();
+function renderMessages() {
+  const list = $('messages');
+  for (const message of records.message.values()) {
+    if (shownMessages.has(message.id)) continue;
+    shownMessages.add(message.id);
+    list.prepend(messageItem(message));
+  }
+  while (list.children.length > SHOWN_MESSAGES) list.lastElementChild.remove();
 }
 
 // Live: the stream sends everything so far, then each record as it is made.
@@ -210,26 +222,24 @@ events.addEventListener('record', (event) => {
 events.addEventListener('open', () => ($('live').textContent = 'Live'));
 events.addEventListener('error', () => ($('live').textContent = 'Disconnected: is npm start still running?'));
 
-// Try it: each form posts its fields; the answer is shown, and a sign-in's tokens as marked claims.
-function claimsTable(title, claims, suppressed = []) {
+/** A table with a caption and column headings; `rows` are its body's rows. */
+function dataTable(className, caption, headings, rows) {
   return element(
     'table',
-    { class: 'claims' },
-    element('caption', { text: title }),
-    element(
-      'thead',
-      {},
-      element(
-        'tr',
-        {},
-        element('th', { scope: 'col', text: 'Claim' }),
-        element('th', { scope: 'col', text: 'Value' }),
-        element('th', { scope: 'col', text: 'Pre token generation' }),
-      ),
-    ),
-    element(
-      'tbody',
-      {},
+    { class: className },
+    element('caption', { text: caption }),
+    element('thead', {}, element('tr', {}, ...headings.map((text) => element('th', { scope: 'col', text })))),
+    element('tbody', {}, ...rows),
+  );
+}
+
+// Try it: each form posts its fields; the answer is shown, and a sign-in's tokens as marked claims.
+function claimsTable(title, claims, suppressed = []) {
+  return dataTable(
+    'claims',
+    title,
+    ['Claim', 'Value', 'Pre token generation'],
+    [
       ...claims.map((claim) =>
         element(
           'tr',
@@ -251,7 +261,7 @@ function claimsTable(title, claims, suppressed = []) {
           element('td', { text: 'removed' }),
         ),
       ),
-    ),
+    ],
   );
 }
 function showAnswer(answer) {
@@ -422,23 +432,11 @@ function importItem(run) {
       ? element(
           'div',
           { class: 'scroll' },
-          element(
-            'table',
-            { class: 'rejects' },
-            element('caption', { text: `Rejects${run.rejectsTruncated ? ' (the first 100)' : ''}` }),
-            element(
-              'thead',
-              {},
-              element(
-                'tr',
-                {},
-                element('th', { scope: 'col', text: 'Line' }),
-                element('th', { scope: 'col', text: 'Reason' }),
-                element('th', { scope: 'col', text: 'Column' }),
-                element('th', { scope: 'col', text: 'User name' }),
-              ),
-            ),
-            element('tbody', {}, ...rejects),
+          dataTable(
+            'rejects',
+            `Rejects${run.rejectsTruncated ? ' (the first 100)' : ''}`,
+            ['Line', 'Reason', 'Column', 'User name'],
+            rejects,
           ),
         )
       : undefined,
