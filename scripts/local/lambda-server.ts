@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { lambdaContext } from '../../shared/runtime/local-context.ts';
 import type { TriggerHandler } from '../../shared/runtime/trigger.ts';
 import { withOutputCaptured } from './console/invocation-output.ts';
-import { LOCALHOST, readBody } from './ports.ts';
+import { INVOKE_PATH, LOCALHOST, readBody } from './ports.ts';
 
 /**
  * A handler, or a function that loads one (`() => import('...').then((m) => m.handler)`), called on
@@ -41,8 +41,6 @@ export interface LocalLambda {
   clear(): void;
   stop(): Promise<void>;
 }
-
-const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 
 /**
  * The function a FunctionName refers to: the name itself, or the name inside an ARN

@@ -15,10 +15,10 @@
  *   does, in a 400 InvalidLambdaResponseException, instead of cognito-local's success.
  * Everything else passes through untouched.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { EmailSendingAccount } from '../../shared/events/definition.ts';
 import { startCognitoLocal, type CognitoOptions, type LocalCognito, type PoolEmail } from './cognito.ts';
-import { listenOnLoopback, readBody } from './ports.ts';
+import { bothSidesServer, listenOnLoopback } from './ports.ts';
 
 export interface MessageAccountOptions {
   /** The pool's account, as its EmailConfiguration says (cognito.ts writes the same into the pool). */
@@ -47,7 +47,6 @@ export interface Refusal {
 }
 
 export const INVALID_LAMBDA_RESPONSE = 'InvalidLambdaResponseException';
-const INVOKE_PATH = /^\/2015-03-31\/functions\/[^/]+\/invocations\/?$/u;
 const CUSTOM_MESSAGE_PARTS = ['smsMessage', 'emailMessage', 'emailSubject'] as const;
 
 /**
@@ -210,17 +209,10 @@ export async function startMessageAccountStandIn(options: MessageAccountOptions)
     );
   }
 
-  const server = createServer((request, response) => {
-    void (async () => {
-      const body = await readBody(request);
-      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-      if (request.method === 'POST' && INVOKE_PATH.test(path))
-        await invoke(request.url ?? path, request.headers, body, response);
-      else await api(request.method ?? 'GET', request.url ?? '/', request.headers, body, response);
-    })().catch((error: unknown) => {
-      if (!response.headersSent) reply(response, 502, { 'content-type': 'text/plain' }, String(error));
-      else response.destroy();
-    });
+  const server = bothSidesServer({
+    invoke,
+    api,
+    failed: (response, error) => reply(response, 502, { 'content-type': 'text/plain' }, String(error)),
   });
   const listener = await listenOnLoopback(server, options.port);
   return { endpoint: listener.endpoint, refusals, stop: listener.close };

@@ -26,11 +26,11 @@
  *   a one-time password that this side answers with the function's answer, RESET_REQUIRED.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { buildEvent } from '../../shared/events/index.ts';
 import { policyViolations, type PolicyRule } from '../../functions/migrate-user/password-policy.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
-import { listenOnLoopback, readBody } from './ports.ts';
+import { bothSidesServer, listenOnLoopback } from './ports.ts';
 
 /** A pool's PasswordPolicy, as its Policies.PasswordPolicy holds it (cognito.ts writes the local one). */
 export interface PoolPasswordPolicy {
@@ -60,7 +60,6 @@ export interface PoolRules {
 }
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
-const INVOKE_PATH = /^\/2015-03-31\/functions\/[^/]+\/invocations\/?$/u;
 const JSON_TYPE = 'application/x-amz-json-1.1';
 export const INVALID_PASSWORD = 'InvalidPasswordException';
 
@@ -340,18 +339,12 @@ export async function startPoolRules(options: PoolRulesOptions): Promise<PoolRul
     reply(response, answer);
   }
 
-  const server = createServer((request, response) => {
-    void (async () => {
-      const body = await readBody(request);
-      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-      if (request.method === 'POST' && INVOKE_PATH.test(path))
-        await invoke(request.url ?? path, request.headers, body, response);
-      else await api(request.method ?? 'GET', request.url ?? '/', request.headers, body, response);
-    })().catch((failure: unknown) => {
+  const server = bothSidesServer({
+    invoke,
+    api,
+    failed: (response, failure) =>
       // Cognito's form of an internal failure, so that a client shows the reason rather than a parse error.
-      if (!response.headersSent) reply(response, { ...error('InternalErrorException', String(failure)), status: 500 });
-      else response.destroy();
-    });
+      reply(response, { ...error('InternalErrorException', String(failure)), status: 500 }),
   });
   const listener = await listenOnLoopback(server, options.port);
   return { endpoint: listener.endpoint, stop: listener.close };

@@ -1,5 +1,11 @@
 /** Ports, readiness and request bodies: what every local server needs. */
-import type { IncomingMessage, Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 
 export const LOCALHOST = '127.0.0.1';
@@ -91,4 +97,32 @@ export async function listenOnLoopback(server: Server, port = 0): Promise<Loopba
         server.closeAllConnections();
       }),
   };
+}
+
+/** The Lambda Invoke API's path: `POST /2015-03-31/functions/{FunctionName}/invocations`. */
+export const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/u;
+
+export interface BothSides {
+  /** A Lambda Invoke call cognito-local makes (the stand-in sits at its LambdaClient endpoint). */
+  invoke(url: string, headers: IncomingHttpHeaders, body: Buffer, response: ServerResponse): Promise<void>;
+  /** Any other call: the API clients make, on its way to cognito-local. */
+  api(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer, response: ServerResponse): Promise<void>;
+  /** Answers a failure of either, unless an answer was already on its way (then the connection is dropped). */
+  failed(response: ServerResponse, error: unknown): void;
+}
+
+/** A stand-in on both sides of cognito-local: one server for the calls it makes and the calls made to it. */
+export function bothSidesServer(sides: BothSides): Server {
+  return createHttpServer((request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (request.method === 'POST' && INVOKE_PATH.test(path))
+        await sides.invoke(request.url ?? path, request.headers, body, response);
+      else await sides.api(request.method ?? 'GET', request.url ?? '/', request.headers, body, response);
+    })().catch((error: unknown) => {
+      if (!response.headersSent) sides.failed(response, error);
+      else response.destroy();
+    });
+  });
 }

@@ -57,13 +57,8 @@ export interface RowRange {
 }
 
 /** The plan step's input (the state's Payload template). */
-export interface PlanEvent {
+export interface PlanEvent extends Pick<ExecutionInput, 'bucket' | 'key' | 'etag' | 'workPrefix' | 'batchSize'> {
   step: 'plan';
-  bucket: string;
-  key: string;
-  etag: string;
-  workPrefix: string;
-  batchSize: number;
 }
 
 /** What the plan answers (the execution keeps it under `$.plan`): where the manifest is, and counts. */
@@ -74,15 +69,11 @@ export interface PlanOutcome {
 }
 
 /** One Map child's input (the ItemSelector): a range and the run's settings, no row. */
-export interface RangeEvent {
+export interface RangeEvent extends Pick<
+  ExecutionInput,
+  'bucket' | 'key' | 'etag' | 'header' | 'importedAt' | 'workPrefix' | 'settings'
+> {
   step: 'batch';
-  bucket: string;
-  key: string;
-  etag: string;
-  header: string[];
-  importedAt: string;
-  workPrefix: string;
-  settings: PoolSettings;
   range: RowRange;
 }
 
