@@ -28,6 +28,7 @@ import { COGNITO_MESSAGE_LOG } from '../../scripts/local/stack.ts';
 import {
   cognito,
   createConfirmedUser,
+  failure,
   mailTo,
   signIn,
   stack,
@@ -47,15 +48,6 @@ beforeAll(() => {
   useLocalEndpoints();
 });
 afterAll(() => idp.destroy());
-
-async function failure(work: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await work;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('the call succeeded');
-}
 
 const attributesOf = async (username: string) => {
   const user = await idp.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));

@@ -16,7 +16,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB } from '../../scripts/local/demo-data.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, LOCAL_REDIRECT_URL } from '../../scripts/local/custom-auth.ts';
 import { signLinkToken } from '../../shared/passwordless/magic-link.ts';
-import { cognito, createConfirmedUser, mailTo, signIn, stack, uniqueEmail } from '../helpers/stack.ts';
+import { cognito, createConfirmedUser, failure, mailTo, signIn, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const { userPoolId, clientId } = stack.cognito;
 const idp = cognito();
@@ -46,15 +46,6 @@ const answer = (username: string, session: string | undefined, value: string, me
       ClientMetadata: metadata,
     }),
   );
-
-async function failure(work: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await work;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('the call succeeded');
-}
 
 /** The codes mailed to `address`, oldest first. */
 async function codesSentTo(address: string): Promise<string[]> {

@@ -24,6 +24,7 @@ import { SIGN_IN_REFUSED_MESSAGE } from '../../shared/stores/lockout.ts';
 import {
   cognito,
   createConfirmedUser,
+  failure,
   signIn,
   signInError,
   stack,
@@ -40,15 +41,6 @@ beforeAll(() => {
   useLocalEndpoints();
 });
 afterAll(() => idp.destroy());
-
-async function failure(work: Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await work;
-  } catch (error) {
-    return { name: (error as Error).name, message: (error as Error).message };
-  }
-  throw new Error('the call succeeded');
-}
 
 const adminSignIn = (username: string, password: string) =>
   idp.send(

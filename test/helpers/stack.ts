@@ -39,19 +39,19 @@ export const signIn = (idp: CognitoIdentityProviderClient, username: string, pas
     }),
   );
 
-/** The error a sign-in ends in; fails the test when the sign-in succeeds. */
-export async function signInError(
-  idp: CognitoIdentityProviderClient,
-  username: string,
-  password: string,
-): Promise<{ name: string; message: string }> {
+/** The error a call ends in (its name and message); fails the test when the call succeeds. */
+export async function failure(work: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {
-    await signIn(idp, username, password);
+    await work;
   } catch (error) {
     return { name: (error as Error).name, message: (error as Error).message };
   }
-  throw new Error('the sign-in succeeded');
+  throw new Error('the call succeeded');
 }
+
+/** The error a sign-in ends in; fails the test when the sign-in succeeds. */
+export const signInError = (idp: CognitoIdentityProviderClient, username: string, password: string) =>
+  failure(signIn(idp, username, password));
 
 /** A confirmed native user with a verified e-mail and a permanent password; returns its user name. */
 export async function createConfirmedUser(
