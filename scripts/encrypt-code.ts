@@ -8,7 +8,7 @@
 import { encryptCode } from '../shared/codes/encrypt.ts';
 import { localKeyFile } from '../shared/codes/local-key.ts';
 import { localKeyring, sampleKeyring } from '../shared/codes/keyring.ts';
-import { DEFAULT_USER_POOL_ID } from './local/cognito.ts';
+import { DEFAULT_USER_POOL_ID } from '../local-cloud/cognito.ts';
 
 const USAGE = 'usage: npm run encrypt-code -- <code> [--pool <user pool id>] [--sample]';
 

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { isClaimValue, type ClaimValue } from '../shared/events/claims.ts';
 import { CLAIM_NAMES, isForbiddenClaim, isValidScope } from '../functions/pre-token-generation/grant.ts';
 import { entitlementStore, iamRoleProblem, type Entitlements, type Subject } from '../shared/stores/entitlements.ts';
-import { UsageError, useStackFile } from './local/stack.ts';
+import { UsageError, useStackFile } from '../local-cloud/stack.ts';
 
 const USAGE =
   'usage: npm run entitlements -- <set|get|remove> --sub <sub> | --group <name> | --client <id> ' +

@@ -28,7 +28,7 @@ import {
 import { REJECT_REASONS } from '../shared/import/validate.ts';
 import { redactText } from '../shared/runtime/redact.ts';
 import { TABLE_VARIABLES } from '../shared/stores/table-names.ts';
-import { clientEnvironment, type StackFile } from './local/stack.ts';
+import { clientEnvironment, type StackFile } from '../local-cloud/stack.ts';
 
 class UsageError extends Error {}
 

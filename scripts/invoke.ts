@@ -37,7 +37,7 @@ import {
   startPasswordRange,
   startS3Local,
   tableEnvironment,
-} from './local/index.ts';
+} from '../local-cloud/index.ts';
 import { importS3Client, getTextIfExists, putText } from '../shared/aws/s3.ts';
 
 class InvokeError extends Error {}

@@ -13,7 +13,7 @@ import { sesSender } from '../shared/mail/sender.ts';
 import { createLogger, createMetrics } from '../shared/runtime/observability.ts';
 import { redactText } from '../shared/runtime/redact.ts';
 import { notificationStore } from '../shared/stores/notifications.ts';
-import { UsageError, useStackFile } from './local/stack.ts';
+import { UsageError, useStackFile } from '../local-cloud/stack.ts';
 
 const OPERATOR_WRITE_MS = 10_000;
 

@@ -41,7 +41,7 @@ class BuildBeforePackaging {
   /**
    * With `npm start` running (its stack file, `.local/stack.json` or `STACK_FILE`), the function runs
    * against that stack: its endpoints and tables, dummy credentials it accepts, the local keyring and
-   * the SMS outbox (scripts/local/invoke-environment.ts). `-e` options still win.
+   * the SMS outbox (local-cloud/invoke-environment.ts). `-e` options still win.
    */
   useLocalStack() {
     const fn = this.options.function && this.serverless.service.functions?.[this.options.function];
@@ -52,7 +52,7 @@ class BuildBeforePackaging {
     if (process.env.STACK_FILE && !fs.existsSync(stackFile)) throw new Error(`STACK_FILE: no file ${stackFile}`);
     const result = spawnSync(
       path.join(root, 'node_modules', '.bin', 'tsx'),
-      [path.join(root, 'scripts', 'local', 'invoke-environment.ts'), stackFile],
+      [path.join(root, 'local-cloud', 'invoke-environment.ts'), stackFile],
       { cwd: root, encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(`cannot read the local stack file ${stackFile}: ${result.stderr}`);

@@ -13,7 +13,7 @@ import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './build.ts';
-import { jwksUriOf } from './local/issuer.ts';
+import { jwksUriOf } from '../local-cloud/issuer.ts';
 import {
   cognitoClientFor,
   DEMO_USER,
@@ -21,9 +21,9 @@ import {
   seedUserPool,
   startLocalStack,
   type StackFile,
-} from './local/index.ts';
-import { metricsFileFor, metricsTally } from './local/metrics-tally.ts';
-import { claimStackFile, StackInUseError } from './local/stack-lock.ts';
+} from '../local-cloud/index.ts';
+import { metricsFileFor, metricsTally } from '../local-cloud/metrics-tally.ts';
+import { claimStackFile, StackInUseError } from '../local-cloud/stack-lock.ts';
 
 const DEFAULT_STACK_FILE = join(ROOT, '.local', 'stack.json');
 const { values } = parseArgs({

@@ -36,7 +36,7 @@ import {
   startDynamoDbLocal,
   startS3Local,
   type Invoke,
-} from '../local/index.ts';
+} from '../../local-cloud/index.ts';
 import { median, progress, round, silenced, type SuiteResult } from './suite.ts';
 
 /** RSS of the last tenth of the batches over the first tenth's, at most. */

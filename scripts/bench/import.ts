@@ -37,7 +37,7 @@ import {
   loadTableDefinitions,
   localTableNames,
   startDynamoDbLocal,
-} from '../local/index.ts';
+} from '../../local-cloud/index.ts';
 import { writeSample } from '../import-sample.ts';
 import { progress, round, type SuiteResult } from './suite.ts';
 

@@ -26,7 +26,7 @@ import {
   localTableNames,
   startDynamoDbLocal,
   tableEnvironment,
-} from '../local/index.ts';
+} from '../../local-cloud/index.ts';
 import { percentile, progress, round, silenced, type SuiteResult } from './suite.ts';
 
 const ROUNDS = Number(process.env.BENCH_MIGRATE_ROUNDS ?? 150);

@@ -30,7 +30,7 @@ import {
   startLinkShim,
   startSesLocal,
   tableEnvironment,
-} from '../local/index.ts';
+} from '../../local-cloud/index.ts';
 import { median, percentile, progress, round, silenced, type SuiteResult } from './suite.ts';
 
 const INVOCATIONS = Number(process.env.BENCH_WARM_INVOCATIONS ?? 1_000);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../build.ts';
-import { INTRINSIC_TAGS } from '../local/tables.ts';
+import { INTRINSIC_TAGS } from '../../local-cloud/tables.ts';
 
 interface DeclaredFunction {
   folder: string;

@@ -35,7 +35,7 @@ import * as preSignUp from '../../functions/pre-signup/config.ts';
 import * as preTokenGeneration from '../../functions/pre-token-generation/config.ts';
 import * as verifyAuthChallenge from '../../functions/verify-auth-challenge/config.ts';
 import { ROOT } from '../build.ts';
-import { INTRINSIC_TAGS } from '../local/tables.ts';
+import { INTRINSIC_TAGS } from '../../local-cloud/tables.ts';
 
 export type SettingKind = 'string' | 'required' | 'bool' | 'int' | 'list' | 'oneOf' | 'json' | 'secret';
 

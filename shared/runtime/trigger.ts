@@ -123,7 +123,7 @@ function correlationKeys(event: unknown): Record<string, string | undefined> {
 
 /**
  * A handler for one trigger. `definition` is that trigger's definition, imported from its own module
- * (`import { preSignUp } from '../../shared/events/triggers/pre-signup.ts'`), never from the events
+ * (`import { preSignUp } from '../events/triggers/pre-signup.ts'`), never from the events
  * barrel: its `name` types the policy's event and names the function's logs and metrics.
  */
 export function cognitoTrigger<N extends TriggerName, Config = undefined>(

@@ -23,7 +23,7 @@ import {
   LOCAL_MAIL_ENVIRONMENT,
   LOCAL_REGION,
   tableEnvironment,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import { encryptCode } from '../../shared/codes/encrypt.ts';
 import { buildEvent, parseEvent, responseProblems, type TriggerEvents } from '../../shared/events/index.ts';
 import {

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { applyPreTokenAnswer, groupConfigurationOf, tokensWithGroups } from '../../scripts/local/token-generation.ts';
-import { dynamoDbClientFor } from '../../scripts/local/index.ts';
+import { applyPreTokenAnswer, groupConfigurationOf, tokensWithGroups } from '../../local-cloud/token-generation.ts';
+import { dynamoDbClientFor } from '../../local-cloud/index.ts';
 import {
   buildEvent,
   checkResponse,

@@ -1,5 +1,5 @@
 /**
- * The local console (`npm start`'s page, scripts/local/console) in a real browser: Debian's chromium
+ * The local console (`npm start`'s page, local-cloud/console) in a real browser: Debian's chromium
  * driven by playwright-core, against the test stack. What a newcomer does with it: signs up through
  * "Try it" and sees the triggers in the timeline, reads the rendered verification e-mail, signs in by
  * clicking a magic link, sees why a sign-up was refused, finds users and the legacy directory's migration
@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { dynamoDbClientFor } from '../../scripts/local/index.ts';
+import { dynamoDbClientFor } from '../../local-cloud/index.ts';
 import { entitlementStore } from '../../shared/stores/entitlements.ts';
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
 import { cognito, createConfirmedUser, stack, tableName, uniqueEmail } from '../helpers/stack.ts';

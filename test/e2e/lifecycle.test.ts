@@ -20,8 +20,8 @@ import { buildEvent } from '../../shared/events/index.ts';
 import { attemptKey } from '../../shared/stores/attempt-key.ts';
 import { DENIAL_MESSAGES } from '../../functions/pre-signup/policy.ts';
 import { SIGN_IN_REFUSED_MESSAGE } from '../../shared/stores/lockout.ts';
-import { dynamoDbClientFor } from '../../scripts/local/dynamodb.ts';
-import type { StoredEmail } from '../../scripts/local/ses.ts';
+import { dynamoDbClientFor } from '../../local-cloud/dynamodb.ts';
+import type { StoredEmail } from '../../local-cloud/ses.ts';
 import {
   auditRecordsOf,
   cognito,
@@ -39,7 +39,7 @@ import {
 
 const PASSWORD = 'Correct-Horse-Battery-9';
 const NEW_PASSWORD = 'Staple-Battery-Horse-10';
-/** APP_NAME and MAIL_FROM as scripts/local/stack.ts sets them for the handlers. */
+/** APP_NAME and MAIL_FROM as local-cloud/stack.ts sets them for the handlers. */
 const APP_NAME = 'Cognito Triggers (local)';
 const MAIL_FROM = 'no-reply@cognito-triggers.local';
 /** The test stack's LOCKOUT_MAX_ATTEMPTS (test/setup/global-setup.ts). */
@@ -343,7 +343,7 @@ describe('sign-in', () => {
  * These tests invoke pre-authentication through the Lambda endpoint with the
  * PreAuthentication_Authentication event Cognito would send before each password check (userName = the
  * user name as Cognito passes it, here the sub), to control the timing; the local pool calls it too, before
- * password sign-ins (scripts/local/user-existence.ts; test/e2e/user-existence.test.ts).
+ * password sign-ins (local-cloud/user-existence.ts; test/e2e/user-existence.test.ts).
  */
 describe('lock-out after too many attempts without a success', () => {
   it('refuses the attempt after the limit, allows again after the lock, and a sign-in resets the count', async () => {

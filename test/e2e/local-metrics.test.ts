@@ -4,7 +4,7 @@
  * show in pre authentication's counts, as the deployed dashboard and the lockout-burst alarm see it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { metricsFileFor } from '../../scripts/local/metrics-tally.ts';
+import { metricsFileFor } from '../../local-cloud/metrics-tally.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';
 import { cognito, createConfirmedUser, signInError, useLocalEndpoints } from '../helpers/stack.ts';
 

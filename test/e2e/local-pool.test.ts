@@ -1,9 +1,9 @@
 /**
  * End to end: the local pool (`npm start`'s cognito-local behind its stand-ins) answers as the Amazon
- * Cognito Developer Guide says Cognito does, where cognito-local alone does not (scripts/local/pool-rules.ts):
+ * Cognito Developer Guide says Cognito does, where cognito-local alone does not (local-cloud/pool-rules.ts):
  * the confirmed attribute is verified, the pool's password policy holds, every user has a `sub`, and
  * ForgotPassword migrates a legacy user first. cognito-local's printed messages reach
- * .local/cognito-messages.log (scripts/local/message-log.ts).
+ * .local/cognito-messages.log (local-cloud/message-log.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { createSHA256, pbkdf2 } from 'hash-wasm';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../../shared/stores/legacy-user.ts';
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
-import { COGNITO_MESSAGE_LOG } from '../../scripts/local/stack.ts';
+import { COGNITO_MESSAGE_LOG } from '../../local-cloud/stack.ts';
 import {
   cognito,
   createConfirmedUser,

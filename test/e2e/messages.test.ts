@@ -5,7 +5,7 @@
  *   instead of sending it; the test reads that console and checks the message is ours: in the user's
  *   language, with the code substituted, Cognito's placeholders gone.
  * - Each pool e-mail sending account: cognito-local behind the stand-in that holds custom messages to
- *   the pool's account as Cognito does (scripts/local/message-account.ts). A DEVELOPER pool delivers
+ *   the pool's account as Cognito does (local-cloud/message-account.ts). A DEVELOPER pool delivers
  *   our e-mail; a COGNITO_DEFAULT pool our SMS and its own e-mail; a function set to DEVELOPER on a
  *   COGNITO_DEFAULT pool fails the sign-up as Cognito would (InvalidLambdaResponseException).
  * - The custom senders, which cognito-local cannot drive (they need KMS), are invoked through the same
@@ -32,7 +32,7 @@ import {
   type CognitoWithEmailAccount,
   type LocalCognito,
   type LocalLambda,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import type { EmailSendingAccount } from '../../shared/events/index.ts';
 import { encryptCode } from '../../shared/codes/encrypt.ts';
 import { buildEvent } from '../../shared/events/index.ts';

@@ -13,8 +13,8 @@ import {
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB } from '../../scripts/local/demo-data.ts';
-import { LOCAL_PASSWORDLESS_ENVIRONMENT, LOCAL_REDIRECT_URL } from '../../scripts/local/custom-auth.ts';
+import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB } from '../../local-cloud/demo-data.ts';
+import { LOCAL_PASSWORDLESS_ENVIRONMENT, LOCAL_REDIRECT_URL } from '../../local-cloud/custom-auth.ts';
 import { signLinkToken } from '../../shared/passwordless/magic-link.ts';
 import { cognito, createConfirmedUser, failure, mailTo, signIn, stack, uniqueEmail } from '../helpers/stack.ts';
 

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB, dynamoDbClientFor } from '../../scripts/local/index.ts';
+import { DEMO_ENTITLEMENTS, DEMO_USER, DEMO_USER_SUB, dynamoDbClientFor } from '../../local-cloud/index.ts';
 import { entitlementStore } from '../../shared/stores/entitlements.ts';
 import { cognito, stack, tableName, uniqueEmail } from '../helpers/stack.ts';
 import { STACK_FILE_VARIABLE } from '../setup/stack-file.ts';

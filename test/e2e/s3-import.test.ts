@@ -26,7 +26,7 @@ import {
   writeSample,
   type SampleFormat,
 } from '../../scripts/import-sample.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-cloud/index.ts';
 import { defaultCsvHeader } from '../../shared/import/columns.ts';
 import { executionName } from '../../shared/import/s3-job.ts';
 import { readCognitoImportFile } from '../helpers/cognito-import-file.ts';

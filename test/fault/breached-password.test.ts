@@ -8,7 +8,7 @@
  *
  * The handler runs in this process (functions/migrate-user/handler.ts) with its own stand-in API: a
  * fault stand-in (test/helpers/faults.ts) in front of the local Pwned Passwords stand-in
- * (scripts/local/password-range.ts), which records every request. DynamoDB is the test stack's.
+ * (local-cloud/password-range.ts), which records every request. DynamoDB is the test stack's.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { bcrypt } from 'hash-wasm';
@@ -24,7 +24,7 @@ import {
   startPasswordRange,
   tableEnvironment,
   type LocalPasswordRange,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import { captureOutput, type CapturedOutput } from '../helpers/capture-output.ts';
 import { FAULTS, setEnvironment, startStandIn, type Behaviour, type StandIn } from '../helpers/faults.ts';
 import { stack, tableName } from '../helpers/stack.ts';

@@ -27,7 +27,7 @@ import {
   LOCAL_PASSWORDLESS_ENVIRONMENT,
   LOCAL_REGION,
   tableEnvironment,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import { captureOutput, type CapturedOutput } from '../helpers/capture-output.ts';
 import { encryptCode } from '../../shared/codes/encrypt.ts';
 import {

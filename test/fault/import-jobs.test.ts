@@ -24,7 +24,7 @@ import {
   type RangeEvent,
   type RowRange,
 } from '../../shared/import/s3-map.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-cloud/index.ts';
 import { SAMPLE_EXPORT } from '../../scripts/job-events.ts';
 import { FAULTS, setEnvironment, startStandIn, type AnyService, type Fault, type StandIn } from '../helpers/faults.ts';
 import { stack, tableName, useLocalEndpoints } from '../helpers/stack.ts';

@@ -34,7 +34,7 @@ import {
   LOCAL_PASSWORDLESS_ENVIRONMENT,
   localTableNames,
   tableEnvironment,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import { captureOutput } from '../helpers/capture-output.ts';
 import { pointAt, setEnvironment, startStandIn, type Fault, type Service, type StandIn } from '../helpers/faults.ts';
 import { FAKE_RESPONDERS, fakeDynamoDb, type FakeDynamoDb } from './fake-aws.ts';

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultCsvHeader } from '../../shared/import/columns.ts';
-import { LOCALHOST, readBody } from '../../scripts/local/ports.ts';
+import { LOCALHOST, readBody } from '../../local-cloud/ports.ts';
 import { readCognitoImportFile, type CognitoImportFile } from './cognito-import-file.ts';
 
 export interface RecordedCall {

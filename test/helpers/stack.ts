@@ -16,7 +16,7 @@ import {
   LOCAL_REGION,
   recordedLinks,
   sesMessages,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { testStack, type TestStackInfo } from '../setup/stack-file.ts';
 

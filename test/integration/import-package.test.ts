@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { loadDefinition } from '../../scripts/local/map-driver.ts';
+import { loadDefinition } from '../../local-cloud/map-driver.ts';
 import { packaged, PACKAGING_TEST_TIMEOUT_MS } from '../helpers/serverless-package.ts';
 
 const ROOT = process.cwd();

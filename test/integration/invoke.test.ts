@@ -86,7 +86,7 @@ describe('npm run invoke', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ triggerSource: source, response });
   });
 
-  // The embedded directory holds the demo legacy user of the samples (scripts/local/demo-data.ts).
+  // The embedded directory holds the demo legacy user of the samples (local-cloud/demo-data.ts).
   it.each([
     ['UserMigration_Authentication', 'CONFIRMED'],
     ['UserMigration_ForgotPassword', null],

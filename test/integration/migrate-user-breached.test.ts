@@ -21,7 +21,7 @@ import { rangeQuery } from '../../shared/passwords/breached.ts';
 import { normaliseEmail, normaliseUsername } from '../../shared/stores/legacy-user.ts';
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../functions/migrate-user/answer.ts';
-import { LOCAL_BREACHED_PASSWORDS, passwordRangeRequests, type RangeRequest } from '../../scripts/local/index.ts';
+import { LOCAL_BREACHED_PASSWORDS, passwordRangeRequests, type RangeRequest } from '../../local-cloud/index.ts';
 import {
   cognito,
   invokeFunction,

@@ -264,7 +264,7 @@ describe('serverless package', () => {
     ]);
   });
 
-  // The local cloud (scripts/local: the stand-ins, the Lambda endpoint, the local console) is never deployed.
+  // The local cloud (local-cloud/: the stand-ins, the Lambda endpoint, the local console) is never deployed.
   it("packages each function's bundle alone: nothing of the local stack or its console", () => {
     for (const zip of readdirSync(dir).filter((file) => file.endsWith('.zip'))) {
       const names = zipEntryNames(readFileSync(join(dir, zip)));
@@ -273,7 +273,7 @@ describe('serverless package', () => {
       // What went into the bundle that was zipped: its source map's sources, none of them the local stack's.
       const folder = names[0]?.split('/')[1] ?? '';
       const map = JSON.parse(readFileSync(join(ROOT, 'dist', folder, 'index.js.map'), 'utf8')) as { sources: string[] };
-      expect(map.sources.filter((source) => /(^|\/)scripts\//u.test(source))).toEqual([]);
+      expect(map.sources.filter((source) => /(^|\/)(scripts|local-cloud)\//u.test(source))).toEqual([]);
     }
   });
 

@@ -9,7 +9,7 @@ import {
   AdminLinkProviderForUserCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { buildEvent } from '../../shared/events/index.ts';
-import { ALREADY_LINKED_MESSAGE } from '../../scripts/local/link-shim.ts';
+import { ALREADY_LINKED_MESSAGE } from '../../local-cloud/link-shim.ts';
 import { cognito, createConfirmedUser, invokeFunction, links, stack, uniqueEmail } from '../helpers/stack.ts';
 
 const PASSWORD = 'Correct-Horse-Battery-9';

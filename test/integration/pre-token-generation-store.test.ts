@@ -1,7 +1,7 @@
 /** The entitlements store against DynamoDB Local: many keys in batches of 100, rows read defensively. */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamoDbClientFor } from '../../scripts/local/index.ts';
+import { dynamoDbClientFor } from '../../local-cloud/index.ts';
 import type { DocumentClient } from '../../shared/aws/dynamodb.ts';
 import { entitlementStore, subjectKey, UnprocessedKeysError } from '../../shared/stores/entitlements.ts';
 import { stack, tableName } from '../helpers/stack.ts';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CLIENT_REFUSED_MESSAGE, TOKEN_REFUSED_MESSAGE } from '../../functions/pre-token-generation/handler.ts';
-import { DEMO_ENTITLEMENTS, dynamoDbClientFor, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/index.ts';
+import { DEMO_ENTITLEMENTS, dynamoDbClientFor, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local-cloud/index.ts';
 import { USER_TOKEN_SOURCES } from '../../shared/events/triggers/pre-token-generation.ts';
 import { buildEvent, checkResponse, SAMPLE, type PreTokenGenerationEvent } from '../../shared/events/index.ts';
 import { GENERIC_FAILURE_MESSAGE, lambdaContext, type DeclaredTriggerHandler } from '../../shared/runtime/index.ts';

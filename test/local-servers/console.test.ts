@@ -1,5 +1,5 @@
 /**
- * The local console's records (scripts/local/console): what an invocation's outcome is, which operation
+ * The local console's records (local-cloud/console): what an invocation's outcome is, which operation
  * caused which triggers, that secrets are gone before anything is kept, and the claims pre token
  * generation set, the Users and Imports views' data (no hash ever answered). The page itself is tested in a browser (test/e2e/console.test.ts).
  */
@@ -7,15 +7,15 @@ import {
   createConsoleRecorder,
   invocationOutcome,
   type InvocationRecord,
-} from '../../scripts/local/console/recorder.ts';
+} from '../../local-cloud/console/recorder.ts';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
-import { exampleKey, parseRejects, prefixSampleNames, summaryFigures } from '../../scripts/local/console/imports.ts';
-import { allowedHosts, startConsole, type LocalConsole } from '../../scripts/local/console/server.ts';
-import { emailPrefixFilter, pairLegacyItems, withoutSecrets } from '../../scripts/local/console/users.ts';
+import { exampleKey, parseRejects, prefixSampleNames, summaryFigures } from '../../local-cloud/console/imports.ts';
+import { allowedHosts, startConsole, type LocalConsole } from '../../local-cloud/console/server.ts';
+import { emailPrefixFilter, pairLegacyItems, withoutSecrets } from '../../local-cloud/console/users.ts';
 import type { DocumentClient } from '../../shared/aws/dynamodb.ts';
-import { linkUserName, preTokenChanges } from '../../scripts/local/console/try-it.ts';
+import { linkUserName, preTokenChanges } from '../../local-cloud/console/try-it.ts';
 import { FAILED_OPEN_LOG_MESSAGE } from '../../shared/runtime/trigger.ts';
 
 const POOL = 'local_CognitoTriggers';

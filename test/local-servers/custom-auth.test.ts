@@ -1,5 +1,5 @@
 /**
- * The CUSTOM_AUTH stand-in (scripts/local/custom-auth.ts) against the developer guide's description of
+ * The CUSTOM_AUTH stand-in (local-cloud/custom-auth.ts) against the developer guide's description of
  * Cognito's loop: define (session []), create, the client's answer, verify, define again with the
  * result appended (ChallengeResult: challengeName, challengeResult, challengeMetadata), until define
  * issues tokens or fails; a Session string per step, valid for 3 minutes; Cognito's errors.
@@ -25,7 +25,7 @@ import {
   startLambdaServer,
   type CustomAuthStandIn,
   type LocalLambda,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import { cognito, createConfirmedUser, stack, uniqueEmail } from '../helpers/stack.ts';
 
 type Event = Record<string, unknown> & { request: Record<string, unknown>; response: Record<string, unknown> };

@@ -25,7 +25,7 @@ import {
   type LocalDynamoDb,
   type LocalLambda,
   type LocalSes,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/tables.yml', import.meta.url));
 const TABLE_NAMES = { profiles: 'profiles-local', attempts: 'attempts-local' };

@@ -3,7 +3,7 @@
  * message response parameters"), and the local stack's one value for the pool and the function.
  * The stand-in on its servers is exercised end to end in test/e2e/messages.test.ts.
  */
-import { accountRefusals, localEmailSendingAccount, poolEmailConfiguration } from '../../scripts/local/index.ts';
+import { accountRefusals, localEmailSendingAccount, poolEmailConfiguration } from '../../local-cloud/index.ts';
 
 describe('message-account stand-in', () => {
   const answer = (response: Record<string, unknown>) => ({ response });

@@ -10,7 +10,7 @@ import {
   passwordRefusal,
   proposedPassword,
   userPoolFile,
-} from '../../scripts/local/index.ts';
+} from '../../local-cloud/index.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The token-generation stand-in's rules (scripts/local/token-generation.ts) against the developer guide:
+ * The token-generation stand-in's rules (local-cloud/token-generation.ts) against the developer guide:
  * which groups and roles Cognito writes into tokens, and how it applies a pre token generation answer.
  * cognito-local 5.3 applies only the ID token claims of a V1 answer; these are what it leaves out.
  */
@@ -8,7 +8,7 @@ import {
   groupConfigurationOf,
   preTokenEvent,
   tokensWithGroups,
-} from '../../scripts/local/token-generation.ts';
+} from '../../local-cloud/token-generation.ts';
 import { parseEvent } from '../../shared/events/index.ts';
 
 const ROLE = (name: string) => `arn:aws:iam::123456789012:role/${name}`;

@@ -1,11 +1,11 @@
 /**
- * The user-existence stand-in's rule (scripts/local/user-existence.ts), on its own: which of
+ * The user-existence stand-in's rule (local-cloud/user-existence.ts), on its own: which of
  * cognito-local's errors Cognito answers otherwise with PreventUserExistenceErrors ENABLED (developer
  * guide, "Managing error responses"), and which it must leave alone, since a false mapping would hide a
  * real answer (a password that breaks the policy at sign-up or at a new-password challenge).
  */
-import { INCORRECT_CREDENTIALS } from '../../scripts/local/custom-auth.ts';
-import { CODE_MISMATCH, preventedAnswer, simulatedDelivery } from '../../scripts/local/user-existence.ts';
+import { INCORRECT_CREDENTIALS } from '../../local-cloud/custom-auth.ts';
+import { CODE_MISMATCH, preventedAnswer, simulatedDelivery } from '../../local-cloud/user-existence.ts';
 
 const signIn = { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'a@example.com', PASSWORD: 'x' } };
 const adminSignIn = { ...signIn, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH' };

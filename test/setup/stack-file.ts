@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StackFile } from '../../scripts/local/stack.ts';
+import type { StackFile } from '../../local-cloud/stack.ts';
 
 export type TestStackInfo = StackFile;
 

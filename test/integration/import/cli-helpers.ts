@@ -1,7 +1,7 @@
 /** Runs `npm run import` as a person would (its own process), against the test stack. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { clientEnvironment } from '../../../scripts/local/index.ts';
+import { clientEnvironment } from '../../../local-cloud/index.ts';
 import { stack } from '../../helpers/stack.ts';
 
 const ROOT = process.cwd();

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dynamoDbClientFor } from '../../../scripts/local/index.ts';
+import { dynamoDbClientFor } from '../../../local-cloud/index.ts';
 import { badRows, SAMPLE_PASSWORDS, sampleEmail, sampleUsername, writeSample } from '../../../scripts/import-sample.ts';
 import { defaultCsvHeader } from '../../../shared/import/columns.ts';
 import { readCognitoImportFile } from '../../helpers/cognito-import-file.ts';

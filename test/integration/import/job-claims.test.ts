@@ -22,7 +22,7 @@ import { claimKey, importJobClaims } from '../../../shared/import/job-claims.ts'
 import { importJobsStep } from '../../../shared/import/jobs.ts';
 import { DEFAULT_POOL_SETTINGS } from '../../../shared/import/pool.ts';
 import { executionName, readImportJobConfig } from '../../../shared/import/s3-job.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../scripts/local/index.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local-cloud/index.ts';
 import { startImportJobsServer, type ImportJobsServer } from '../../helpers/import-jobs-server.ts';
 import { stack, tableName, useLocalEndpoints } from '../../helpers/stack.ts';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { defaultCsvHeader } from '../../../shared/import/columns.ts';
 import { ImportJobError, jobsSummary, runImportJobs } from '../../../shared/import/jobs.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../scripts/local/index.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local-cloud/index.ts';
 import { runCli } from './cli-helpers.ts';
 import { startImportJobsServer, type ImportJobsServer, type JobScript } from '../../helpers/import-jobs-server.ts';
 

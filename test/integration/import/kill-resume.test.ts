@@ -12,7 +12,7 @@ import {
   dynamoDbClientFor,
   loadTableDefinitions,
   localTableNames,
-} from '../../../scripts/local/index.ts';
+} from '../../../local-cloud/index.ts';
 import { writeSample } from '../../../scripts/import-sample.ts';
 import { stack } from '../../helpers/stack.ts';
 import { runCli, startImport } from './cli-helpers.ts';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { claimStackFile, StackInUseError } from '../../../scripts/local/stack-lock.ts';
+import { claimStackFile, StackInUseError } from '../../../local-cloud/stack-lock.ts';
 
 const stackFile = () => join(mkdtempSync(join(tmpdir(), 'stack-lock-')), 'stack.json');
 

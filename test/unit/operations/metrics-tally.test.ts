@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { metricsFileFor, metricsTally } from '../../../scripts/local/metrics-tally.ts';
+import { metricsFileFor, metricsTally } from '../../../local-cloud/metrics-tally.ts';
 import { captureOutput } from '../../helpers/capture-output.ts';
 
 /** What a function of that service prints when it publishes these metrics (Powertools itself). */

@@ -1,13 +1,13 @@
 /**
  * The breached-password check: the k-anonymity protocol (pure), and the client against the local
- * Pwned Passwords stand-in (scripts/local/password-range.ts), which records every request it gets.
+ * Pwned Passwords stand-in (local-cloud/password-range.ts), which records every request it gets.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { breachVerdict, parseRangeAnswer, rangeQuery, rangeUrl } from '../../../shared/passwords/breached.ts';
 import { breachCheck } from '../../../shared/passwords/breach-check.ts';
-import { startPasswordRange, type LocalPasswordRange } from '../../../scripts/local/password-range.ts';
+import { startPasswordRange, type LocalPasswordRange } from '../../../local-cloud/password-range.ts';
 
 // SHA-1("password") = 5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8, the Pwned Passwords documentation's example.
 const PASSWORD_SUFFIX = '1E4C9B93F3F0682250B6CF8331B7EE68FD8';

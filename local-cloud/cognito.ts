@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { EmailSendingAccount } from '../../shared/events/definition.ts';
+import type { EmailSendingAccount } from '../shared/events/definition.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb.ts';
 import { freePort, httpOk, LOCALHOST } from './ports.ts';
 import { startProcess, waitUntilReady } from './processes.ts';

@@ -9,7 +9,7 @@
  *
  * Every state's input and output is reported (`onEvent`) as Step Functions keeps them in an execution's
  * history, each Map child as an execution of its own: what `states:GetExecutionHistory` would show is
- * what the tests read (scripts/local/sfn.ts answers it).
+ * what the tests read (local-cloud/sfn.ts answers it).
  *
  * What it interprets is what that definition uses (JSONPath `$` / `$.a.b` / `$$.Map.Item.*` templates,
  * Retry by error name and MaxAttempts): it is a driver for this state machine, not a Step Functions
@@ -20,9 +20,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { getTextIfExists, objectStream } from '../../shared/aws/s3.ts';
-import { CSV_PARSE_OPTIONS } from '../../shared/import/run.ts';
-import { ROOT } from '../build.ts';
+import { getTextIfExists, objectStream } from '../shared/aws/s3.ts';
+import { CSV_PARSE_OPTIONS } from '../shared/import/run.ts';
+import { ROOT } from '../scripts/build.ts';
 
 export const IMPORT_DEFINITION_FILE = join(ROOT, 'infra', 'import-state-machine.asl.json');
 

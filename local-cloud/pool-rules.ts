@@ -27,8 +27,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import { buildEvent } from '../../shared/events/index.ts';
-import { policyViolations, type PolicyRule } from '../../functions/migrate-user/password-policy.ts';
+import { buildEvent } from '../shared/events/index.ts';
+import { policyViolations, type PolicyRule } from '../functions/migrate-user/password-policy.ts';
 import { LOCAL_REGION } from './dynamodb.ts';
 import { bothSidesServer, listenOnLoopback } from './ports.ts';
 

@@ -18,7 +18,7 @@ interface Declared {
 /** The dashboard's functions, in its order, and what it shows of each. */
 function dashboardRows(): Array<{ folder: string; metrics: string[] }> {
   const require = createRequire(import.meta.url);
-  const { declaration } = require(fileURLToPath(new URL('../../infra/operations.cjs', import.meta.url))) as {
+  const { declaration } = require(fileURLToPath(new URL('../infra/operations.cjs', import.meta.url))) as {
     declaration: { FUNCTIONS: Record<string, Declared> };
   };
   return Object.values(declaration.FUNCTIONS).map((fn) => ({

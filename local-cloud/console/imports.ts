@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
-import { getTextIfExists, listKeys } from '../../../shared/aws/s3.ts';
-import { REJECTS_FILE, SUMMARY_FILE } from '../../../shared/import/run.ts';
-import { ERROR_FILE, IMPORTS_PREFIX, importName, isImportKey, RESULTS_PREFIX } from '../../../shared/import/s3-job.ts';
+import { getTextIfExists, listKeys } from '../../shared/aws/s3.ts';
+import { REJECTS_FILE, SUMMARY_FILE } from '../../shared/import/run.ts';
+import { ERROR_FILE, IMPORTS_PREFIX, importName, isImportKey, RESULTS_PREFIX } from '../../shared/import/s3-job.ts';
 import { withoutSecrets } from './users.ts';
 
 export interface ImportsSources {
@@ -136,7 +136,7 @@ export function prefixSampleNames(csv: string, prefix: string): string {
   );
 }
 
-const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const ROOT_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** `npm run import:sample`'s program. */
 const SAMPLE_SCRIPT = join(ROOT_DIR, 'scripts', 'import-sample.ts');
 

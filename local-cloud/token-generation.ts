@@ -24,7 +24,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { isReservedForAdding, isReservedForSuppressing } from '../../shared/events/claims.ts';
+import { isReservedForAdding, isReservedForSuppressing } from '../shared/events/claims.ts';
 import { forwardRequest } from './link-shim.ts';
 import { listenOnLoopback, readBody } from './ports.ts';
 

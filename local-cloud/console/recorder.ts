@@ -5,9 +5,9 @@
  * so no password, code, hash or token can reach the page; messages are the local inbox and are kept as
  * delivered (their codes are the local pool's fixed test codes and local magic links).
  */
-import { redactLogValue, REDACTED } from '../../../shared/runtime/redact.ts';
-import { userNameHash } from '../../../shared/runtime/observability.ts';
-import { FAILED_OPEN_LOG_MESSAGE } from '../../../shared/runtime/trigger.ts';
+import { redactLogValue, REDACTED } from '../../shared/runtime/redact.ts';
+import { userNameHash } from '../../shared/runtime/observability.ts';
+import { FAILED_OPEN_LOG_MESSAGE } from '../../shared/runtime/trigger.ts';
 import type { ObservedInvocation } from '../lambda-server.ts';
 
 /** What became of an invocation, as the dashboard counts it. */

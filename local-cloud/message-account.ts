@@ -16,7 +16,7 @@
  * Everything else passes through untouched.
  */
 import { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { EmailSendingAccount } from '../../shared/events/definition.ts';
+import type { EmailSendingAccount } from '../shared/events/definition.ts';
 import { startCognitoLocal, type CognitoOptions, type LocalCognito, type PoolEmail } from './cognito.ts';
 import { bothSidesServer, listenOnLoopback } from './ports.ts';
 

@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SAMPLE } from '../../shared/events/index.ts';
-import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../../shared/stores/legacy-user.ts';
-import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
-import { entitlementStore, type EntitlementStore, type Entitlements } from '../../shared/stores/entitlements.ts';
+import { SAMPLE } from '../shared/events/index.ts';
+import { normaliseEmail, normaliseUsername, type LegacyUserItem } from '../shared/stores/legacy-user.ts';
+import { legacyUserStore } from '../shared/stores/legacy-users.ts';
+import { entitlementStore, type EntitlementStore, type Entitlements } from '../shared/stores/entitlements.ts';
 import { dynamoDbClientFor } from './dynamodb.ts';
 
 export const DEMO_USER = { email: 'demo.user@example.com', password: 'Demo-Password-42', givenName: 'Demo' } as const;

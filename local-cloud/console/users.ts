@@ -12,10 +12,10 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DocumentClient } from '../../../shared/aws/dynamodb.ts';
-import { hashFormatOf } from '../../../shared/passwords/formats.ts';
-import { entitlementStore, subjectKey, type Entitlements } from '../../../shared/stores/entitlements.ts';
-import { MIGRATED_MARKER_PREFIX, migratedMarkerKey, normaliseUsername } from '../../../shared/stores/legacy-user.ts';
+import type { DocumentClient } from '../../shared/aws/dynamodb.ts';
+import { hashFormatOf } from '../../shared/passwords/formats.ts';
+import { entitlementStore, subjectKey, type Entitlements } from '../../shared/stores/entitlements.ts';
+import { MIGRATED_MARKER_PREFIX, migratedMarkerKey, normaliseUsername } from '../../shared/stores/legacy-user.ts';
 
 export interface UsersSources {
   /** Straight to the pool, not through the recorded front: the console's reads are no client's operations. */

@@ -11,8 +11,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lambdaContext } from '../../shared/runtime/local-context.ts';
-import type { TriggerHandler } from '../../shared/runtime/trigger.ts';
+import { lambdaContext } from '../shared/runtime/local-context.ts';
+import type { TriggerHandler } from '../shared/runtime/trigger.ts';
 import { withOutputCaptured } from './console/invocation-output.ts';
 import { INVOKE_PATH, LOCALHOST, readBody } from './ports.ts';
 

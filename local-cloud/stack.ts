@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { triggerOfFunction } from '../../shared/events/index.ts';
-import type { TriggerHandler } from '../../shared/runtime/index.ts';
-import { TABLE_VARIABLES, type TableKey } from '../../shared/stores/table-names.ts';
-import { importS3Client } from '../../shared/aws/s3.ts';
-import { lazy } from '../../shared/lazy.ts';
+import { triggerOfFunction } from '../shared/events/index.ts';
+import type { TriggerHandler } from '../shared/runtime/index.ts';
+import { TABLE_VARIABLES, type TableKey } from '../shared/stores/table-names.ts';
+import { importS3Client } from '../shared/aws/s3.ts';
+import { lazy } from '../shared/lazy.ts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { buildFunctions, DIST, functionNames, jobFunctionNames, ROOT } from '../build.ts';
+import { buildFunctions, DIST, functionNames, jobFunctionNames, ROOT } from '../scripts/build.ts';
 import { cognitoClientFor, type CognitoTrigger, type LocalCognito } from './cognito.ts';
 import {
   dynamoDbClientFor,
@@ -30,7 +30,7 @@ import { consoleSignInUrl, startConsole, type LocalConsole } from './console/ser
 import { startPoolRules } from './pool-rules.ts';
 import { LOCAL_PASSWORD_POLICY } from './cognito.ts';
 import { startCognitoWithEmailAccount } from './message-account.ts';
-import { EMAIL_SENDING_ACCOUNTS, type EmailSendingAccount } from '../../shared/events/definition.ts';
+import { EMAIL_SENDING_ACCOUNTS, type EmailSendingAccount } from '../shared/events/definition.ts';
 import { LOCAL_PASSWORDLESS_ENVIRONMENT, startCustomAuth, type CustomAuthOptions } from './custom-auth.ts';
 import { startTokenGeneration } from './token-generation.ts';
 import { localIssuer } from './issuer.ts';

@@ -5,14 +5,14 @@
  * serves. Without it the function would use the deployed table names and look for AWS credentials (the
  * custom senders' delivery record).
  *
- *   tsx scripts/local/invoke-environment.ts <stack file>    prints the environment as JSON
+ *   tsx local-cloud/invoke-environment.ts <stack file>    prints the environment as JSON
  *
  * scripts/serverless-build-plugin.cjs runs this (it is CommonJS and cannot import the table names).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROOT } from '../build.ts';
+import { ROOT } from '../scripts/build.ts';
 import { clientEnvironment, tableEnvironment, type StackFile } from './stack.ts';
 
 export function localInvokeEnvironment(stack: StackFile): Record<string, string> {
