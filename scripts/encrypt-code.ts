@@ -34,7 +34,7 @@ function parse(args: string[]): { code: string; pool: string; sample: boolean } 
 try {
   const { code, pool, sample } = parse(process.argv.slice(2));
   const ciphertext = await encryptCode(code, pool, sample ? sampleKeyring() : localKeyring());
-  console.error(`encrypted for pool ${pool} with ${sample ? 'the sample events\' key' : localKeyFile()}`);
+  console.error(`encrypted for pool ${pool} with ${sample ? "the sample events' key" : localKeyFile()}`);
   console.log(ciphertext);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
