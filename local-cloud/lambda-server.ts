@@ -10,11 +10,10 @@
  * <errorMessage>."); an unknown function is a 404 ResourceNotFoundException.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { lambdaContext } from '../shared/runtime/local-context.ts';
 import type { TriggerHandler } from '../shared/runtime/trigger.ts';
 import { withOutputCaptured } from './console/invocation-output.ts';
-import { INVOKE_PATH, LOCALHOST, readBody } from './ports.ts';
+import { INVOKE_PATH, listenOnLoopback, readBody } from './ports.ts';
 
 /**
  * A handler, or a function that loads one (`() => import('...').then((m) => m.handler)`), called on
@@ -199,24 +198,16 @@ export async function startLambdaServer(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, LOCALHOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server, options.port);
 
   return {
-    endpoint: `http://${LOCALHOST}:${port}`,
-    port,
+    endpoint: listener.endpoint,
+    port: listener.port,
     startMs: Math.round(performance.now() - startedAt),
     invocations,
     clear: () => {
       invocations.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: listener.close,
   };
 }

@@ -7,7 +7,7 @@
  * AdminGetUser answers. Every other request is forwarded untouched.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import { freePort, LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 
 export interface ProviderLink {
   userPoolId: string;
@@ -170,11 +170,6 @@ export async function startLinkShim(upstream: string, options: { port?: number }
       }
     })();
   });
-  const port = options.port ?? (await freePort());
-  await new Promise<void>((resolve) => server.listen(port, LOCALHOST, resolve));
-  return {
-    endpoint: `http://${LOCALHOST}:${port}`,
-    links,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const listener = await listenOnLoopback(server, options.port);
+  return { endpoint: listener.endpoint, links, stop: listener.close };
 }

@@ -10,8 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 
 /**
  * The passwords the local stack's stand-in calls breached (with how often), well-known ones from real
@@ -96,23 +95,13 @@ export async function startPasswordRange(
       response.writeHead(200, { 'content-type': 'text/plain' }).end(lines.join('\r\n'));
     });
   });
-  // Never close an idle keep-alive connection under a client about to reuse it (test/helpers/faults.ts).
-  server.keepAliveTimeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, LOCALHOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server, options.port);
   const range: LocalPasswordRange = {
-    endpoint: `http://${LOCALHOST}:${port}`,
+    endpoint: listener.endpoint,
     requests,
     addBreached,
     replaceAnswer: undefined,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: listener.close,
   };
   return range;
 }

@@ -76,10 +76,24 @@ export interface LoopbackListener {
 }
 
 /**
+ * Makes `server` keep idle keep-alive connections open for as long as its clients do. The SDK's clients
+ * keep an idle connection until the server closes it, and a Node server closes one 6 s after its last
+ * answer (keepAliveTimeout 5 s and a grace second): a request sent as it closes ends in ECONNRESET with
+ * no fault anywhere, and tests that wait out a 5 s trigger budget or another function's run between
+ * two calls meet that moment on a loaded machine (test/local-servers/keep-alive.test.ts). The stack
+ * stops its servers with closeAllConnections, so nothing lingers.
+ */
+export function keepIdleConnections<T extends { keepAliveTimeout: number }>(server: T): T {
+  server.keepAliveTimeout = 0;
+  return server;
+}
+
+/**
  * Listens on 127.0.0.1 (port 0: the OS chooses, with no race) and gives the endpoint. Closing also ends
  * idle keep-alive connections, so a stand-in stops at once rather than after its clients' idle timeouts.
  */
 export async function listenOnLoopback(server: Server, port = 0): Promise<LoopbackListener> {
+  keepIdleConnections(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, LOCALHOST, () => {

@@ -3,12 +3,13 @@
  * under imports/ to the batch-import function through the Lambda endpoint, asynchronously as S3 does
  * (invocation type Event), with the key URL-encoded as S3 sends it.
  */
+import type { Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_CREDENTIALS } from './dynamodb.ts';
-import { LOCALHOST } from './ports.ts';
+import { keepIdleConnections, LOCALHOST } from './ports.ts';
 
 export const LOCAL_IMPORT_BUCKET = 'cognito-triggers-local-imports';
 
@@ -18,6 +19,8 @@ interface S3rverEvent {
 
 interface S3rverInstance {
   run(): Promise<{ port: number }>;
+  /** The HTTP server run() started. */
+  httpServer?: Server;
   close(): Promise<void>;
   on(event: 'event', listener: (event: S3rverEvent) => void): void;
 }
@@ -81,11 +84,14 @@ export async function startS3Local(options: LocalS3Options = {}): Promise<LocalS
       .catch((error: unknown) => options.onDeliveryError?.(error));
   });
   const { port } = await server.run();
+  if (server.httpServer) keepIdleConnections(server.httpServer);
   return {
     endpoint: `http://${LOCALHOST}:${port}`,
     bucket,
     stop: async () => {
-      await server.close();
+      const closed = server.close();
+      server.httpServer?.closeAllConnections();
+      await closed;
       rmSync(directory, { recursive: true, force: true });
     },
   };

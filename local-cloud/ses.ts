@@ -7,7 +7,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCALHOST } from './ports.ts';
+import { keepIdleConnections, LOCALHOST } from './ports.ts';
 
 /** An email as GET /store returns it (aws-ses-v2-local's `Email` type, as JSON). */
 export interface StoredEmail {
@@ -68,7 +68,7 @@ async function loadServerFactory(): Promise<ServerFactory> {
 export async function startSesLocal(options: { port?: number } = {}): Promise<LocalSes> {
   const startedAt = performance.now();
   const startServer = await loadServerFactory();
-  const server = await startServer({ host: LOCALHOST, port: options.port ?? 0 });
+  const server = keepIdleConnections(await startServer({ host: LOCALHOST, port: options.port ?? 0 }));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://${LOCALHOST}:${port}`;
   return {

@@ -9,9 +9,8 @@
  * event with the inputs and outputs the driver reported. Standard executions keep them for 90 days.
  */
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { LOCALHOST, readBody } from './ports.ts';
+import { listenOnLoopback, readBody } from './ports.ts';
 import { runImportStateMachine, type DriverEvent, type DriverResult, type Invoke } from './map-driver.ts';
 
 export interface LocalExecution {
@@ -258,22 +257,14 @@ export async function startLocalSfn(options: LocalSfnOptions): Promise<LocalSfn>
       if (!response.headersSent) sendJson(response, 500, { __type: 'InternalFailure', message: String(error) });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, LOCALHOST, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   return {
-    endpoint: `http://${LOCALHOST}:${port}`,
+    endpoint: listener.endpoint,
     stateMachineArn: options.stateMachineArn,
     executions,
     idle: async () => {
       while (running.size) await Promise.all(running);
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: listener.close,
   };
 }
