@@ -271,9 +271,14 @@ export interface SampleResult {
 }
 
 /** Writes `users` good users and the bad rows to `file`. */
-export async function writeSample(file: string, users: number): Promise<SampleResult> {
+export async function writeSample(
+  file: string,
+  users: number,
+  /** Hashes made before (sampleHashes), for a caller that writes several samples or needs fewer salts. */
+  made?: Record<SampleFormat, string[]>,
+): Promise<SampleResult> {
   const started = performance.now();
-  const hashes = await sampleHashes();
+  const hashes = made ?? (await sampleHashes());
   const out = createWriteStream(file);
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
