@@ -16,11 +16,11 @@ import { withOutputCaptured } from './console/invocation-output.ts';
 import { INVOKE_PATH, listenOnLoopback, readBody } from './ports.ts';
 
 /**
- * A handler, or a function that loads one (`() => import('...').then((m) => m.handler)`), called on
- * the first invocation and cached. Both are plain functions and cannot be told apart up front, so the
- * entry is called with the event: if it answers with a function, it was a loader.
+ * A handler, or how to load one (`{ load: () => import('...').then((m) => m.handler) }`): loaded on the
+ * first invocation and kept, before that invocation's clock starts, as Lambda runs a module in its init
+ * phase and starts the function's timeout at the invocation.
  */
-export type LocalFunction = TriggerHandler | (() => Promise<TriggerHandler>);
+export type LocalFunction = TriggerHandler | { load: () => Promise<TriggerHandler> };
 
 export interface Invocation {
   functionName: string;
@@ -96,31 +96,26 @@ export async function startLambdaServer(
   const loaded = new Map<string, TriggerHandler>();
   const invocations: Invocation[] = [];
 
-  /** Runs the function, resolving a loader on first use. */
-  async function run(name: string, event: unknown): Promise<unknown> {
-    const context = lambdaContext(name);
+  /** The function's handler, loaded on first use (Lambda's init phase: not on any invocation's clock). */
+  async function handlerOf(name: string): Promise<TriggerHandler> {
     const cached = loaded.get(name);
-    if (cached) return cached(event, context);
+    if (cached) return cached;
     const entry = functions[name] as LocalFunction;
-    const answer: unknown = await entry(event, context);
-    if (typeof answer !== 'function') {
-      loaded.set(name, entry as TriggerHandler);
-      return answer;
-    }
-    const handler = answer as TriggerHandler;
+    const handler = typeof entry === 'function' ? entry : await entry.load();
     loaded.set(name, handler);
-    return handler(event, context);
+    return handler;
   }
 
   /** Runs the function; with an observer, tells it of the invocation and the lines it logged. */
   async function observed(name: string, event: unknown): Promise<unknown> {
+    const handler = await handlerOf(name);
     const observe = options.onInvocation;
-    if (!observe) return run(name, event);
+    if (!observe) return handler(event, lambdaContext(name));
     const at = new Date();
     // As it came: the function fills in its response on the event it is given.
     const received = structuredClone(event);
     const startedAt = performance.now();
-    const { outcome, lines } = await withOutputCaptured(() => run(name, event));
+    const { outcome, lines } = await withOutputCaptured(() => handler(event, lambdaContext(name)));
     const durationMs = performance.now() - startedAt;
     const base = { at, durationMs, functionName: name, event: received, lines };
     if (outcome.status === 'fulfilled') {

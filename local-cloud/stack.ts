@@ -21,7 +21,7 @@ import {
   startDynamoDbLocal,
   type LocalDynamoDb,
 } from './dynamodb.ts';
-import { startLambdaServer, type LocalLambda } from './lambda-server.ts';
+import { startLambdaServer, type LocalFunction, type LocalLambda } from './lambda-server.ts';
 import { startLinkShim } from './link-shim.ts';
 import { messageLogger } from './message-log.ts';
 import { cognitoDelivery, watchMessageSources } from './console/message-sources.ts';
@@ -220,10 +220,12 @@ export const LOCAL_IMPORT_STATE_MACHINE = `arn:aws:states:${LOCAL_REGION}:000000
 const IMPORT_SUBSTITUTIONS = { ImportBatchFunctionArn: 'import-batch', ImportAssembleFunctionArn: 'import-assemble' };
 
 /** Handlers are the built bundles, imported on first use, exactly as Lambda would load them. */
-function builtHandler(name: string): () => Promise<TriggerHandler> {
-  return async () => {
-    const module = (await import(pathToFileURL(join(DIST, name, 'index.js')).href)) as { handler: TriggerHandler };
-    return module.handler;
+function builtHandler(name: string): LocalFunction {
+  return {
+    load: async () => {
+      const module = (await import(pathToFileURL(join(DIST, name, 'index.js')).href)) as { handler: TriggerHandler };
+      return module.handler;
+    },
   };
 }
 

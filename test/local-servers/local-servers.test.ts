@@ -2,6 +2,7 @@
  * The local servers start, work as the AWS services they stand in for, and stop. Each block starts its
  * own servers; the start times are printed for reference.
  */
+import type { Context } from 'aws-lambda';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -147,7 +148,14 @@ describe('Lambda server', () => {
   beforeAll(async () => {
     lambda = await startLambdaServer({
       echo: async (event) => ({ echoed: event }),
-      lazy: async () => async () => 'loaded',
+      lazy: { load: async () => async () => 'loaded' },
+      // A module whose load takes 1.5 s (a cold bundle on a loaded machine), answering its time left.
+      slowToLoad: {
+        load: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          return async (_event: unknown, context: Context) => context.getRemainingTimeInMillis();
+        },
+      },
       fails: async () => {
         throw new TypeError('broken');
       },
@@ -177,6 +185,14 @@ describe('Lambda server', () => {
     expect(json((await invoke('lazy', {})).Payload)).toBe('loaded');
   });
 
+  // Lambda loads a function's module in its init phase, before the invocation's timeout starts; a local
+  // endpoint that started the clock first let a cold load on a loaded machine eat a trigger's budget
+  // (a custom sender's first delivery in a loaded npm test ran out of its send deadline).
+  it("loads a function's module before its invocation's clock starts, as Lambda's init phase", async () => {
+    const remaining = json((await invoke('slowToLoad', {})).Payload) as number;
+    expect(remaining).toBeGreaterThan(6_000 - 1_000);
+  });
+
   it('reports a thrown error as Lambda does', async () => {
     const result = await invoke('fails', {});
     expect(result.FunctionError).toBe('Unhandled');
@@ -196,6 +212,7 @@ describe('Lambda server', () => {
       ['echo', true],
       ['lazy', true],
       ['lazy', true],
+      ['slowToLoad', true],
       ['fails', false],
     ]);
     lambda.clear();
