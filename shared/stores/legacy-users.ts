@@ -44,6 +44,40 @@ const BATCH_SIZE = 25;
 const MAX_BATCH_ROUNDS = 8;
 
 export function legacyUserStore(tableName: string, client: () => DocumentClient = documentClient): LegacyUserStore {
+  /** The MIGRATED# marker; the first migration's time stays (a retried trigger writes nothing). */
+  async function putMarker(marker: MigratedMarker, signal?: AbortSignal): Promise<void> {
+    try {
+      await client().send(
+        new PutCommand({ TableName: tableName, Item: marker, ConditionExpression: 'attribute_not_exists(username)' }),
+        { abortSignal: signal },
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  /** The row's migration time and expiry, once; what the row was when it had them already. */
+  async function markRow(username: string, at: string, expiresAt: number, signal?: AbortSignal): Promise<MarkOutcome> {
+    try {
+      await client().send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { username: normaliseUsername(username) },
+          UpdateExpression: 'SET migratedAt = :at, expiresAt = :expires',
+          ConditionExpression: 'attribute_exists(username) AND attribute_not_exists(migratedAt)',
+          ExpressionAttributeValues: { ':at': at, ':expires': expiresAt },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+        { abortSignal: signal },
+      );
+      return 'marked';
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const old = (error as { Item?: Record<string, AttributeValue> }).Item;
+      return old && unmarshall(old).migratedAt !== undefined ? 'already-migrated' : 'missing';
+    }
+  }
+
   return {
     async get(username, signal) {
       const { Item } = await client().send(
@@ -68,33 +102,11 @@ export function legacyUserStore(tableName: string, client: () => DocumentClient 
     },
     async markMigrated(username, at, expiresAt, signal) {
       const marker: MigratedMarker = { username: migratedMarkerKey(username), migratedAt: at };
-      try {
-        // The first migration's time stays (a retried trigger writes nothing).
-        await client().send(
-          new PutCommand({ TableName: tableName, Item: marker, ConditionExpression: 'attribute_not_exists(username)' }),
-          { abortSignal: signal },
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      try {
-        await client().send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { username: normaliseUsername(username) },
-            UpdateExpression: 'SET migratedAt = :at, expiresAt = :expires',
-            ConditionExpression: 'attribute_exists(username) AND attribute_not_exists(migratedAt)',
-            ExpressionAttributeValues: { ':at': at, ':expires': expiresAt },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-          { abortSignal: signal },
-        );
-        return 'marked';
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const old = (error as { Item?: Record<string, AttributeValue> }).Item;
-        return old && unmarshall(old).migratedAt !== undefined ? 'already-migrated' : 'missing';
-      }
+      // The marker and the row's mark side by side: a migration answers one write later than a refusal,
+      // not two. Each write is conditional and a failure of either fails the sign-in, so whichever lands
+      // alone is completed by the user's next sign-in (the marker is written again, the row found marked).
+      const [, outcome] = await Promise.all([putMarker(marker, signal), markRow(username, at, expiresAt, signal)]);
+      return outcome;
     },
     async putAll(items) {
       for (let start = 0; start < items.length; start += BATCH_SIZE) {
