@@ -143,8 +143,9 @@ export function smsRenderer<K extends MessageKind>(set: TemplateSet<K>): SmsRend
   };
 }
 
-// Every kind, for whatever sends them all (custom message) and for tests. Made on first use, so that a
-// bundle that renders through a set of its own does not carry the whole catalogue.
+// Every kind, for the functions that render through the whole catalogue (custom message, custom auth,
+// the notices) and for tests. Made on first use, so that a bundle that renders through a set of its own
+// does not carry the whole catalogue.
 let everyEmail: EmailRenderer | undefined;
 let everySms: SmsRenderer | undefined;
 
