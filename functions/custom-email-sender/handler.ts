@@ -12,10 +12,11 @@
 import { cognitoUserLookup } from '../../shared/aws/cognito.ts';
 import { refuseLocalKeyringInLambda } from '../../shared/codes/config.ts';
 import { codeDecrypter, type CodeDecrypter } from '../../shared/codes/keyring.ts';
+import { SENDER_EMAILS } from '../../shared/codes/messages.ts';
 import { sendAccountTakeOverNotice, sendCodeMessage, type Channel } from '../../shared/codes/sender-policy.ts';
 import { customEmailSender, isAccountTakeOver } from '../../shared/events/triggers/custom-sender.ts';
 import { mailSender } from '../../shared/mail/sender.ts';
-import { renderEmail } from '../../shared/messages/index.ts';
+import { emailRenderer } from '../../shared/messages/index.ts';
 import { cognitoTrigger } from '../../shared/runtime/index.ts';
 import { deliveryStore } from '../../shared/stores/deliveries.ts';
 import { loadConfig } from './config.ts';
@@ -23,6 +24,7 @@ import { loadConfig } from './config.ts';
 refuseLocalKeyringInLambda();
 
 const sender = mailSender();
+const renderEmail = emailRenderer(SENDER_EMAILS);
 const findUser = cognitoUserLookup();
 let decrypter: CodeDecrypter | undefined;
 

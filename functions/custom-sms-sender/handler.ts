@@ -8,9 +8,10 @@
  */
 import { refuseLocalKeyringInLambda } from '../../shared/codes/config.ts';
 import { codeDecrypter, type CodeDecrypter } from '../../shared/codes/keyring.ts';
+import { SENDER_SMS } from '../../shared/codes/messages.ts';
 import { sendCodeMessage } from '../../shared/codes/sender-policy.ts';
 import { customSmsSender } from '../../shared/events/triggers/custom-sender.ts';
-import { renderSms } from '../../shared/messages/index.ts';
+import { smsRenderer } from '../../shared/messages/index.ts';
 import { cognitoTrigger } from '../../shared/runtime/index.ts';
 import { smsSender, type SmsSender } from '../../shared/sms/sender.ts';
 import { deliveryStore } from '../../shared/stores/deliveries.ts';
@@ -19,6 +20,7 @@ import { loadConfig } from './config.ts';
 refuseLocalKeyringInLambda();
 
 const E164 = /^\+[1-9]\d{5,14}$/u;
+const render = smsRenderer(SENDER_SMS);
 
 let decrypter: CodeDecrypter | undefined;
 let sender: SmsSender | undefined;
@@ -35,7 +37,7 @@ export const handler = cognitoTrigger(
         name: 'sms',
         destination: phone && E164.test(phone) ? phone : undefined,
         send: ({ kind, locale, values, to }, signal) =>
-          sms.send({ to, body: renderSms(kind, locale, values, config.messages.branding) }, signal),
+          sms.send({ to, body: render.sms(kind, locale, values, config.messages.branding) }, signal),
       },
       {
         settings: config,

@@ -22,7 +22,7 @@ export type SenderAction =
   | 'Authentication'
   | 'AccountTakeOverNotification';
 
-export const SENDER_KINDS: Readonly<Record<SenderAction, MessageKind>> = {
+export const SENDER_KINDS = {
   SignUp: 'sign-up-code',
   ResendCode: 'resend-code',
   ForgotPassword: 'forgot-password',
@@ -31,10 +31,14 @@ export const SENDER_KINDS: Readonly<Record<SenderAction, MessageKind>> = {
   AdminCreateUser: 'admin-invitation',
   Authentication: 'sign-in-code',
   AccountTakeOverNotification: 'account-takeover',
-};
+} as const satisfies Readonly<Record<SenderAction, MessageKind>>;
 
 /** A source whose message carries a code: every one but the account-takeover notification. */
 export type CodeAction = Exclude<SenderAction, 'AccountTakeOverNotification'>;
+
+/** The kinds the custom senders send (their templates: ./messages.ts), and those that carry a code. */
+export type SenderKind = (typeof SENDER_KINDS)[SenderAction];
+export type CodeKind = (typeof SENDER_KINDS)[CodeAction];
 
 export function senderAction(triggerSource: `${string}_${CodeAction}`): CodeAction;
 export function senderAction(triggerSource: string): SenderAction;

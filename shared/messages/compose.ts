@@ -1,7 +1,18 @@
 /** Builds the e-mail (HTML and text) and the SMS of a kind from a catalogue of templates. */
 import type { Branding } from './branding.ts';
 import { KIND_SPECS, type Locale, type MessageKind } from './kinds.ts';
-import { escapeHtml, fillHtml, fillLayout, fillLine, fillText, stripControl, type Catalog, type Values } from './render.ts';
+import {
+  escapeHtml,
+  fillHtml,
+  fillLayout,
+  fillLine,
+  fillText,
+  stripControl,
+  type EmailCopy,
+  type EmailTemplate,
+  type SmsTemplate,
+  type Values,
+} from './render.ts';
 
 export interface RenderedEmail {
   subject: string;
@@ -35,8 +46,15 @@ export const characters = (text: string) => [...text].length;
 
 const SAFE_URL = /^https?:\/\/[^\s]+$/u;
 
+/** What one e-mail is made of: the layout, its locale's common lines and its kind's template in that locale. */
+export interface EmailParts {
+  layout: string;
+  copy: EmailCopy;
+  template: EmailTemplate;
+}
+
 export function composeEmail(
-  catalog: Catalog,
+  { layout, copy, template }: EmailParts,
   kind: MessageKind,
   locale: Locale,
   values: Values,
@@ -44,13 +62,13 @@ export function composeEmail(
   form: EmailForm = 'full',
 ): RenderedEmail {
   const all = merged(kind, values, branding);
-  const copy = catalog.locales[locale];
-  const template = copy.kinds[kind].email;
   const subject = fillLine(template.subject, all);
   const greeting = fillLine(copy.greeting, all);
   const intro = template.intro.map((p) => ({ text: fillText(p, all), html: fillHtml(p, all) }));
   const outro = template.outro.map((p) => ({ text: fillText(p, all), html: fillHtml(p, all) }));
-  const highlight = template.highlight ? { text: fillLine(template.highlight, all), html: fillHtml(template.highlight, all) } : undefined;
+  const highlight = template.highlight
+    ? { text: fillLine(template.highlight, all), html: fillHtml(template.highlight, all) }
+    : undefined;
   const button = template.button
     ? { label: fillLine(template.button.label, all), url: stripControl(fillLine(template.button.url, all)) }
     : undefined;
@@ -104,7 +122,7 @@ export function composeEmail(
     p(escapeHtml(signOff)),
   ].join('\n');
   const html = fillLayout(
-    catalog.layout,
+    layout,
     {
       lang: locale,
       subject,
@@ -124,30 +142,30 @@ export function composeEmail(
   return { subject, html, text };
 }
 
-/** Both forms of a kind's SMS, filled in; callers that count differently (Cognito's placeholders) choose. */
+/**
+ * Both forms of a kind's SMS (`sms`: the kind's template in the locale wanted, undefined for a kind not
+ * sent by SMS), filled in; callers that count differently (Cognito's placeholders) choose.
+ */
 export function composeSmsForms(
-  catalog: Catalog,
+  sms: SmsTemplate | undefined,
   kind: MessageKind,
-  locale: Locale,
   values: Values,
   branding: Branding,
 ): { full: string; short: string } {
   const all = merged(kind, values, branding);
-  const sms = catalog.locales[locale].kinds[kind].sms;
   if (!sms) throw new MessageError(`${kind}: there is no SMS of this kind`);
   return { full: fillLine(sms.full, all), short: fillLine(sms.short, all) };
 }
 
 export function composeSms(
-  catalog: Catalog,
+  sms: SmsTemplate | undefined,
   kind: MessageKind,
-  locale: Locale,
   values: Values,
   branding: Branding,
   form: SmsForm = 'auto',
   limit = 140,
 ): string {
-  const { full, short } = composeSmsForms(catalog, kind, locale, values, branding);
+  const { full, short } = composeSmsForms(sms, kind, values, branding);
   if (form === 'full') return full;
   if (form === 'short') return short;
   return characters(full) <= limit ? full : short;

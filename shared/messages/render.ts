@@ -17,17 +17,26 @@ export interface EmailTemplate {
   outro: readonly string[];
 }
 
-export interface KindTemplates {
-  email: EmailTemplate;
-  /** The SMS, and the short form used when the full one would be over 140 characters once filled in. */
-  sms?: { full: string; short: string };
+/** The SMS, and the short form used when the full one would be over 140 characters once filled in. */
+export interface SmsTemplate {
+  full: string;
+  short: string;
 }
 
-export interface LocaleTemplates {
+export interface KindTemplates {
+  email: EmailTemplate;
+  sms?: SmsTemplate;
+}
+
+/** The lines every e-mail of a locale has around its own. */
+export interface EmailCopy {
   greeting: string;
   signOff: string;
   /** The support line under every e-mail, e.g. `{{#supportEmail}}Questions? {{supportEmail}}{{/supportEmail}}`. */
   support: string;
+}
+
+export interface LocaleTemplates extends EmailCopy {
   kinds: Readonly<Record<MessageKind, KindTemplates>>;
 }
 
@@ -118,7 +127,12 @@ export const fillText = (template: string, values: Values) => fill(template, val
 export const fillLine = (template: string, values: Values) =>
   fill(template, values, oneLine, stripControl).replace(/\s+/gu, ' ').trim();
 export const fillHtml = (template: string, values: Values) =>
-  fill(template, values, (text) => escapeHtml(text).replace(/\n/gu, '<br>'), (text) => escapeHtml(stripControl(text))).trim();
+  fill(
+    template,
+    values,
+    (text) => escapeHtml(text).replace(/\n/gu, '<br>'),
+    (text) => escapeHtml(stripControl(text)),
+  ).trim();
 
 /** Fills the layout: its own text is HTML; `{{{body}}}` takes the body as built; values are escaped. */
 export function fillLayout(layout: string, values: Values, body: string): string {

@@ -15,7 +15,14 @@ import {
   type Locale,
   type MessageKind,
 } from './kinds.ts';
-import { placeholdersIn, unconditionalPlaceholders, type Catalog, type EmailTemplate, type KindTemplates, type LocaleTemplates } from './render.ts';
+import {
+  placeholdersIn,
+  unconditionalPlaceholders,
+  type Catalog,
+  type EmailTemplate,
+  type KindTemplates,
+  type LocaleTemplates,
+} from './render.ts';
 
 export const LAYOUT_VALUES = [
   'lang',
@@ -85,14 +92,21 @@ function syntaxProblems(where: string, template: string): string[] {
 function checkPlaceholders(problems: Problems, where: string, template: string, allowed: ReadonlySet<string>): void {
   problems.push(...syntaxProblems(where, template));
   for (const name of placeholdersIn(template)) {
-    if (!allowed.has(name)) problems.push(`${where}: unknown placeholder {{${name}}} (allowed: ${[...allowed].join(', ')})`);
+    if (!allowed.has(name))
+      problems.push(`${where}: unknown placeholder {{${name}}} (allowed: ${[...allowed].join(', ')})`);
   }
 }
 
-function requireAll(problems: Problems, where: string, templates: readonly string[], required: readonly string[]): void {
+function requireAll(
+  problems: Problems,
+  where: string,
+  templates: readonly string[],
+  required: readonly string[],
+): void {
   const shown = new Set(templates.flatMap((t) => [...unconditionalPlaceholders(t)]));
   for (const name of required) {
-    if (!shown.has(name)) problems.push(`${where}: lacks the required placeholder {{${name}}} (outside any {{#...}} section)`);
+    if (!shown.has(name))
+      problems.push(`${where}: lacks the required placeholder {{${name}}} (outside any {{#...}} section)`);
   }
 }
 
@@ -186,17 +200,23 @@ function limitProblems(catalog: Catalog): string[] {
   for (const locale of LOCALES) {
     for (const kind of MESSAGE_KINDS) {
       const where = `${locale}.yml kinds.${kind}`;
-      const email = composeEmail(catalog, kind, locale, NOMINAL_VALUES, NOMINAL_BRANDING);
+      const copy = catalog.locales[locale];
+      const parts = { layout: catalog.layout, copy, template: copy.kinds[kind].email };
+      const email = composeEmail(parts, kind, locale, NOMINAL_VALUES, NOMINAL_BRANDING);
       const subject = characters(email.subject);
-      if (subject > LIMITS.subject) problems.push(`${where}.email.subject: ${subject} characters once filled in, over ${LIMITS.subject}`);
+      if (subject > LIMITS.subject)
+        problems.push(`${where}.email.subject: ${subject} characters once filled in, over ${LIMITS.subject}`);
       const html = characters(email.html);
-      if (html > LIMITS.email) problems.push(`${where}.email: ${html} characters of HTML once filled in, over ${LIMITS.email}`);
+      if (html > LIMITS.email)
+        problems.push(`${where}.email: ${html} characters of HTML once filled in, over ${LIMITS.email}`);
       if (!KIND_SPECS[kind].channels.includes('sms')) continue;
-      const sms = composeSmsForms(catalog, kind, locale, NOMINAL_VALUES, NOMINAL_BRANDING);
+      const sms = composeSmsForms(copy.kinds[kind].sms, kind, NOMINAL_VALUES, NOMINAL_BRANDING);
       for (const form of ['full', 'short'] as const) {
         const length = characters(sms[form]);
         if (length > LIMITS.sms) {
-          problems.push(`${where}.sms.${form}: ${length} characters once filled in with nominal values, over ${LIMITS.sms}`);
+          problems.push(
+            `${where}.sms.${form}: ${length} characters once filled in with nominal values, over ${LIMITS.sms}`,
+          );
         }
       }
     }

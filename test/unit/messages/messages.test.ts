@@ -8,12 +8,15 @@ import {
   MESSAGE_KINDS,
   MessageError,
   characters,
+  emailRenderer,
   renderEmail,
   renderSms,
   renderSmsForms,
   resolveLocale,
+  smsRenderer,
   type Branding,
 } from '../../../shared/messages/index.ts';
+import { SENDER_EMAILS, SENDER_SMS } from '../../../shared/codes/messages.ts';
 import { NOMINAL_VALUES } from '../../../shared/messages/kinds.ts';
 import { fillHtml, fillLine, fillText } from '../../../shared/messages/render.ts';
 import {
@@ -104,11 +107,23 @@ describe('the template set', () => {
 
   it('HTML-escapes every value and the branding, strips control characters from SMS and subjects', () => {
     const hostile = '<img src=x onerror=alert(1)>"\'&';
-    const email = renderEmail('account-takeover', 'en', { name: hostile, device: hostile, city: hostile, ip: '1.2.3.4', validLink: 'https://a.example/v', invalidLink: 'https://a.example/i' }, {
-      ...branding,
-      product: 'A<b>cme',
-      footer: '<script>x</script>',
-    });
+    const email = renderEmail(
+      'account-takeover',
+      'en',
+      {
+        name: hostile,
+        device: hostile,
+        city: hostile,
+        ip: '1.2.3.4',
+        validLink: 'https://a.example/v',
+        invalidLink: 'https://a.example/i',
+      },
+      {
+        ...branding,
+        product: 'A<b>cme',
+        footer: '<script>x</script>',
+      },
+    );
     expect(email.html).not.toContain('<img');
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('<b>');
@@ -173,6 +188,35 @@ describe('the template set', () => {
     expect(resolveLocale(null, { locale: 'ES_mx' })).toBe('es');
     expect(resolveLocale({}, {})).toBe('en');
     expect(resolveLocale(undefined, { locale: 'pt-BR' }, 'de')).toBe('de');
+  });
+});
+
+describe('a renderer of some kinds (what a function that sends a few carries in its bundle)', () => {
+  const senderEmail = emailRenderer(SENDER_EMAILS);
+  const senderSms = smsRenderer(SENDER_SMS);
+
+  it.each(LOCALES)('renders its kinds in %s as the whole catalogue does', (locale) => {
+    for (const kind of Object.keys(SENDER_EMAILS) as Array<keyof typeof SENDER_EMAILS>) {
+      expect(senderEmail(kind, locale, VALUES, branding)).toEqual(renderEmail(kind, locale, VALUES, branding));
+      expect(senderEmail(kind, locale, VALUES, branding, { form: 'short' })).toEqual(
+        renderEmail(kind, locale, VALUES, branding, { form: 'short' }),
+      );
+    }
+    for (const kind of Object.keys(SENDER_SMS) as Array<keyof typeof SENDER_SMS>) {
+      expect(senderSms.sms(kind, locale, VALUES, branding)).toBe(renderSms(kind, locale, VALUES, branding));
+      expect(senderSms.forms(kind, locale, VALUES, branding)).toEqual(renderSmsForms(kind, locale, VALUES, branding));
+    }
+  });
+
+  it('refuses a kind it does not hold, and an SMS of a kind not sent by SMS', () => {
+    expect(() => senderEmail('welcome', 'en', VALUES, branding)).toThrow(MessageError);
+    expect(() => senderEmail('welcome', 'en', VALUES, branding)).toThrow('welcome: not among the e-mail messages');
+    expect(() => senderSms.sms('magic-link', 'en', VALUES, branding)).toThrow('magic-link: not among the SMS messages');
+    expect(() => senderSms.sms('account-takeover', 'en', VALUES, branding)).toThrow(
+      'account-takeover: there is no SMS of this kind',
+    );
+    // a required value is checked first, as the whole catalogue's renderer does
+    expect(() => senderEmail('sign-up-code', 'en', {}, branding)).toThrow('sign-up-code: the value "code" is required');
   });
 });
 
