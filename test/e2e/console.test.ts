@@ -183,6 +183,10 @@ describe('the local console', () => {
       expect(await added.allTextContents()).toEqual(expect.arrayContaining(['roles', 'tenant']));
       expect(await page.locator('#tokens').innerText()).toContain('console-tenant');
       expect(await page.locator('body').innerText()).not.toMatch(JWT);
+
+      // A magic link's refresh token is the CUSTOM_AUTH stand-in's: it refreshes it, with the same claims.
+      expect(await submit('refresh', {})).toBe('Tokens refreshed');
+      expect(await added.allTextContents()).toEqual(expect.arrayContaining(['roles', 'tenant']));
     },
     BROWSER_TEST_MS,
   );
