@@ -24,8 +24,9 @@
  *   (token-generation.ts, shared with the password and refresh sign-ins).
  * - After the tokens, PostAuthentication runs when attached, as after any sign-in.
  * Not implemented (cognito-local has no SRP): SRP_A / PASSWORD_VERIFIER steps, device challenges,
- * AdminInitiateAuth; a refresh token is issued but cognito-local does not know it; PreAuthentication
- * is not called (cognito-local never calls it either).
+ * AdminInitiateAuth; PreAuthentication is not called (cognito-local never calls it either). The refresh
+ * tokens it issues are its own (cognito-local does not know them): it answers their REFRESH_TOKEN_AUTH
+ * itself, through pre token generation (TokenGeneration_RefreshTokens), kept in memory for 30 days.
  */
 import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
@@ -51,6 +52,8 @@ export const SESSION_VALIDITY_MS = 3 * 60 * 1000;
 export const INCORRECT_CREDENTIALS = 'Incorrect username or password.';
 export const INVALID_SESSION = 'Invalid session for the user.';
 export const EXPIRED_SESSION = 'Invalid session for the user, session is expired.';
+export const INVALID_REFRESH_TOKEN = 'Invalid Refresh Token';
+export const EXPIRED_REFRESH_TOKEN = 'Refresh Token has expired';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const JSON_TYPE = { 'content-type': 'application/x-amz-json-1.1' };
@@ -128,6 +131,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 export async function startCustomAuth(options: CustomAuthOptions): Promise<CustomAuthStandIn> {
   const sessions = new Map<string, Session>();
+  // The refresh tokens issued here, with whose they are: cognito-local does not know them.
+  const refreshTokens = new Map<string, { userName: string; clientId: string; authTime: number; expiresAt: number }>();
   const now = options.now ?? Date.now;
   const validity = options.sessionValidityMs ?? SESSION_VALIDITY_MS;
   const target = new URL(options.upstream);
@@ -242,12 +247,14 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     };
   }
 
-  async function tokens(session: Session, clientMetadata: Record<string, string> | undefined) {
-    key ??= cognitoLocalKey();
+  /** The claims cognito-local would give the user's tokens, before groups, roles and pre token generation. */
+  function claimsOf(
+    session: Pick<Session, 'userName' | 'clientId' | 'userAttributes'>,
+    authTime: number,
+    issuedAt = authTime,
+  ) {
     const attributes = session.userAttributes;
-    const authTime = Math.floor(now() / 1000);
-    const eventId = randomUUID();
-    const common = { auth_time: authTime, event_id: eventId, iat: authTime, iss: issuer, exp: authTime + 3600 };
+    const common = { auth_time: authTime, event_id: randomUUID(), iat: issuedAt, iss: issuer, exp: issuedAt + 3600 };
     const access: Record<string, unknown> = {
       ...common,
       client_id: session.clientId,
@@ -268,6 +275,14 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       token_use: 'id',
       ...Object.fromEntries(Object.entries(attributes).filter(([name]) => name.startsWith('custom:'))),
     };
+    return { id, access };
+  }
+
+  async function tokens(session: Session, clientMetadata: Record<string, string> | undefined) {
+    key ??= cognitoLocalKey();
+    const attributes = session.userAttributes;
+    const authTime = Math.floor(now() / 1000);
+    const { id, access } = claimsOf(session, authTime);
     // Groups, roles and the pre token generation answer, as for any sign-in (token-generation.ts).
     const issued = await issueTokens({
       id,
@@ -287,6 +302,13 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
       iss: issuer,
       exp: authTime + 30 * 86_400,
     };
+    const refreshToken = signJwt(key, refresh);
+    refreshTokens.set(refreshToken, {
+      userName: session.userName,
+      clientId: session.clientId,
+      authTime,
+      expiresAt: refresh.exp * 1000,
+    });
     return {
       ChallengeParameters: {},
       AuthenticationResult: {
@@ -294,7 +316,52 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
         ExpiresIn: 3600,
         TokenType: 'Bearer',
         IdToken: signJwt(key, issued.id),
-        RefreshToken: signJwt(key, refresh),
+        RefreshToken: refreshToken,
+      },
+    };
+  }
+
+  /**
+   * InitiateAuth REFRESH_TOKEN_AUTH with a refresh token this stand-in issued (cognito-local knows only
+   * its own): new ID and access tokens from the user as the pool holds it now, through pre token
+   * generation with TokenGeneration_RefreshTokens, "Called when a user tries to refresh the identity and
+   * access tokens" (developer guide, "Pre token generation Lambda trigger sources"); no new refresh token.
+   */
+  async function refreshTokensOf(input: Record<string, unknown>, refreshToken: string) {
+    const clientId = await knownClient(input.ClientId);
+    const held = refreshTokens.get(refreshToken);
+    if (!held || held.clientId !== clientId) throw new CognitoError('NotAuthorizedException', INVALID_REFRESH_TOKEN);
+    if (now() >= held.expiresAt) {
+      refreshTokens.delete(refreshToken);
+      throw new CognitoError('NotAuthorizedException', EXPIRED_REFRESH_TOKEN);
+    }
+    const user = await pool<PoolUser>('AdminGetUser', { UserPoolId: options.userPoolId, Username: held.userName });
+    if (user.Enabled === false) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
+    key ??= cognitoLocalKey();
+    const userAttributes = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name, a.Value ?? '']));
+    // A refreshed token keeps the sign-in's auth_time; it is issued now.
+    const { id, access } = claimsOf(
+      { userName: held.userName, clientId, userAttributes },
+      held.authTime,
+      Math.floor(now() / 1000),
+    );
+    const issued = await issueTokens({
+      id,
+      access,
+      triggerSource: 'TokenGeneration_RefreshTokens',
+      userName: held.userName,
+      clientId,
+      clientMetadata: isRecord(input.ClientMetadata) ? (input.ClientMetadata as Record<string, string>) : undefined,
+    }).catch((error: unknown) => {
+      throw error instanceof TriggerFailure ? new CognitoError(error.type, error.message) : error;
+    });
+    return {
+      ChallengeParameters: {},
+      AuthenticationResult: {
+        AccessToken: signJwt(key, issued.access),
+        ExpiresIn: 3600,
+        TokenType: 'Bearer',
+        IdToken: signJwt(key, issued.id),
       },
     };
   }
@@ -456,8 +523,16 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
           // Not JSON: the pool behind answers it.
         }
       }
+      const refreshToken = isRecord(input.AuthParameters) ? input.AuthParameters.REFRESH_TOKEN : undefined;
       if (operation === `${TARGET_PREFIX}InitiateAuth` && input.AuthFlow === 'CUSTOM_AUTH') {
         await answer(response, initiate(input));
+      } else if (
+        operation === `${TARGET_PREFIX}InitiateAuth` &&
+        (input.AuthFlow === 'REFRESH_TOKEN_AUTH' || input.AuthFlow === 'REFRESH_TOKEN') &&
+        typeof refreshToken === 'string' &&
+        refreshTokens.has(refreshToken)
+      ) {
+        await answer(response, refreshTokensOf(input, refreshToken));
       } else if (
         operation === `${TARGET_PREFIX}RespondToAuthChallenge` &&
         (input.ChallengeName === 'CUSTOM_CHALLENGE' || sessions.has(String(input.Session)))
@@ -472,6 +547,7 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
   // Expired sessions are forgotten, so a long-running stack does not collect them.
   const sweep = setInterval(() => {
     for (const [token, session] of sessions) if (now() >= session.expiresAt + validity) sessions.delete(token);
+    for (const [token, held] of refreshTokens) if (now() >= held.expiresAt) refreshTokens.delete(token);
   }, 60_000);
   sweep.unref();
   return {

@@ -122,7 +122,18 @@ export interface OperationCall {
   durationMs: number;
   operation: string;
   input: Json;
+  /** The answer of a call that succeeded (a sign-in's tokens among it: the console keeps only their claims). */
+  output?: Json;
   error?: PoolError;
+}
+
+/** A successful answer's JSON (an empty object when it is none). */
+function answeredOutput(text: string): Json {
+  try {
+    return record(JSON.parse(text));
+  } catch {
+    return {};
+  }
 }
 
 /** The error a Cognito JSON answer carries (`__type`, `message`), for a status of 400 or more. */
@@ -294,13 +305,14 @@ export async function startUserExistence(options: UserExistenceOptions): Promise
         return end(chunk, ...rest);
       }) as typeof response.end;
       await handle(operation, input, request.headers, body, response);
-      const error = answeredError(response.statusCode, Buffer.concat(chunks).toString('utf8'));
+      const text = Buffer.concat(chunks).toString('utf8');
+      const error = answeredError(response.statusCode, text);
       options.onOperation({
         at,
         durationMs: performance.now() - startedAt,
         operation,
         input,
-        ...(error ? { error } : {}),
+        ...(error ? { error } : { output: answeredOutput(text) }),
       });
     })().catch((error: unknown) => {
       if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' }).end(String(error));

@@ -9,6 +9,14 @@ import { redactLogValue, REDACTED } from '../../shared/runtime/redact.ts';
 import { userNameHash } from '../../shared/runtime/observability.ts';
 import { FAILED_OPEN_LOG_MESSAGE } from '../../shared/runtime/trigger.ts';
 import type { ObservedInvocation } from '../lambda-server.ts';
+import {
+  claimChangesOf,
+  decodedTokens,
+  isPreTokenGeneration,
+  jwtClaims,
+  type ClaimChanges,
+  type DecodedTokens,
+} from './tokens.ts';
 
 /** What became of an invocation, as the dashboard counts it. */
 export type InvocationOutcome = 'answered' | 'refused' | 'failed-open' | 'error';
@@ -34,6 +42,8 @@ export interface InvocationRecord {
   answer: unknown;
   /** The function's log lines for this invocation, parsed where they are JSON. */
   logs: unknown[];
+  /** A pre token generation's answer, as claim names added and suppressed (read before redaction). */
+  claimChanges?: ClaimChanges;
 }
 
 export interface OperationRecord {
@@ -63,6 +73,20 @@ export interface MessageRecord {
   subject?: string;
   text?: string;
   html?: string;
+}
+
+/**
+ * A user's last sign-in through the local pool (any client: an SDK, Try it, a magic link, a refresh):
+ * the decoded claims of the ID and access tokens it was answered, never the tokens, the refresh token or
+ * the session.
+ */
+export interface SignInRecord {
+  at: string;
+  /** The operation that answered the tokens (its id in the timeline), and its flow or challenge. */
+  operationId: number;
+  operation: string;
+  detail?: string;
+  tokens: DecodedTokens;
 }
 
 export type ConsoleRecord = InvocationRecord | OperationRecord | MessageRecord;
@@ -111,8 +135,15 @@ export interface ConsoleRecorder {
     durationMs: number;
     operation: string;
     input: unknown;
+    /**
+     * The pool's answer, when it succeeded: read for the tokens' claims and user of a sign-in, then
+     * dropped (not kept, not sent on).
+     */
+    output?: unknown;
     error?: { type: string; message: string };
   }): OperationRecord;
+  /** The last sign-in of the pool user named `userName` (the tokens' `cognito:username`). */
+  lastSignIn(userName: string): SignInRecord | undefined;
   message(input: New<MessageRecord>): MessageRecord;
   list(): ConsoleRecord[];
   /** Calls `listener` with every record added from now on; answers the function that stops it. */
@@ -125,6 +156,8 @@ export function createConsoleRecorder(userPoolId: string): ConsoleRecorder {
   const operations: OperationRecord[] = [];
   const messages: MessageRecord[] = [];
   const listeners = new Set<(record: ConsoleRecord) => void>();
+  // By the pool's user name, least recently signed in first (so the oldest goes when there are too many).
+  const signIns = new Map<string, SignInRecord>();
   const userRef = (userName: string | undefined) => userNameHash(userPoolId, userName);
 
   function keep<T extends ConsoleRecord>(list: T[], record: T): T {
@@ -177,13 +210,22 @@ export function createConsoleRecorder(userPoolId: string): ConsoleRecorder {
         event: redacted(event),
         answer: error ? redacted(error) : redacted(answer ?? null),
         logs,
+        ...(typeof source.triggerSource === 'string' && source.triggerSource.startsWith('TokenGeneration_') && !error
+          ? { claimChanges: claimChangesOf(answer) }
+          : {}),
       });
     },
-    operation({ at, durationMs, operation, input, error }) {
+    operation({ at, durationMs, operation, input, output, error }) {
       const request = asObject(input);
       const parameters = asObject(request.AuthParameters ?? request.ChallengeResponses);
-      const userName = [request.Username, parameters.USERNAME].find((value) => typeof value === 'string') as
-        string | undefined;
+      const tokens = asObject(asObject(output).AuthenticationResult);
+      const idToken = typeof tokens.IdToken === 'string' ? tokens.IdToken : undefined;
+      const accessToken = typeof tokens.AccessToken === 'string' ? tokens.AccessToken : undefined;
+      const signedInAs = jwtClaims(idToken)['cognito:username'] ?? jwtClaims(accessToken).username;
+      // A refresh names no user: its tokens do.
+      const userName = [request.Username, parameters.USERNAME, signedInAs].find(
+        (value) => typeof value === 'string',
+      ) as string | undefined;
       const detail = [request.AuthFlow, request.ChallengeName].find((value) => typeof value === 'string') as
         string | undefined;
       const record: OperationRecord = {
@@ -199,8 +241,25 @@ export function createConsoleRecorder(userPoolId: string): ConsoleRecorder {
         invocations: [],
       };
       record.invocations = causedBy(record);
+      if (typeof signedInAs === 'string' && (idToken || accessToken)) {
+        const preToken = record.invocations
+          .map((id) => invocations.find((invocation) => invocation.id === id))
+          .filter((invocation): invocation is InvocationRecord => invocation !== undefined)
+          .filter(isPreTokenGeneration)
+          .at(-1);
+        signIns.delete(signedInAs);
+        signIns.set(signedInAs, {
+          at: record.at,
+          operationId: record.id,
+          operation,
+          ...(detail ? { detail } : {}),
+          tokens: decodedTokens({ IdToken: idToken, AccessToken: accessToken }, preToken),
+        });
+        if (signIns.size > KEPT) signIns.delete(signIns.keys().next().value ?? '');
+      }
       return keep(operations, record);
     },
+    lastSignIn: (userName) => signIns.get(userName),
     message(input) {
       return keep(messages, { ...input, kind: 'message', id: nextId++ });
     },

@@ -134,7 +134,15 @@ export async function startConsole(options: ConsoleOptions): Promise<LocalConsol
       const users = options.users;
       if (path === '/api/users' && users)
         return sendJson(response, 200, {
-          pool: await section(() => listPoolUsers(users, query.get('email') ?? '')),
+          pool: await section(async () => {
+            const listed = await listPoolUsers(users, query.get('email') ?? '');
+            // Each user's last sign-in as the recorder saw it: decoded claims only, never a token.
+            const withSignIn = listed.users.map((user) => {
+              const lastSignIn = options.recorder.lastSignIn(user.username);
+              return lastSignIn ? { ...user, lastSignIn } : user;
+            });
+            return { ...listed, users: withSignIn };
+          }),
           legacy: await section(() => listLegacyUsers(users, query.get('legacy') ?? '')),
         });
       if (path === '/api/users/entitlements' && users)

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { randomUUID } from 'node:crypto';
 import type { ConsoleRecorder, InvocationRecord } from './recorder.ts';
+import { decodedTokens, isPreTokenGeneration, jwtClaims, type DecodedTokens } from './tokens.ts';
 
 export interface TryItContext {
   idp: CognitoIdentityProviderClient;
@@ -27,6 +28,11 @@ export interface TryItContext {
    * it. Created by createTryItContext.
    */
   sessions: Map<string, string>;
+  /**
+   * The refresh token of the last sign-in made here, and whose it is: kept on the server like the
+   * sessions, for the "Refresh tokens" action; the page never sees it.
+   */
+  lastSignIn?: { userName: string; refreshToken: string };
 }
 
 /** A handle for a session (the page's only reference to it). */
@@ -44,81 +50,20 @@ export type TryItAnswer =
   | { ok: true; message: string; session?: string; tokens?: DecodedTokens }
   | { ok: false; error: string; message: string; session?: string };
 
-export interface MarkedClaim {
-  name: string;
-  value: unknown;
-  /** Set by the pre token generation answer (claimsToAddOrOverride, groups), or left as Cognito made it. */
-  added: boolean;
-}
-
-export interface DecodedTokens {
-  id: MarkedClaim[];
-  access: MarkedClaim[];
-  /** Claims pre token generation removed (claimsToSuppress), which the tokens therefore lack. */
-  suppressed: string[];
-}
-
 type Fields = Record<string, string>;
 
 const field = (fields: Fields, name: string) => (fields[name] ?? '').trim();
 
-/** A JWT's payload, unverified: the console shows what the page's own sign-in received. */
-export function jwtClaims(token: string | undefined): Record<string, unknown> {
-  const payload = token?.split('.')[1];
-  if (!payload) return {};
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-const asObject = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-
-/**
- * The claim names the last pre token generation answer for this user set, per token, and those it
- * suppressed: V1 (`claimsOverrideDetails`) and V2/V3 (`claimsAndScopeOverrideDetails`) answers. Only names
- * are read: the recorded answer's values are redacted.
- */
-export function preTokenChanges(invocation: InvocationRecord | undefined): {
-  id: Set<string>;
-  access: Set<string>;
-  suppressed: Set<string>;
-} {
-  const changes = { id: new Set<string>(), access: new Set<string>(), suppressed: new Set<string>() };
-  const response = asObject(asObject(invocation?.answer).response);
-  const v1 = asObject(response.claimsOverrideDetails);
-  const v2 = asObject(response.claimsAndScopeOverrideDetails);
-  const idDetails = Object.keys(v2).length > 0 ? asObject(v2.idTokenGeneration) : v1;
-  const accessDetails = asObject(v2.accessTokenGeneration);
-  const groups = Object.keys(v2).length > 0 ? asObject(v2.groupOverrideDetails) : asObject(v1.groupOverrideDetails);
-  for (const name of Object.keys(asObject(idDetails.claimsToAddOrOverride))) changes.id.add(name);
-  for (const name of Object.keys(asObject(accessDetails.claimsToAddOrOverride))) changes.access.add(name);
-  if (Object.keys(groups).length > 0) {
-    for (const name of ['cognito:groups', 'cognito:roles', 'cognito:preferred_role']) changes.id.add(name);
-    changes.access.add('cognito:groups');
-  }
-  for (const list of [idDetails.claimsToSuppress, accessDetails.claimsToSuppress]) {
-    if (Array.isArray(list)) for (const name of list) if (typeof name === 'string') changes.suppressed.add(name);
-  }
-  return changes;
-}
-
+/** The tokens' claims, marked by the last pre token generation that ran for this user. */
 function decoded(result: AuthenticationResultType, recorder: ConsoleRecorder, userName: string): DecodedTokens {
   const preToken = recorder
     .list()
     .filter(
       (record): record is InvocationRecord =>
-        record.kind === 'invocation' &&
-        (record.triggerSource ?? '').startsWith('TokenGeneration_') &&
-        recorder.concerns(record, userName),
+        record.kind === 'invocation' && isPreTokenGeneration(record) && recorder.concerns(record, userName),
     )
     .at(-1);
-  const changes = preTokenChanges(preToken);
-  const mark = (claims: Record<string, unknown>, added: Set<string>) =>
-    Object.entries(claims).map(([name, value]) => ({ name, value, added: added.has(name) }));
-  return {
-    id: mark(jwtClaims(result.IdToken), changes.id),
-    access: mark(jwtClaims(result.AccessToken), changes.access),
-    suppressed: [...changes.suppressed],
-  };
+  return decodedTokens(result, preToken);
 }
 
 function failed(error: unknown): TryItAnswer {
@@ -127,9 +72,16 @@ function failed(error: unknown): TryItAnswer {
   return { ok: false, error: name, message };
 }
 
-function signedIn(result: AuthenticationResultType | undefined, context: TryItContext, email: string): TryItAnswer {
+function signedIn(
+  result: AuthenticationResultType | undefined,
+  context: TryItContext,
+  email: string,
+  message = 'Signed in',
+): TryItAnswer {
   if (!result) return { ok: false, error: 'NoTokens', message: 'The pool answered without tokens' };
-  return { ok: true, message: 'Signed in', tokens: decoded(result, context.recorder, email) };
+  // A refresh answers no new refresh token: the one it used stays the last sign-in's.
+  if (result.RefreshToken) context.lastSignIn = { userName: email, refreshToken: result.RefreshToken };
+  return { ok: true, message, tokens: decoded(result, context.recorder, email) };
 }
 
 /**
@@ -137,13 +89,8 @@ function signedIn(result: AuthenticationResultType | undefined, context: TryItCo
  * without checking the MAC: the redeem asks the pool, whose verify function checks it.
  */
 export function linkUserName(token: string): string {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
-    const name = asObject(payload).u;
-    return typeof name === 'string' ? name : '';
-  } catch {
-    return '';
-  }
+  const name = jwtClaims(token).u;
+  return typeof name === 'string' ? name : '';
 }
 
 /** The actions the page may ask for, by name. Each answers as the pool did, in words a person reads. */
@@ -253,6 +200,23 @@ export const TRY_IT_ACTIONS: Record<string, (context: TryItContext, fields: Fiel
     if (!answer.AuthenticationResult)
       return { ok: false, error: 'LinkRefused', message: 'Not signed in: the link is used, expired or not valid' };
     return signedIn(answer.AuthenticationResult, context, email);
+  },
+  /**
+   * InitiateAuth REFRESH_TOKEN_AUTH with the last sign-in's refresh token: Cognito calls pre token
+   * generation with TokenGeneration_RefreshTokens, "when a user tries to refresh the identity and access
+   * tokens" (developer guide, "Pre token generation Lambda trigger sources").
+   */
+  async refresh(context) {
+    const last = context.lastSignIn;
+    if (!last) return { ok: false, error: 'NoSignIn', message: 'Sign in here first: there is no refresh token yet' };
+    const answer = await context.idp.send(
+      new InitiateAuthCommand({
+        ClientId: context.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: last.refreshToken },
+      }),
+    );
+    return signedIn(answer.AuthenticationResult, context, last.userName, 'Tokens refreshed');
   },
   async 'forgot-password'({ idp, clientId }, fields) {
     await idp.send(new ForgotPasswordCommand({ ClientId: clientId, Username: field(fields, 'email') }));

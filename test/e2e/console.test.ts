@@ -5,14 +5,14 @@
  * clicking a magic link, sees why a sign-up was refused, finds users and the legacy directory's migration
  * state, runs an example import and reads its rejects; and nothing secret reaches the page.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { dynamoDbClientFor } from '../../local-cloud/index.ts';
 import { entitlementStore } from '../../shared/stores/entitlements.ts';
 import { legacyUserStore } from '../../shared/stores/legacy-users.ts';
-import { cognito, createConfirmedUser, stack, tableName, uniqueEmail } from '../helpers/stack.ts';
+import { cognito, createConfirmedUser, signIn, stack, tableName, uniqueEmail } from '../helpers/stack.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
@@ -28,6 +28,10 @@ const PASSWORD = 'Correct-Horse-Battery-9';
 const STORED_HASH = /\$(?:2[abxy]|argon2(?:id|i|d)|pbkdf2[\w-]*|scrypt|[156])\$[^\s"']+|pbkdf2_sha256\$\d+\$/u;
 /** A JWT: header and payload both JSON objects (`eyJ`), and a signature. */
 const JWT = /eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/u;
+
+/** axe-core's browser build (a devDependency), evaluated in the page by the accessibility test. */
+const AXE_SOURCE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+const VIEWS = ['Invocations', 'Sign-in timeline', 'Messages', 'Users', 'Imports', 'Try it'];
 
 const consoleUrl = stack.console?.url ?? '';
 const idp = cognito();
@@ -79,6 +83,24 @@ async function timelineEntry(operation: string, count: number) {
     .nth(count - 1)
     .waitFor();
   return entry.locator('.caused .trigger').allTextContents();
+}
+
+/** The Users view's data for one user, as the page reads it (GET /api/users). */
+async function usersApi(email: string): Promise<{ text: string; user?: Record<string, unknown> }> {
+  const text = await (await fetch(`${consoleUrl}api/users?email=${encodeURIComponent(email)}`)).text();
+  const parsed = JSON.parse(text) as { pool: { users?: Array<Record<string, unknown>> } };
+  return { text, user: parsed.pool.users?.[0] };
+}
+
+/** A user whose own entitlement row (by sub) pre token generation adds as claims; answers the user name. */
+async function userWithEntitlements(email: string, tenant: string): Promise<string> {
+  const username = await createConfirmedUser(idp, email, PASSWORD);
+  const { UserAttributes } = await idp.send(
+    new AdminGetUserCommand({ UserPoolId: stack.cognito.userPoolId, Username: email }),
+  );
+  const sub = UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value ?? '';
+  await entitlementStore(tableName('entitlements'), () => db).put({ kind: 'sub', id: sub }, { tenant });
+  return username;
 }
 
 describe('the local console', () => {
@@ -161,6 +183,10 @@ describe('the local console', () => {
       expect(await added.allTextContents()).toEqual(expect.arrayContaining(['roles', 'tenant']));
       expect(await page.locator('#tokens').innerText()).toContain('console-tenant');
       expect(await page.locator('body').innerText()).not.toMatch(JWT);
+
+      // A magic link's refresh token is the CUSTOM_AUTH stand-in's: it refreshes it, with the same claims.
+      expect(await submit('refresh', {})).toBe('Tokens refreshed');
+      expect(await added.allTextContents()).toEqual(expect.arrayContaining(['roles', 'tenant']));
     },
     BROWSER_TEST_MS,
   );
@@ -184,8 +210,9 @@ describe('the local console', () => {
       await page.locator('#filter-outcome').selectOption('refused');
       const row = page.locator('#invocations tr[data-id]').filter({ hasText: 'PreSignUp_SignUp' }).first();
       await row.waitFor();
-      await row.focus();
+      await row.getByRole('button').focus();
       await page.keyboard.press('Enter');
+      expect(await row.getByRole('button').getAttribute('aria-expanded')).toBe('true');
       const details = await page.locator('#invocations tr.details').first().innerText();
       expect(details).toContain(`Reason: ${reason}`);
       expect(details).not.toContain(PASSWORD);
@@ -218,7 +245,7 @@ describe('the local console', () => {
         { kind: 'sub', id: sub },
         { tenant: 'users-view' },
       );
-      await row.getByRole('button', { name: /^Entitlements of / }).click();
+      await row.getByRole('button', { name: /^Show entitlements of / }).click();
       await row.locator('.entitlements li', { hasText: `sub#${sub}` }).waitFor();
       expect(await row.locator('.entitlements').innerText()).toContain('"tenant": "users-view"');
       await screenshot('users');
@@ -299,26 +326,156 @@ describe('the local console', () => {
   }, 150_000);
 
   it(
-    'moves between views with the arrow keys, and reads at a narrow width',
+    "shows in Users the claims of a user's last sign-in made by an SDK client, the added ones marked, and no token",
     async () => {
-      await page.getByRole('tab', { name: 'Invocations' }).focus();
-      await page.keyboard.press('ArrowRight');
-      expect(await page.locator(':focus').getAttribute('id')).toBe('tab-timeline');
-      expect(await page.getByRole('tab', { name: 'Sign-in timeline' }).getAttribute('aria-selected')).toBe('true');
-      expect(await page.locator('#view-timeline').isVisible()).toBe(true);
-      await page.setViewportSize({ width: 400, height: 800 });
-      // What sticks out of a 400 px window, if anything (the element, how far): none.
-      const wide = () =>
-        page.evaluate(
-          `[...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
-        );
-      expect(await wide()).toEqual([]);
+      const email = uniqueEmail('console-sdk');
+      const username = await userWithEntitlements(email, 'sdk-tenant');
+      // An app's sign-in (InitiateAuth USER_PASSWORD_AUTH through the local pool), not the console's.
+      const { AuthenticationResult } = await signIn(idp, email, PASSWORD);
+      expect(AuthenticationResult?.IdToken).toMatch(JWT);
+
       await page.getByRole('tab', { name: 'Users' }).click();
+      await page.getByLabel('Pool e-mail starts with').fill(email);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      // The search's own read, not the one showing the view started.
       await page.locator('#users-status', { hasText: /^Read at / }).waitFor();
-      expect(await wide()).toEqual([]);
-      await page.getByRole('tab', { name: 'Imports' }).click();
-      await page.locator('#imports > li').first().waitFor();
-      expect(await wide()).toEqual([]);
+      const row = page.locator(`#pool-users tr[data-username="${username}"]`);
+      const summary = row.locator('details.sign-in summary');
+      await summary.waitFor();
+      expect(await summary.innerText()).toMatch(/InitiateAuth USER_PASSWORD_AUTH$/u);
+      await summary.click();
+      const added = row.locator('table.claims tr.added td:first-child');
+      await added.first().waitFor();
+      expect(await added.allTextContents()).toContain('tenant');
+      expect(await row.innerText()).toContain('sdk-tenant');
+
+      // Decoded claims only: no JWT (nor any `eyJ`), no refresh token, in the page or in what it reads.
+      const body = await page.locator('body').innerText();
+      const { text } = await usersApi(email);
+      for (const seen of [body, text]) {
+        expect(seen).not.toContain('eyJ');
+        expect(seen).not.toContain(AuthenticationResult?.RefreshToken ?? 'no refresh token');
+      }
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'shows a token refresh from "Try it" in the timeline with its pre token generation (TokenGeneration_RefreshTokens)',
+    async () => {
+      const email = uniqueEmail('console-refresh');
+      expect(await submit('sign-up', { email, password: PASSWORD })).toBe('Signed up: the code is in Messages');
+      expect(await submit('confirm', { email, code: stack.cognito.confirmationCode })).toBe('Confirmed');
+      expect(await submit('sign-in', { email, password: PASSWORD })).toBe('Signed in');
+      expect(await submit('refresh', {})).toBe('Tokens refreshed');
+      expect(await page.locator('#tokens').innerText()).not.toContain('eyJ');
+
+      // The refresh is the user's last sign-in: its operation, found by id in the timeline.
+      const { user } = await usersApi(email);
+      const last = user?.lastSignIn as { operationId: number; detail: string } | undefined;
+      expect(last?.detail).toBe('REFRESH_TOKEN_AUTH');
+      await page.getByRole('tab', { name: 'Sign-in timeline' }).click();
+      const entry = page.locator(`#timeline > li[data-id="${last?.operationId}"]`);
+      // "TokenGeneration_RefreshTokens: Called when a user tries to refresh the identity and access tokens"
+      // (developer guide, "Pre token generation Lambda trigger sources").
+      await entry.locator('.caused > li').first().waitFor();
+      expect(await entry.locator('strong').innerText()).toBe('InitiateAuth');
+      expect(await entry.innerText()).toContain('REFRESH_TOKEN_AUTH');
+      expect(await entry.locator('.caused .trigger').allTextContents()).toEqual(['TokenGeneration_RefreshTokens']);
+
+      // The picture in README: the timeline of a sign-up, a confirmation, a sign-in and a refresh.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: '.local/console-screenshots/console.png' });
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'has no serious or critical axe-core violation in any view',
+    async () => {
+      // Something in each view: a sign-up (invocations, timeline, messages), a sign-in's claims (Try it).
+      const email = uniqueEmail('console-axe');
+      await submit('sign-up', { email, password: PASSWORD });
+      await submit('confirm', { email, code: stack.cognito.confirmationCode });
+      await submit('sign-in', { email, password: PASSWORD });
+      // The page's CSP (script-src 'self') refuses an injected <script>, which page.addScriptTag adds
+      // (with `content` or `path` alike). page.evaluate sends the source over the DevTools protocol
+      // (Runtime.evaluate), to which the page's CSP does not apply: axe is defined in the page's world.
+      await page.evaluate(AXE_SOURCE);
+      const violations: string[] = [];
+      for (const view of VIEWS) {
+        await page.getByRole('tab', { name: view }).click();
+        if (view === 'Users') await page.locator('#users-status', { hasText: /^Read at / }).waitFor();
+        if (view === 'Messages') await page.locator('#messages > li').first().waitFor();
+        // The e-mails' sandboxed frames run no script, so axe cannot enter them: their templates are
+        // the messages' own concern (test/unit of the mail templates).
+        const found = (await page.evaluate(
+          `axe.run(document, { iframes: false, resultTypes: ['violations'] }).then((result) => result.violations
+            .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+            .map((violation) => violation.id + ' (' + violation.impact + '): ' +
+              violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(', ')))`,
+        )) as string[];
+        violations.push(...found.map((violation) => `${view}: ${violation}`));
+        await screenshot(view.toLowerCase().replace(/\W+/gu, '-'));
+      }
+      expect(violations).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'is reached with Tab and moves between views with the arrow keys, Home and End (WAI-ARIA tabs)',
+    async () => {
+      // From the top of the page, Tab reaches the selected tab first (the others are out of the Tab order).
+      await page.locator('body').focus();
+      let focused = '';
+      for (let presses = 0; presses < 5 && !focused.startsWith('tab-'); presses += 1) {
+        await page.keyboard.press('Tab');
+        focused = (await page.locator(':focus').getAttribute('id')) ?? '';
+      }
+      expect(focused).toBe('tab-invocations');
+      const expectSelected = async (id: string, panel: string) => {
+        expect(await page.locator(':focus').getAttribute('id')).toBe(id);
+        expect(await page.locator(`#${id}`).getAttribute('aria-selected')).toBe('true');
+        expect(await page.locator(`#${panel}`).isVisible()).toBe(true);
+        expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
+      };
+      await page.keyboard.press('ArrowRight');
+      await expectSelected('tab-timeline', 'view-timeline');
+      await page.keyboard.press('End');
+      await expectSelected('tab-try', 'view-try');
+      await page.keyboard.press('ArrowRight');
+      await expectSelected('tab-invocations', 'view-invocations');
+      await page.keyboard.press('ArrowLeft');
+      await expectSelected('tab-try', 'view-try');
+      await page.keyboard.press('Home');
+      await expectSelected('tab-invocations', 'view-invocations');
+      // Tab leaves the tab list for the panel.
+      await page.keyboard.press('Tab');
+      expect(await page.locator(':focus').getAttribute('role')).not.toBe('tab');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'has no horizontal scroll in any view at 1280 px or at 400 px',
+    async () => {
+      const overflow = () =>
+        page.evaluate(
+          `({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })`,
+        ) as Promise<{ scrollWidth: number; clientWidth: number }>;
+      const wide: string[] = [];
+      for (const width of [1280, 400]) {
+        await page.setViewportSize({ width, height: 800 });
+        for (const view of VIEWS) {
+          await page.getByRole('tab', { name: view }).click();
+          if (view === 'Users') await page.locator('#users-status', { hasText: /^Read at / }).waitFor();
+          const { scrollWidth, clientWidth } = await overflow();
+          if (scrollWidth > clientWidth) wide.push(`${view} at ${width} px: ${scrollWidth} > ${clientWidth}`);
+        }
+      }
+      expect(wide).toEqual([]);
     },
     BROWSER_TEST_MS,
   );

@@ -1,13 +1,10 @@
 /**
  * The local console's records (local-cloud/console): what an invocation's outcome is, which operation
  * caused which triggers, that secrets are gone before anything is kept, and the claims pre token
- * generation set, the Users and Imports views' data (no hash ever answered). The page itself is tested in a browser (test/e2e/console.test.ts).
+ * generation set, each user's last sign-in (decoded claims, never a token), the Users and Imports views'
+ * data (no hash ever answered). The page itself is tested in a browser (test/e2e/console.test.ts).
  */
-import {
-  createConsoleRecorder,
-  invocationOutcome,
-  type InvocationRecord,
-} from '../../local-cloud/console/recorder.ts';
+import { createConsoleRecorder, invocationOutcome } from '../../local-cloud/console/recorder.ts';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
@@ -15,7 +12,8 @@ import { exampleKey, parseRejects, prefixSampleNames, summaryFigures } from '../
 import { allowedHosts, startConsole, type LocalConsole } from '../../local-cloud/console/server.ts';
 import { emailPrefixFilter, pairLegacyItems, withoutSecrets } from '../../local-cloud/console/users.ts';
 import type { DocumentClient } from '../../shared/aws/dynamodb.ts';
-import { linkUserName, preTokenChanges } from '../../local-cloud/console/try-it.ts';
+import { linkUserName } from '../../local-cloud/console/try-it.ts';
+import { claimChangesOf, type DecodedTokens } from '../../local-cloud/console/tokens.ts';
 import { FAILED_OPEN_LOG_MESSAGE } from '../../shared/runtime/trigger.ts';
 
 const POOL = 'local_CognitoTriggers';
@@ -94,28 +92,140 @@ describe('the console recorder', () => {
   });
 });
 
-describe('pre token generation changes, by claim name', () => {
-  const invocation = (response: unknown) => ({ answer: { response } }) as unknown as InvocationRecord;
+/** A token as the pool answers one (unsigned here: the console decodes, it does not verify). */
+const fakeJwt = (claims: Record<string, unknown>) =>
+  ['{"alg":"RS256"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') +
+  '.c2lnbmF0dXJl';
+const REFRESH_TOKEN = 'the-refresh-token-stays-server-side';
+const JWT_START = 'eyJ';
 
-  it('reads V2 answers per token, groups and suppressions', () => {
-    const changes = preTokenChanges(
-      invocation({
+/** A sign-in answered at the outermost stand-in, after the pre token generation that ran inside it. */
+function signInThrough(
+  recorder: ReturnType<typeof createConsoleRecorder>,
+  input: { start: number; triggerSource: string; request: Record<string, unknown> },
+) {
+  const preToken = recorder.invocation({
+    at: at(input.start + 5),
+    durationMs: 10,
+    functionName: 'pre-token-generation',
+    event: {
+      triggerSource: input.triggerSource,
+      userName: 'a20d941e-user',
+      request: { userAttributes: { email: 'jane@example.com' } },
+    },
+    answer: {
+      response: {
         claimsAndScopeOverrideDetails: {
-          idTokenGeneration: { claimsToAddOrOverride: { tenant: '[REDACTED]' }, claimsToSuppress: ['email'] },
+          idTokenGeneration: { claimsToAddOrOverride: { tenant: 'acme' }, claimsToSuppress: ['phone_number'] },
+          accessTokenGeneration: { claimsToAddOrOverride: { plan: 'gold' } },
+        },
+      },
+    },
+    lines: [],
+  });
+  const operation = recorder.operation({
+    at: at(input.start),
+    durationMs: 50,
+    operation: 'InitiateAuth',
+    input: input.request,
+    output: {
+      AuthenticationResult: {
+        IdToken: fakeJwt({ 'cognito:username': 'a20d941e-user', email: 'jane@example.com', tenant: 'acme' }),
+        AccessToken: fakeJwt({ username: 'a20d941e-user', plan: 'gold', token_use: 'access' }),
+        RefreshToken: REFRESH_TOKEN,
+      },
+    },
+  });
+  return { preToken, operation };
+}
+
+describe("a user's last sign-in, as the recorder saw it pass", () => {
+  it('keeps the decoded claims, marked by the pre token generation inside the operation, and no token', () => {
+    const recorder = createConsoleRecorder(POOL);
+    signInThrough(recorder, {
+      start: 0,
+      triggerSource: 'TokenGeneration_Authentication',
+      request: {
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: 'jane@example.com', PASSWORD: 'x' },
+      },
+    });
+    const signIn = recorder.lastSignIn('a20d941e-user');
+    expect(signIn).toMatchObject({ operation: 'InitiateAuth', detail: 'USER_PASSWORD_AUTH' });
+    expect(signIn?.tokens.id).toEqual(
+      expect.arrayContaining([
+        { name: 'tenant', value: 'acme', added: true },
+        { name: 'email', value: 'jane@example.com', added: false },
+      ]),
+    );
+    expect(signIn?.tokens.access).toEqual(expect.arrayContaining([{ name: 'plan', value: 'gold', added: true }]));
+    expect(signIn?.tokens.suppressed).toEqual(['phone_number']);
+    const kept = JSON.stringify([recorder.list(), signIn]);
+    expect(kept).not.toContain(JWT_START);
+    expect(kept).not.toContain(REFRESH_TOKEN);
+    expect(recorder.lastSignIn('jane@example.com')).toBeUndefined();
+  });
+
+  it("names a refresh's user from its tokens, so that its pre token generation (TokenGeneration_RefreshTokens) is its trigger", () => {
+    // "TokenGeneration_RefreshTokens: Called when a user tries to refresh the identity and access tokens"
+    // (developer guide, "Pre token generation Lambda trigger sources"). A refresh names no user: its tokens do.
+    const recorder = createConsoleRecorder(POOL);
+    const { preToken, operation } = signInThrough(recorder, {
+      start: 100,
+      triggerSource: 'TokenGeneration_RefreshTokens',
+      request: { AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN } },
+    });
+    expect(operation).toMatchObject({
+      detail: 'REFRESH_TOKEN_AUTH',
+      userRef: recorder.userRef('a20d941e-user'),
+      invocations: [preToken.id],
+    });
+    expect(recorder.lastSignIn('a20d941e-user')).toMatchObject({
+      detail: 'REFRESH_TOKEN_AUTH',
+      operationId: operation.id,
+    });
+    expect(JSON.stringify(recorder.list())).not.toContain(REFRESH_TOKEN);
+  });
+});
+
+describe('pre token generation changes, by claim name', () => {
+  it('reads V2 answers per token, groups and suppressions', () => {
+    const changes = claimChangesOf({
+      response: {
+        claimsAndScopeOverrideDetails: {
+          idTokenGeneration: { claimsToAddOrOverride: { tenant: 'acme' }, claimsToSuppress: ['email'] },
           accessTokenGeneration: { claimsToAddOrOverride: { roles: 'x' } },
           groupOverrideDetails: { groupsToOverride: ['readers'] },
         },
-      }),
-    );
-    expect([...changes.id]).toEqual(['tenant', 'cognito:groups', 'cognito:roles', 'cognito:preferred_role']);
-    expect([...changes.access]).toEqual(['roles', 'cognito:groups']);
-    expect([...changes.suppressed]).toEqual(['email']);
+      },
+    });
+    expect(changes).toEqual({
+      id: ['tenant', 'cognito:groups', 'cognito:roles', 'cognito:preferred_role'],
+      access: ['roles', 'cognito:groups'],
+      suppressed: ['email'],
+    });
   });
 
   it('reads V1 answers for the ID token', () => {
-    const changes = preTokenChanges(invocation({ claimsOverrideDetails: { claimsToAddOrOverride: { plan: 'gold' } } }));
-    expect([...changes.id]).toEqual(['plan']);
-    expect(changes.access.size).toBe(0);
+    expect(
+      claimChangesOf({ response: { claimsOverrideDetails: { claimsToAddOrOverride: { plan: 'gold' } } } }),
+    ).toEqual({ id: ['plan'], access: [], suppressed: [] });
+  });
+
+  it('keeps the names of a V2 answer, whose per-token details the redaction removes whole', () => {
+    const recorder = createConsoleRecorder(POOL);
+    const record = recorder.invocation({
+      at: at(0),
+      durationMs: 1,
+      functionName: 'pre-token-generation',
+      event: { triggerSource: 'TokenGeneration_Authentication', userName: 'u' },
+      answer: {
+        response: { claimsAndScopeOverrideDetails: { idTokenGeneration: { claimsToAddOrOverride: { tenant: 'a' } } } },
+      },
+      lines: [],
+    });
+    expect(JSON.stringify(record.answer)).not.toContain('tenant');
+    expect(record.claimChanges).toEqual({ id: ['tenant'], access: [], suppressed: [] });
   });
 });
 
@@ -195,11 +305,13 @@ describe('the Users view never answers a hash', () => {
     let console_: LocalConsole;
     let base: string;
     const put = jest.fn();
+    const recorder = createConsoleRecorder(POOL);
     beforeAll(async () => {
       const db = { send: async () => ({ Items: [row, { username: 'MIGRATED#jane', migratedAt: 'x' }] }) };
-      const idp = { send: async () => ({ Users: [] }) };
+      const poolUser = { Username: 'a20d941e-user', UserStatus: 'CONFIRMED', Enabled: true, Attributes: [] };
+      const idp = { send: async () => ({ Users: [poolUser] }) };
       console_ = await startConsole({
-        recorder: createConsoleRecorder(POOL),
+        recorder,
         idp: idp as unknown as CognitoIdentityProviderClient,
         clientId: 'client',
         users: {
@@ -220,12 +332,28 @@ describe('the Users view never answers a hash', () => {
       expect(response.status).toBe(200);
       expect(text).not.toMatch(/\$2b\$|\$argon2|passwordHash|salt|shh/u);
       expect(JSON.parse(text)).toMatchObject({
-        pool: { users: [], truncated: false },
+        pool: { users: [{ username: 'a20d941e-user' }], truncated: false },
         legacy: {
           rows: [{ username: 'jane', state: 'migrated', migratedAt: 'x', hasPasswordHash: true }],
           truncated: false,
         },
       });
+    });
+
+    it("answers each pool user's last sign-in as decoded claims, with no JWT and no refresh token", async () => {
+      signInThrough(recorder, {
+        start: 0,
+        triggerSource: 'TokenGeneration_Authentication',
+        request: { AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'jane@example.com', PASSWORD: 'x' } },
+      });
+      const text = await (await fetch(`${base}/api/users`)).text();
+      expect(text).not.toContain(JWT_START);
+      expect(text).not.toContain(REFRESH_TOKEN);
+      const [user] = (JSON.parse(text) as { pool: { users: Array<{ lastSignIn?: { tokens: DecodedTokens } }> } }).pool
+        .users;
+      expect(user?.lastSignIn?.tokens.id).toEqual(
+        expect.arrayContaining([{ name: 'tenant', value: 'acme', added: true }]),
+      );
     });
 
     it('refuses an example import posted from another origin, or not as JSON, before touching the bucket', async () => {

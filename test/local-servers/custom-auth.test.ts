@@ -17,6 +17,7 @@ import {
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
   cognitoClientFor,
+  EXPIRED_REFRESH_TOKEN,
   EXPIRED_SESSION,
   INCORRECT_CREDENTIALS,
   INVALID_SESSION,
@@ -205,6 +206,45 @@ describe('the CUSTOM_AUTH stand-in', () => {
     });
     const access = await jwtVerify(done.AuthenticationResult?.AccessToken ?? '', jwks);
     expect(access.payload).toMatchObject({ token_use: 'access', client_id: clientId, username });
+  });
+
+  it('refreshes the tokens it issued through pre token generation (TokenGeneration_RefreshTokens), until they expire', async () => {
+    // "TokenGeneration_RefreshTokens: Called when a user tries to refresh the identity and access tokens"
+    // (developer guide, "Pre token generation Lambda trigger sources"). cognito-local knows only its own
+    // refresh tokens: the stand-in answers for the ones it issued.
+    const { email, username } = await newUser('refresh');
+    const started = await start(email);
+    const done = await respond(email, started.Session, 'a0');
+    const jwks = createRemoteJWKSet(new URL(`${stack.cognito.endpoint}/${userPoolId}/.well-known/jwks.json`));
+    const signedIn = await jwtVerify(done.AuthenticationResult?.IdToken ?? '', jwks, { audience: clientId });
+    const refresh = () =>
+      idp.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: done.AuthenticationResult?.RefreshToken ?? '' },
+        }),
+      );
+    lambda.clear();
+    clock += 60_000;
+    const refreshed = await refresh();
+    expect(calls()).toEqual(['preToken']);
+    expect(eventsOf('preToken')[0]).toMatchObject({
+      triggerSource: 'TokenGeneration_RefreshTokens',
+      userName: username,
+    });
+    expect(refreshed.AuthenticationResult?.RefreshToken).toBeUndefined();
+    const { payload } = await jwtVerify(refreshed.AuthenticationResult?.IdToken ?? '', jwks, { audience: clientId });
+    expect(payload).toMatchObject({
+      'cognito:username': username,
+      plan: 'gold',
+      auth_time: signedIn.payload.auth_time,
+    });
+    expect(payload.iat).toBe((signedIn.payload.iat ?? 0) + 60);
+    expect(payload.email).toBeUndefined();
+
+    clock += 30 * 86_400_000;
+    expect(await failure(refresh())).toEqual({ name: 'NotAuthorizedException', message: EXPIRED_REFRESH_TOKEN });
   });
 
   it('takes each Session string once', async () => {

@@ -27,7 +27,8 @@ const time = (iso) =>
   });
 const outcomeBadge = (outcome) => element('span', { class: `badge ${outcome}`, text: outcome });
 
-// Tabs: arrow keys move between them (WAI-ARIA tabs pattern), each shows its panel.
+// Tabs: arrow keys move between them, Home and End to the first and last (WAI-ARIA tabs pattern,
+// automatic activation); only the selected tab is in the Tab order, each shows its panel.
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 function select(tab) {
   for (const other of tabs) {
@@ -43,9 +44,15 @@ const onShow = {};
 for (const [index, tab] of tabs.entries()) {
   tab.addEventListener('click', () => select(tab));
   tab.addEventListener('keydown', (event) => {
-    const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-    if (!step) return;
-    const next = tabs[(index + step + tabs.length) % tabs.length];
+    const target = {
+      ArrowRight: (index + 1) % tabs.length,
+      ArrowLeft: (index - 1 + tabs.length) % tabs.length,
+      Home: 0,
+      End: tabs.length - 1,
+    }[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = tabs[target];
     select(next);
     next.focus();
   });
@@ -77,28 +84,31 @@ function details(invocation) {
   );
 }
 function invocationRow(invocation) {
+  // A table row takes no aria-expanded (ARIA: only in a grid or tree grid): the disclosure is a button
+  // in the row's first cell, and a click anywhere on the row does the same.
+  const button = element('button', {
+    type: 'button',
+    class: 'disclosure',
+    'aria-expanded': 'false',
+    text: time(invocation.at),
+    title: 'Show the event, the answer and the log lines',
+  });
   const row = element(
     'tr',
-    { tabindex: '0', 'aria-expanded': 'false', 'data-id': String(invocation.id) },
-    element('td', { text: time(invocation.at) }),
+    { 'data-id': String(invocation.id) },
+    element('td', {}, button),
     element('td', { text: invocation.functionName }),
     element('td', { text: invocation.triggerSource ?? '' }),
     element('td', {}, outcomeBadge(invocation.outcome)),
     element('td', { class: 'number', text: String(Math.round(invocation.durationMs)) }),
     element('td', { class: 'mono', text: invocation.userRef ?? '' }),
   );
-  const toggle = () => {
-    const open = row.getAttribute('aria-expanded') === 'true';
-    row.setAttribute('aria-expanded', String(!open));
+  // The button's own click (Enter, Space) bubbles here too: one handler for both.
+  row.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') === 'true';
+    button.setAttribute('aria-expanded', String(!open));
     if (open) row.nextElementSibling?.remove();
     else row.after(details(invocation));
-  };
-  row.addEventListener('click', toggle);
-  row.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      toggle();
-    }
   });
   return row;
 }
@@ -133,7 +143,7 @@ function renderTimeline() {
       );
     return element(
       'li',
-      { class: `operation ${operation.status}` },
+      { class: `operation ${operation.status}`, 'data-id': String(operation.id) },
       element(
         'p',
         {},
@@ -320,7 +330,7 @@ function attributeList(attributes) {
 }
 function entitlementsCell(username) {
   const cell = element('td', {});
-  const show = element('button', { type: 'button', text: 'Show', 'aria-label': `Entitlements of ${username}` });
+  const show = element('button', { type: 'button', text: 'Show', 'aria-label': `Show entitlements of ${username}` });
   show.addEventListener('click', async () => {
     show.disabled = true;
     try {
@@ -355,6 +365,19 @@ function poolRow(user) {
     element('td', { text: date(user.created) }),
     element('td', {}, attributeList(user.attributes)),
     entitlementsCell(user.username),
+    element('td', {}, lastSignIn(user.lastSignIn)),
+  );
+}
+// The tokens of the user's last sign-in through the local pool (any client), as decoded claims: the
+// server keeps no token for the page.
+function lastSignIn(signIn) {
+  if (!signIn) return element('span', { class: 'quiet', text: 'none since npm start' });
+  return element(
+    'details',
+    { class: 'sign-in' },
+    element('summary', { text: `${time(signIn.at)} ${signIn.operation} ${signIn.detail ?? ''}`.trim() }),
+    claimsTable('ID token', signIn.tokens.id, signIn.tokens.suppressed),
+    claimsTable('Access token', signIn.tokens.access),
   );
 }
 const MIGRATION = {
@@ -377,14 +400,19 @@ function legacyRow(view) {
   );
 }
 const emptyRow = (columns, text) => element('tr', {}, element('td', { colspan: String(columns), text }));
+// Showing the view and a search each read the users: only the latest read is shown, or a slower
+// earlier one would replace the rows (and close a row's opened sign-in) after the search's.
+let usersRead = 0;
 async function loadUsers() {
+  const read = ++usersRead;
   $('users-status').textContent = 'Loading…';
   try {
     const query = new URLSearchParams({ email: $('users-email').value, legacy: $('users-legacy').value });
     const { pool, legacy } = await getJson(`/api/users?${query}`);
+    if (read !== usersRead) return;
     $('pool-users').replaceChildren(
-      ...(pool.error ? [emptyRow(6, pool.error)] : pool.users.map(poolRow)),
-      ...(pool.truncated ? [emptyRow(6, 'More users: search by e-mail to find one.')] : []),
+      ...(pool.error ? [emptyRow(7, pool.error)] : pool.users.map(poolRow)),
+      ...(pool.truncated ? [emptyRow(7, 'More users: search by e-mail to find one.')] : []),
     );
     $('legacy-users').replaceChildren(
       ...(legacy.error ? [emptyRow(7, legacy.error)] : legacy.rows.map(legacyRow)),
@@ -392,6 +420,7 @@ async function loadUsers() {
     );
     $('users-status').textContent = `Read at ${time(new Date().toISOString())}`;
   } catch (error) {
+    if (read !== usersRead) return;
     $('users-status').textContent = `Could not read the users: ${error.message ?? error}`;
   }
 }
