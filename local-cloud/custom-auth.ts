@@ -129,6 +129,18 @@ interface PoolUser {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+type SignedClaims = Parameters<typeof signJwt>[1];
+
+/** An AuthenticationResult's ID and access tokens, signed with cognito-local's key. */
+function authenticationResult(key: KeyObject, issued: { id: SignedClaims; access: SignedClaims }) {
+  return {
+    AccessToken: signJwt(key, issued.access),
+    ExpiresIn: 3600,
+    TokenType: 'Bearer',
+    IdToken: signJwt(key, issued.id),
+  };
+}
+
 export async function startCustomAuth(options: CustomAuthOptions): Promise<CustomAuthStandIn> {
   const sessions = new Map<string, Session>();
   // The refresh tokens issued here, with whose they are: cognito-local does not know them.
@@ -311,13 +323,7 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     });
     return {
       ChallengeParameters: {},
-      AuthenticationResult: {
-        AccessToken: signJwt(key, issued.access),
-        ExpiresIn: 3600,
-        TokenType: 'Bearer',
-        IdToken: signJwt(key, issued.id),
-        RefreshToken: refreshToken,
-      },
+      AuthenticationResult: { ...authenticationResult(key, issued), RefreshToken: refreshToken },
     };
   }
 
@@ -357,12 +363,7 @@ export async function startCustomAuth(options: CustomAuthOptions): Promise<Custo
     });
     return {
       ChallengeParameters: {},
-      AuthenticationResult: {
-        AccessToken: signJwt(key, issued.access),
-        ExpiresIn: 3600,
-        TokenType: 'Bearer',
-        IdToken: signJwt(key, issued.id),
-      },
+      AuthenticationResult: authenticationResult(key, issued),
     };
   }
 
