@@ -23,7 +23,11 @@ const stack = testStack();
 /** Past Node's server keep-alive (5 s) and its grace second: a server of Node defaults has closed by now. */
 const IDLE_MS = 6_500;
 
-/** The servers the stack owns and clients reach with keep-alive connections, by what the stack file calls them. */
+/**
+ * The servers clients reach with keep-alive connections, by what the stack file calls them. Not the
+ * Pwned Passwords stand-in: it records every request for the tests that read them back, and a probe
+ * there is one they would meet (it listens through listenOnLoopback, as the others here do).
+ */
 const endpoints: Array<[string, string]> = [
   ['cognito (the outermost stand-in)', stack.cognito.endpoint],
   ['dynamodb', stack.dynamodb.endpoint],
@@ -31,7 +35,6 @@ const endpoints: Array<[string, string]> = [
   ['sfn', stack.sfn.endpoint],
   ['s3', stack.s3.endpoint],
   ['ses', stack.ses.endpoint],
-  ...(stack.passwordRange ? [['passwordRange', stack.passwordRange.endpoint] as [string, string]] : []),
   ...(stack.console ? [['console', stack.console.url] as [string, string]] : []),
 ];
 
