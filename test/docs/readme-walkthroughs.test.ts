@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../scripts/build.ts';
 import { markdownFiles } from '../../scripts/docs/markdown.ts';
-import { withServerlessLockAsync } from '../helpers/serverless-package.ts';
+import { PACKAGING_TEST_TIMEOUT_MS, withServerlessLockAsync } from '../helpers/serverless-package.ts';
 
 interface Walkthrough {
   name: string;
@@ -100,12 +100,15 @@ function run(command: string, args: string[], input?: string): Promise<{ status:
   });
 }
 
+/** A shell block that runs the serverless CLI, which takes the packaging lock (helpers/serverless-package.ts). */
+const usesServerless = (block: Walkthrough) => block.language === 'sh' && /\bserverless\b/u.test(block.code);
+
 /** Runs a block as README tells a person to, in a shell that ran the environment block first. */
 function runWalkthrough(block: Walkthrough) {
   const code = block.code.replaceAll(README_STACK_FILE, stackFile);
   const environment = environmentBlock?.code ?? '';
   // The framework keeps state in the repository's .serverless: one run of it at a time across the suite.
-  if (block.language === 'sh' && /\bserverless\b/u.test(code))
+  if (usesServerless(block))
     return withServerlessLockAsync(() => run('bash', ['-c', `set -euo pipefail\n${environment}\n${code}`]));
   if (block.language === 'sh') return run('bash', ['-c', `set -euo pipefail\n${environment}\n${code}`]);
   return run('bash', ['-c', `set -euo pipefail\n${environment}\nnode --input-type=module`], code);
@@ -188,13 +191,17 @@ describe('README walkthrough markers', () => {
 });
 
 describe('README walkthroughs, run as written against a fresh local stack', () => {
-  it.each(runnable.map((block) => [block.name, block] as const))(
-    '%s',
-    async (_name, block) => {
-      const { status, output } = await runWalkthrough(block);
-      if (status !== 0) throw new Error(`walkthrough ${block.name} exited ${status}:\n${output}`);
-      if (block.prints !== undefined) expect(output).toContain(block.prints);
-    },
-    180_000,
-  );
+  // In the documents' order. A block that runs serverless waits its turn for the packaging lock first,
+  // behind every other packaging test file: it gets what they get (a loaded run met 180 s in the queue).
+  for (const block of runnable) {
+    it(
+      block.name,
+      async () => {
+        const { status, output } = await runWalkthrough(block);
+        if (status !== 0) throw new Error(`walkthrough ${block.name} exited ${status}:\n${output}`);
+        if (block.prints !== undefined) expect(output).toContain(block.prints);
+      },
+      usesServerless(block) ? PACKAGING_TEST_TIMEOUT_MS : 180_000,
+    );
+  }
 });
