@@ -108,14 +108,18 @@ export async function startLambdaServer(
 
   /** Runs the function; with an observer, tells it of the invocation and the lines it logged. */
   async function observed(name: string, event: unknown): Promise<unknown> {
-    const handler = await handlerOf(name);
     const observe = options.onInvocation;
-    if (!observe) return handler(event, lambdaContext(name));
+    if (!observe) return (await handlerOf(name))(event, lambdaContext(name));
     const at = new Date();
     // As it came: the function fills in its response on the event it is given.
     const received = structuredClone(event);
-    const startedAt = performance.now();
-    const { outcome, lines } = await withOutputCaptured(() => handler(event, lambdaContext(name)));
+    // A load that fails is observed as the invocation's error; one that works is not in its duration.
+    let startedAt = performance.now();
+    const { outcome, lines } = await withOutputCaptured(async () => {
+      const handler = await handlerOf(name);
+      startedAt = performance.now();
+      return handler(event, lambdaContext(name));
+    });
     const durationMs = performance.now() - startedAt;
     const base = { at, durationMs, functionName: name, event: received, lines };
     if (outcome.status === 'fulfilled') {

@@ -6,6 +6,7 @@
  * templates only.
  */
 import { environmentMessageSettings, type Branding } from './branding.ts';
+import { lazy } from '../lazy.ts';
 import { EMAIL_COPY, EVERY_EMAIL, EVERY_SMS, LAYOUT } from './catalog.generated.ts';
 import {
   composeEmail,
@@ -84,7 +85,8 @@ function parsedSet<T>(set: Readonly<Partial<Record<MessageKind, string>>>, chann
   };
 }
 
-let emailCopy: ByLocale<EmailCopy> | undefined;
+// Pure: a bundle that never renders an e-mail drops it, and the lines common to every e-mail with it.
+const emailCopy = /* @__PURE__ */ lazy(() => JSON.parse(EMAIL_COPY) as ByLocale<EmailCopy>);
 
 export type EmailRenderer = (
   kind: MessageKind,
@@ -104,7 +106,7 @@ export function emailRenderer<K extends MessageKind>(set: TemplateSet<K>): Email
   return (kind, locale, values, branding = defaultBranding(), options = {}) => {
     const parts = {
       layout: LAYOUT,
-      copy: (emailCopy ??= JSON.parse(EMAIL_COPY) as ByLocale<EmailCopy>)[locale],
+      copy: emailCopy()[locale],
       template: template(kind, locale),
     };
     return composeEmail(parts, kind, locale, values, branding, options.form);
@@ -145,9 +147,9 @@ export function smsRenderer<K extends MessageKind>(set: TemplateSet<K>): SmsRend
 
 // Every kind, for the functions that render through the whole catalogue (custom message, custom auth,
 // the notices) and for tests. Made on first use, so that a bundle that renders through a set of its own
-// does not carry the whole catalogue.
-let everyEmail: EmailRenderer | undefined;
-let everySms: SmsRenderer | undefined;
+// does not carry the whole catalogue (pure: a bundle that never calls them drops them).
+const everyEmail = /* @__PURE__ */ lazy(() => emailRenderer(EVERY_EMAIL));
+const everySms = /* @__PURE__ */ lazy(() => smsRenderer(EVERY_SMS));
 
 /** The e-mail of any kind (emailRenderer over every kind). */
 export function renderEmail(
@@ -157,7 +159,7 @@ export function renderEmail(
   branding?: Branding,
   options?: { form?: EmailForm },
 ): RenderedEmail {
-  return (everyEmail ??= emailRenderer(EVERY_EMAIL))(kind, locale, values, branding, options);
+  return everyEmail()(kind, locale, values, branding, options);
 }
 
 /** The SMS of any kind sent by SMS (smsRenderer over every such kind). */
@@ -168,7 +170,7 @@ export function renderSms(
   branding?: Branding,
   options?: { form?: SmsForm },
 ): string {
-  return (everySms ??= smsRenderer(EVERY_SMS)).sms(kind, locale, values, branding, options);
+  return everySms().sms(kind, locale, values, branding, options);
 }
 
 /** Both SMS forms of any kind sent by SMS, for a caller that measures the message as Cognito will send it (custom message). */
@@ -178,5 +180,5 @@ export function renderSmsForms(
   values: Values,
   branding?: Branding,
 ): { full: string; short: string } {
-  return (everySms ??= smsRenderer(EVERY_SMS)).forms(kind, locale, values, branding);
+  return everySms().forms(kind, locale, values, branding);
 }
