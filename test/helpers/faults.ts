@@ -9,6 +9,7 @@
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { keepIdleConnections } from '../../local-cloud/ports.ts';
 
 export type Service = 'dynamodb' | 'ses' | 'cognito' | 'sns';
 /** What the deployed import's job functions call besides DynamoDB (test/fault/import-jobs.test.ts). */
@@ -201,9 +202,8 @@ export async function startStandIn(service: AnyService | 'http', options: StandI
       response.writeHead(answer.status, answer.headers).end(answer.body);
     });
   });
-  // Never close an idle keep-alive connection: a client reusing it in the moment the server closes it
-  // gets ECONNRESET ("socket hang up") with no fault injected (the fuzz harness met it between functions).
-  server.keepAliveTimeout = 0;
+  // Never close an idle keep-alive connection first (the fuzz harness met ECONNRESET between functions).
+  keepIdleConnections(server);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
